@@ -1,0 +1,65 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { lockFolder, releaseFolder } from "./folder-lock";
+import * as schema from "./schema";
+
+/** Either driver, one type: the data layer never knows which it has. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  driver: "pglite" | "postgres";
+  /** The PGlite client, for dumping a test template; absent on postgres.js. */
+  pglite?: PGlite;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+
+export type DatabaseTarget = { url: string } | { pgliteDir: string } | { memory: true; loadDataDir?: Blob };
+
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if ("url" in target) {
+    const sql = postgres(target.url, { max: 10, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema }) as unknown as Database;
+    return {
+      db,
+      driver: "postgres",
+      migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder }),
+      close: () => sql.end({ timeout: 5 }),
+    };
+  }
+  let client: PGlite;
+  let release = () => {};
+  if ("pgliteDir" in target) {
+    lockFolder(target.pgliteDir);
+    release = () => releaseFolder(target.pgliteDir);
+    // PGlite does not create parent folders (stack-notes).
+    mkdirSync(target.pgliteDir, { recursive: true });
+    client = new PGlite(target.pgliteDir);
+  } else {
+    client = new PGlite(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  }
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    pglite: client,
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
+}

@@ -1,0 +1,485 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Rotor's whole data model. Where the database can make a bad state impossible it does:
+ * foreign keys, unique keys and checks. Rules that depend on the clock (at most two *live*
+ * secrets) are enforced by the data layer inside transactions that lock the client row.
+ */
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+
+export const membershipRole = pgEnum("membership_role", ["admin", "spoc", "member"]);
+export const membershipStatus = pgEnum("membership_status", ["active", "deactivated"]);
+/** Seed 000 lets admins read the secret again; seed 001 style "show once" never stores it decryptably. */
+export const secretRevealPolicy = pgEnum("secret_reveal_policy", ["reveal", "show_once"]);
+export const credentialIssuer = pgEnum("credential_issuer", ["user", "api_token", "cli", "auto", "seed"]);
+export const actorType = pgEnum("actor_type", ["user", "api_token", "cli", "system"]);
+export const outboxStatus = pgEnum("outbox_status", ["pending", "sent", "dead"]);
+export const signingAlg = pgEnum("signing_alg", ["ES256", "RS256"]);
+export const publicKeyAlg = pgEnum("public_key_alg", ["RS256", "PS256", "ES256"]);
+
+// ---------------------------------------------------------------------------------------------
+// Platform
+// ---------------------------------------------------------------------------------------------
+
+/** One row: the operator's platform-wide limits. */
+export const platformSettings = pgTable(
+  "platform_settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    serviceName: text("service_name").notNull().default("Rotor"),
+    /** The API the platform protects, shown as "Endpoint" on the API tab (seed 000); null = our own /api/v1. */
+    apiEndpoint: text("api_endpoint"),
+    maxValidityDays: integer("max_validity_days").notNull().default(365),
+    /** Audiences (resource identifiers) that clients may be granted (RFC 8707). */
+    allowedAudiences: text("allowed_audiences").array().notNull().default(sql`'{}'::text[]`),
+    adminsMayDesignateSpoc: boolean("admins_may_designate_spoc").notNull().default(false),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("platform_settings_single_row", sql`${t.id} = 1`),
+    check("platform_settings_max_validity", sql`${t.maxValidityDays} between 1 and 3650`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Auth.js tables (the Drizzle adapter's shape) + our own columns
+// ---------------------------------------------------------------------------------------------
+
+export const users = pgTable("user", {
+  id: text("id")
+    .primaryKey()
+    .$defaultFn(() => crypto.randomUUID()),
+  name: text("name"),
+  email: text("email").unique(),
+  emailVerified: timestamp("emailVerified", { mode: "date", withTimezone: true }),
+  image: text("image"),
+  createdAt: createdAt(),
+});
+
+export const accounts = pgTable(
+  "account",
+  {
+    userId: text("userId")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    provider: text("provider").notNull(),
+    providerAccountId: text("providerAccountId").notNull(),
+    refresh_token: text("refresh_token"),
+    access_token: text("access_token"),
+    expires_at: integer("expires_at"),
+    token_type: text("token_type"),
+    scope: text("scope"),
+    id_token: text("id_token"),
+    session_state: text("session_state"),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("account_user_idx").on(t.userId)],
+);
+
+export const sessions = pgTable(
+  "session",
+  {
+    sessionToken: text("sessionToken").primaryKey(),
+    userId: text("userId")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (t) => [index("session_user_idx").on(t.userId)],
+);
+
+export const verificationTokens = pgTable(
+  "verificationToken",
+  {
+    identifier: text("identifier").notNull(),
+    token: text("token").notNull(),
+    expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+export const platformOperators = pgTable("platform_operator", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Organisations
+// ---------------------------------------------------------------------------------------------
+
+export const organisations = pgTable(
+  "organisation",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    name: text("name").notNull(),
+    /** IANA zone; calendar days (expiry, reminders) count here (domain.md). */
+    timeZone: text("time_zone").notNull().default("Europe/London"),
+    /** BCP 47 locale for dates: en-GB gives DD/MM/YYYY (seed 000). */
+    locale: text("locale").notNull().default("en-GB"),
+    validityDays: integer("validity_days").notNull().default(180),
+    overlapDays: integer("overlap_days").notNull().default(30),
+    /** Days before expiry; 0 is the expiry-day reminder (seed 000). */
+    reminderOffsets: integer("reminder_offsets").array().notNull().default(sql`'{30,20,10,5,3,0}'::integer[]`),
+    autoIssue: boolean("auto_issue").notNull().default(false),
+    secretRevealPolicy: secretRevealPolicy("secret_reveal_policy").notNull().default("reveal"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("organisation_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check("organisation_name_present", sql`length(btrim(${t.name})) between 1 and 200`),
+    check("organisation_validity_days", sql`${t.validityDays} between 1 and 3650`),
+    check("organisation_overlap_days", sql`${t.overlapDays} >= 0 and ${t.overlapDays} < ${t.validityDays}`),
+    check(
+      "organisation_reminder_offsets",
+      sql`cardinality(${t.reminderOffsets}) <= 12 and 0 <= all(${t.reminderOffsets}) and ${t.validityDays} >= all(${t.reminderOffsets})`,
+    ),
+  ],
+);
+
+export const offices = pgTable(
+  "office",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    addressLine1: text("address_line1").notNull(),
+    addressLine2: text("address_line2"),
+    town: text("town").notNull(),
+    postcode: text("postcode").notNull(),
+    country: text("country").notNull().default("GB"),
+    phone: text("phone"),
+    createdAt: createdAt(),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("office_org_name_unique").on(t.organisationId, sql`lower(${t.name})`),
+    check("office_name_present", sql`length(btrim(${t.name})) between 1 and 200`),
+  ],
+);
+
+export const memberships = pgTable(
+  "membership",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: membershipRole("role").notNull(),
+    status: membershipStatus("status").notNull().default("active"),
+    officeId: uuid("office_id").references(() => offices.id, { onDelete: "set null" }),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    deactivatedBy: text("deactivated_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("membership_org_user_unique").on(t.organisationId, t.userId),
+    // Seed 001: one designated user per organisation.
+    uniqueIndex("membership_one_active_spoc").on(t.organisationId).where(sql`${t.role} = 'spoc' and ${t.status} = 'active'`),
+    index("membership_user_idx").on(t.userId),
+    check("membership_deactivation_recorded", sql`(${t.status} = 'deactivated') = (${t.deactivatedAt} is not null)`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// OAuth clients and their credentials
+// ---------------------------------------------------------------------------------------------
+
+export const oauthClients = pgTable(
+  "oauth_client",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** The public client_id integrators send (seed 000 shows one like 0oa3z2bmnknMSvUdA0i7). */
+    clientId: text("client_id").notNull().unique(),
+    name: text("name").notNull(),
+    allowedScopes: text("allowed_scopes").array().notNull().default(sql`'{}'::text[]`),
+    allowedAudiences: text("allowed_audiences").array().notNull().default(sql`'{}'::text[]`),
+    accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(3600),
+    /** Also accept the token endpoint URL as assertion `aud` (pre-RFC 10070 clients). */
+    legacyAudience: boolean("legacy_audience").notNull().default(false),
+    createdAt: createdAt(),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("oauth_client_org_idx").on(t.organisationId),
+    check("oauth_client_id_format", sql`${t.clientId} ~ '^[A-Za-z0-9_-]{8,64}$'`),
+    check("oauth_client_token_ttl", sql`${t.accessTokenTtlSeconds} between 60 and 86400`),
+  ],
+);
+
+export const clientSecrets = pgTable(
+  "client_secret",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    /** SHA-256 of the secret, hex; what verification compares (constant time). */
+    digest: text("digest").notNull().unique(),
+    /** AES-256-GCM ciphertext for reveal; null under the show-once policy. */
+    ciphertext: text("ciphertext"),
+    encryptionKeyId: text("encryption_key_id"),
+    /** The last characters, for the masked display. */
+    maskedTail: text("masked_tail").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    issuedBy: credentialIssuer("issued_by").notNull(),
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedReason: text("revoked_reason"),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("client_secret_client_idx").on(t.clientId),
+    index("client_secret_expires_idx").on(t.expiresAt),
+    check("client_secret_expires_after_created", sql`${t.expiresAt} > ${t.createdAt}`),
+    check("client_secret_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
+    check("client_secret_cipher_has_key", sql`(${t.ciphertext} is null) = (${t.encryptionKeyId} is null)`),
+    check("client_secret_masked_tail", sql`length(${t.maskedTail}) between 1 and 8`),
+    check("client_secret_revocation", sql`${t.revokedAt} is not null or ${t.revokedReason} is null`),
+  ],
+);
+
+export const clientPublicKeys = pgTable(
+  "client_public_key",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    kid: text("kid").notNull(),
+    alg: publicKeyAlg("alg").notNull().default("RS256"),
+    /** Public JWK only (seed 002: PEM or JWK accepted, stored as JWK). */
+    jwk: jsonb("jwk").$type<Record<string, unknown>>().notNull(),
+    /** RFC 7638 SHA-256 thumbprint, base64url. */
+    thumbprint: text("thumbprint").notNull(),
+    bits: integer("bits").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("client_public_key_kid_unique").on(t.clientId, t.kid),
+    // Seed 002: RSA 2048 to 4096 bits.
+    check("client_public_key_bits", sql`${t.bits} between 2048 and 4096`),
+    check("client_public_key_no_private_part", sql`not (${t.jwk} ? 'd')`),
+    check("client_public_key_expiry", sql`${t.expiresAt} is null or ${t.expiresAt} > ${t.createdAt}`),
+  ],
+);
+
+/** RFC 7523 3 (7): a jti is single-use; kept until exp + skew, then swept. */
+export const consumedAssertions = pgTable(
+  "consumed_assertion",
+  {
+    clientId: text("client_id").notNull(),
+    jti: text("jti").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.jti] }), index("consumed_assertion_expires_idx").on(t.expiresAt)],
+);
+
+/** The audiences each client asks for (coalesced, not one write per request). */
+export const clientAudienceUsage = pgTable(
+  "client_audience_usage",
+  {
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    audience: text("audience").notNull(),
+    requestCount: integer("request_count").notNull().default(0),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.audience] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Reminders, e-mail, audit
+// ---------------------------------------------------------------------------------------------
+
+/** Seed 000: each reminder once per credential and threshold; the unique keys make it so. */
+export const reminderDeliveries = pgTable(
+  "reminder_delivery",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    secretId: uuid("secret_id").references(() => clientSecrets.id, { onDelete: "cascade" }),
+    publicKeyId: uuid("public_key_id").references(() => clientPublicKeys.id, { onDelete: "cascade" }),
+    thresholdDays: integer("threshold_days").notNull(),
+    /** The calendar day (organisation's zone) it was due. */
+    dueOn: date("due_on").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("reminder_delivery_secret_unique").on(t.secretId, t.thresholdDays),
+    uniqueIndex("reminder_delivery_key_unique").on(t.publicKeyId, t.thresholdDays),
+    check("reminder_delivery_one_credential", sql`num_nonnulls(${t.secretId}, ${t.publicKeyId}) = 1`),
+    check("reminder_delivery_threshold", sql`${t.thresholdDays} >= 0`),
+  ],
+);
+
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    reminderDeliveryId: uuid("reminder_delivery_id").references(() => reminderDeliveries.id, {
+      onDelete: "set null",
+    }),
+    kind: text("kind").notNull(),
+    toAddresses: text("to_addresses").array().notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    providerMessageId: text("provider_message_id"),
+    createdAt: createdAt(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    check("email_outbox_recipients", sql`cardinality(${t.toAddresses}) >= 1`),
+    check("email_outbox_attempts", sql`${t.attempts} >= 0`),
+    check("email_outbox_sent_has_time", sql`(${t.status} = 'sent') = (${t.sentAt} is not null)`),
+  ],
+);
+
+/** Who did what, when, from where; never a secret value (architecture.md, convention 5). */
+export const auditEvents = pgTable(
+  "audit_event",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    actorType: actorType("actor_type").notNull(),
+    actorUserId: text("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    actorLabel: text("actor_label").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_event_org_time_idx").on(t.organisationId, t.occurredAt)],
+);
+
+/** Seed 001's "user token": the SPOC's personal token for the management API. */
+export const personalApiTokens = pgTable(
+  "personal_api_token",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    digest: text("digest").notNull().unique(),
+    maskedTail: text("masked_tail").notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("personal_api_token_user_idx").on(t.userId),
+    check("personal_api_token_expiry", sql`${t.expiresAt} > ${t.createdAt}`),
+    check("personal_api_token_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+
+/** Idempotency-Key replays for management API POSTs. */
+export const idempotencyRecords = pgTable(
+  "idempotency_record",
+  {
+    tokenId: uuid("token_id")
+      .notNull()
+      .references(() => personalApiTokens.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    requestFingerprint: text("request_fingerprint").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: jsonb("response_body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.key] })],
+);
+
+/**
+ * The platform's own access-token signing keys. A key is published in the JWKS from
+ * created_at, signs only from activates_at (at least 24 h later: relying parties cache
+ * JWKS for 24 h, seed 003), stops signing at retires_at, and leaves the JWKS at remove_after.
+ */
+export const signingKeys = pgTable(
+  "signing_key",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kid: text("kid").notNull().unique(),
+    alg: signingAlg("alg").notNull(),
+    publicJwk: jsonb("public_jwk").$type<Record<string, unknown>>().notNull(),
+    privateCiphertext: text("private_ciphertext").notNull(),
+    encryptionKeyId: text("encryption_key_id").notNull(),
+    createdAt: createdAt(),
+    activatesAt: timestamp("activates_at", { withTimezone: true }).notNull(),
+    retiresAt: timestamp("retires_at", { withTimezone: true }).notNull(),
+    removeAfter: timestamp("remove_after", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    check(
+      "signing_key_order",
+      sql`${t.activatesAt} >= ${t.createdAt} and ${t.retiresAt} > ${t.activatesAt} and ${t.removeAfter} >= ${t.retiresAt}`,
+    ),
+    check("signing_key_public_only", sql`not (${t.publicJwk} ? 'd')`),
+  ],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type Office = typeof offices.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type MembershipRole = (typeof membershipRole.enumValues)[number];
+export type OAuthClient = typeof oauthClients.$inferSelect;
+export type ClientSecret = typeof clientSecrets.$inferSelect;
+export type ClientPublicKey = typeof clientPublicKeys.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type PlatformSettings = typeof platformSettings.$inferSelect;

@@ -1,0 +1,37 @@
+import type { MembershipRole } from "@/db/schema";
+
+/**
+ * What each role may do in its own organisation (domain.md "Who uses it"). Pure: the caller
+ * resolves the membership for *this* organisation first; no membership means nothing at all.
+ */
+export const PERMISSIONS = [
+  "organisation.view",
+  "offices.view",
+  "users.view",
+  "api.view",
+  "credentials.rotate",
+  "organisation.manage",
+  "policy.manage",
+  "audit.view",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const grants: Record<MembershipRole, readonly Permission[]> = {
+  // Organisation admins manage offices and users and see the API tab (seed 000).
+  admin: ["organisation.view", "offices.view", "users.view", "api.view", "organisation.manage", "policy.manage", "audit.view"],
+  // The designated user rotates secrets and registers keys (seed 001).
+  spoc: ["organisation.view", "offices.view", "users.view", "api.view", "credentials.rotate", "audit.view"],
+  // Members see nothing of the credentials.
+  member: ["organisation.view", "offices.view"],
+};
+
+export function can(role: MembershipRole, permission: Permission): boolean {
+  return grants[role].includes(permission);
+}
+
+export const ROLE_LABELS: Record<MembershipRole, string> = {
+  admin: "Organisation admin",
+  spoc: "Designated user (SPOC)",
+  member: "Member",
+};

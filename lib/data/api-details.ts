@@ -1,0 +1,154 @@
+import { asc, desc, eq, inArray } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { maskSecret } from "@/lib/crypto/client-secret";
+import type { CalendarDate } from "@/lib/rotation/calendar";
+import { toCalendarDate } from "@/lib/rotation/calendar";
+import {
+  type ClientHealth,
+  clientHealth,
+  daysLeft,
+  expiryDateOf,
+  type RotationPolicy,
+  type SecretState,
+  secretSlots,
+  secretState,
+} from "@/lib/rotation/secret-state";
+import type { OrganisationDto } from "./organisations";
+import { getPlatformSettings } from "./platform";
+
+export interface SecretDto {
+  id: string;
+  masked: string;
+  createdOn: CalendarDate;
+  expiresOn: CalendarDate;
+  state: SecretState;
+  daysLeft: number;
+  lastUsedAt: Date | null;
+  issuedBy: string;
+}
+
+export interface PublicKeyDto {
+  id: string;
+  kid: string;
+  alg: string;
+  bits: number;
+  thumbprint: string;
+  createdOn: CalendarDate;
+  expiresOn: CalendarDate | null;
+  revoked: boolean;
+  lastUsedAt: Date | null;
+}
+
+export interface ClientDetailsDto {
+  id: string;
+  clientId: string;
+  name: string;
+  allowedScopes: string[];
+  allowedAudiences: string[];
+  current: SecretDto | null;
+  next: SecretDto | null;
+  keys: PublicKeyDto[];
+  health: ClientHealth;
+}
+
+export interface ApiDetailsDto {
+  endpoint: string;
+  clients: ClientDetailsDto[];
+}
+
+function policyOf(org: OrganisationDto): RotationPolicy {
+  return { timeZone: org.timeZone, validityDays: org.validityDays, overlapDays: org.overlapDays };
+}
+
+/** The API tab (seed 000): endpoint, client ids, Current and New secret, masked, with dates. */
+export async function getApiDetails(db: Executor, org: OrganisationDto, now: Date, publicUrl: string): Promise<ApiDetailsDto> {
+  const settings = await getPlatformSettings(db);
+  const clients = await db.select().from(oauthClients).where(eq(oauthClients.organisationId, org.id)).orderBy(asc(oauthClients.name));
+  const ids = clients.map((c) => c.id);
+  const secrets = ids.length ? await db.select().from(clientSecrets).where(inArray(clientSecrets.clientId, ids)) : [];
+  const keys = ids.length
+    ? await db.select().from(clientPublicKeys).where(inArray(clientPublicKeys.clientId, ids)).orderBy(desc(clientPublicKeys.createdAt))
+    : [];
+  const policy = policyOf(org);
+  const tz = org.timeZone;
+
+  return {
+    endpoint: settings.apiEndpoint ?? `${publicUrl}/api/v1`,
+    clients: clients.map((client) => {
+      const own = secrets.filter((s) => s.clientId === client.id);
+      const toDto = (s: (typeof own)[number]): SecretDto => ({
+        id: s.id,
+        masked: maskSecret(s.maskedTail),
+        createdOn: toCalendarDate(s.createdAt, tz),
+        expiresOn: expiryDateOf(s.expiresAt, tz),
+        state: secretState(s, own, now, policy),
+        daysLeft: daysLeft(s.expiresAt, now, tz),
+        lastUsedAt: s.lastUsedAt,
+        issuedBy: s.issuedBy,
+      });
+      const { current, next } = secretSlots(own, now);
+      return {
+        id: client.id,
+        clientId: client.clientId,
+        name: client.name,
+        allowedScopes: client.allowedScopes,
+        allowedAudiences: client.allowedAudiences,
+        current: current ? toDto(current) : null,
+        next: next ? toDto(next) : null,
+        keys: keys
+          .filter((k) => k.clientId === client.id)
+          .map((k) => ({
+            id: k.id,
+            kid: k.kid,
+            alg: k.alg,
+            bits: k.bits,
+            thumbprint: k.thumbprint,
+            createdOn: toCalendarDate(k.createdAt, tz),
+            expiresOn: k.expiresAt ? expiryDateOf(k.expiresAt, tz) : null,
+            revoked: k.revokedAt !== null && k.revokedAt <= now,
+            lastUsedAt: k.lastUsedAt,
+          })),
+        health: clientHealth(own, now, policy),
+      };
+    }),
+  };
+}
+
+export interface ClientHealthDto {
+  clientId: string;
+  name: string;
+  health: ClientHealth;
+}
+
+/** Home's at-a-glance view: no secret values, not even masked ones. */
+export async function getCredentialHealth(db: Executor, org: OrganisationDto, now: Date): Promise<ClientHealthDto[]> {
+  const clients = await db
+    .select({ id: oauthClients.id, clientId: oauthClients.clientId, name: oauthClients.name })
+    .from(oauthClients)
+    .where(eq(oauthClients.organisationId, org.id))
+    .orderBy(asc(oauthClients.name));
+  const ids = clients.map((c) => c.id);
+  const secrets = ids.length
+    ? await db
+        .select({
+          clientId: clientSecrets.clientId,
+          createdAt: clientSecrets.createdAt,
+          expiresAt: clientSecrets.expiresAt,
+          revokedAt: clientSecrets.revokedAt,
+          lastUsedAt: clientSecrets.lastUsedAt,
+        })
+        .from(clientSecrets)
+        .where(inArray(clientSecrets.clientId, ids))
+    : [];
+  const policy = policyOf(org);
+  return clients.map((c) => ({
+    clientId: c.clientId,
+    name: c.name,
+    health: clientHealth(
+      secrets.filter((s) => s.clientId === c.id),
+      now,
+      policy,
+    ),
+  }));
+}

@@ -1,0 +1,54 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { type MembershipRole, memberships, organisations } from "@/db/schema";
+
+export interface OrganisationDto {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  validityDays: number;
+  overlapDays: number;
+  reminderOffsets: number[];
+  autoIssue: boolean;
+  secretRevealPolicy: "reveal" | "show_once";
+}
+
+const organisationColumns = {
+  id: organisations.id,
+  slug: organisations.slug,
+  name: organisations.name,
+  timeZone: organisations.timeZone,
+  locale: organisations.locale,
+  validityDays: organisations.validityDays,
+  overlapDays: organisations.overlapDays,
+  reminderOffsets: organisations.reminderOffsets,
+  autoIssue: organisations.autoIssue,
+  secretRevealPolicy: organisations.secretRevealPolicy,
+};
+
+export async function findOrganisationBySlug(db: Executor, slug: string): Promise<OrganisationDto | null> {
+  const [row] = await db.select(organisationColumns).from(organisations).where(eq(organisations.slug, slug)).limit(1);
+  return row ?? null;
+}
+
+export async function listOrganisations(db: Executor): Promise<OrganisationDto[]> {
+  return db.select(organisationColumns).from(organisations).orderBy(asc(organisations.name));
+}
+
+export interface UserOrganisationDto {
+  slug: string;
+  name: string;
+  role: MembershipRole;
+}
+
+/** The organisations where the user has an active membership. */
+export async function listOrganisationsForUser(db: Executor, userId: string): Promise<UserOrganisationDto[]> {
+  return db
+    .select({ slug: organisations.slug, name: organisations.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.status, "active")))
+    .orderBy(asc(organisations.name));
+}

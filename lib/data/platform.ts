@@ -1,0 +1,35 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { platformSettings } from "@/db/schema";
+
+export interface PlatformSettingsDto {
+  serviceName: string;
+  apiEndpoint: string | null;
+  maxValidityDays: number;
+  allowedAudiences: string[];
+  adminsMayDesignateSpoc: boolean;
+}
+
+const DEFAULTS: PlatformSettingsDto = {
+  serviceName: "Rotor",
+  apiEndpoint: null,
+  maxValidityDays: 365,
+  allowedAudiences: [],
+  adminsMayDesignateSpoc: false,
+};
+
+/** The platform's settings; a fresh deployment without the row gets the defaults. */
+export async function getPlatformSettings(db: Executor): Promise<PlatformSettingsDto> {
+  const [row] = await db
+    .select({
+      serviceName: platformSettings.serviceName,
+      apiEndpoint: platformSettings.apiEndpoint,
+      maxValidityDays: platformSettings.maxValidityDays,
+      allowedAudiences: platformSettings.allowedAudiences,
+      adminsMayDesignateSpoc: platformSettings.adminsMayDesignateSpoc,
+    })
+    .from(platformSettings)
+    .where(eq(platformSettings.id, 1))
+    .limit(1);
+  return row ?? DEFAULTS;
+}

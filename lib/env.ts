@@ -1,0 +1,130 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one reader of process.env. Every setting is validated once; a bad value stops the
+ * process with a message naming the variable, what was wrong and how to fix it.
+ */
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""], {
+    error: 'use "true" or "false"',
+  })
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const postgresUrl = optionalText.refine(
+  (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+  'must start with "postgres://" or "postgresql://"; leave it unset to use the embedded database',
+);
+
+const httpUrl = (fallback: string) =>
+  optionalText
+    .transform((v) => v ?? fallback)
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === "http:" || u.protocol === "https:";
+      } catch {
+        return false;
+      }
+    }, "must be an absolute http(s) URL, such as https://auth.example.com")
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const envSchema = z
+  .object({
+    ROTOR_ENV: z
+      .enum(["development", "test", "production"], {
+        error: 'use "development", "test" or "production"',
+      })
+      .default("development"),
+    ROTOR_DEMO: booleanFlag,
+    DATABASE_URL: postgresUrl,
+    ROTOR_DATA_DIR: optionalText,
+    ROTOR_PUBLIC_URL: httpUrl("http://localhost:3000"),
+    AUTH_SECRET: optionalText.refine(
+      (v) => v === undefined || v.length >= 32,
+      "must be at least 32 characters (try: openssl rand -base64 32)",
+    ),
+    ROTOR_ENCRYPTION_KEYS: optionalText,
+    CRON_SECRET: optionalText,
+    RESEND_API_KEY: optionalText,
+    RESEND_BASE_URL: optionalText,
+    EMAIL_FROM: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    if (env.ROTOR_ENV !== "production") return;
+    if (env.ROTOR_DEMO) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ROTOR_DEMO"],
+        message: "demo sign-in is never allowed in production; unset ROTOR_DEMO",
+      });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATABASE_URL"],
+        message: "is required in production (the embedded database is for development and demos)",
+      });
+    }
+    if (!env.AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_SECRET"],
+        message: "is required in production (try: openssl rand -base64 32)",
+      });
+    }
+    if (!env.ROTOR_ENCRYPTION_KEYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ROTOR_ENCRYPTION_KEYS"],
+        message: "is required in production: a key id and a base64 32-byte key, as kid:base64",
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema> & {
+  /** Absolute folder for the embedded database and development-only secrets. */
+  dataDir: string;
+  /** The embedded database is used when no DATABASE_URL is given. */
+  embedded: boolean;
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses an environment; pure, so tests can pass their own. */
+export function parseEnv(source: Record<string, string | undefined>, cwd: string): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = issue.path.join(".") || "environment";
+      const given = typeof issue.path[0] === "string" ? source[issue.path[0]] : undefined;
+      const shown = given === undefined || /SECRET|KEY|URL/.test(key) ? "" : ` (got "${given}")`;
+      return `  - ${key}: ${issue.message}${shown}`;
+    });
+    throw new EnvError(
+      `Rotor cannot start: the environment has ${lines.length === 1 ? "a bad value" : "bad values"}.\n${lines.join("\n")}\nSee .env.example for every setting.`,
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    dataDir: path.resolve(cwd, env.ROTOR_DATA_DIR ?? ".data"),
+    embedded: env.DATABASE_URL === undefined,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env, process.cwd());
+  return cached;
+}
