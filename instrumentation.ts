@@ -1,16 +1,11 @@
 /**
  * Opens the database when the server starts, so that a second process on the same embedded
  * folder is refused at once with a clear message (not on its first request), and the embedded
- * database is migrated and seeded before anyone signs in. (NEXT_RUNTIME is a build-time
- * constant Next.js inlines, not configuration, so it is read here rather than in lib/env.ts.)
+ * database is migrated and seeded before anyone signs in. (NEXT_RUNTIME is a build-time constant
+ * Next.js inlines, not configuration, so it is read here rather than in lib/env.ts.)
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { getDatabaseHandle } = await import("@/lib/data/database");
-  try {
-    await getDatabaseHandle();
-  } catch (error) {
-    console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  }
+  const { startOrExit } = await import("@/lib/startup");
+  await startOrExit();
 }

@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { DemoSignInForm } from "@/components/demo-sign-in-form";
+import { Logo } from "@/components/logo";
+import { getCaller } from "@/lib/auth/caller";
+import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/data/database";
+import { getPlatformSettings } from "@/lib/data/platform";
+import { listDemoAccounts } from "@/lib/data/users";
+import { demoSignInAction } from "./actions";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ signedOut?: string }> }) {
+  const caller = await getCaller();
+  if (caller) redirect("/");
+  const { signedOut } = await searchParams;
+  const db = await getDb();
+  const settings = await getPlatformSettings(db);
+  const demo = demoSignInEnabled();
+  const people = demo
+    ? (await listDemoAccounts(db)).map((a) => ({
+        email: a.email ?? "",
+        name: a.name ?? a.email ?? "Unnamed",
+        organisation: a.organisation,
+        roleLabel: a.role === "operator" ? "Platform operator" : ROLE_LABELS[a.role],
+        active: a.active,
+      }))
+    : [];
+  return (
+    <main id="main" className="mx-auto max-w-2xl px-4 py-10">
+      <div className="mb-6 flex items-center gap-3">
+        <Logo className="h-12 w-12" />
+        <div>
+          <p className="text-sm text-slate-700">{settings.serviceName}</p>
+          <h1 className="text-2xl font-bold text-brand-900">Sign in to manage your API credentials</h1>
+        </div>
+      </div>
+      {signedOut ? (
+        <p role="status" className="mb-4 rounded border-l-4 border-green-700 bg-green-50 px-4 py-3 text-green-900">
+          You have signed out.
+        </p>
+      ) : null}
+      {demo ? (
+        <section aria-labelledby="demo-heading" className="space-y-3">
+          <h2 id="demo-heading" className="text-lg font-semibold">
+            Demo sign-in
+          </h2>
+          <p className="text-slate-700">
+            This is a demonstration with made-up organisations. Choose a person to see Rotor as they would. Demo sign-in is never available
+            on a production deployment.
+          </p>
+          <DemoSignInForm people={people} action={demoSignInAction} />
+        </section>
+      ) : (
+        <p className="rounded border border-slate-300 bg-white px-4 py-3">
+          No sign-in method is configured on this deployment yet. Ask your platform operator to set up your organisation&apos;s identity
+          provider.
+        </p>
+      )}
+    </main>
+  );
+}

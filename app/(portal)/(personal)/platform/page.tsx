@@ -1,0 +1,71 @@
+import type { Metadata } from "next";
+import { DataTable } from "@/components/data-table";
+import { HEALTH_LABELS } from "@/components/secret-labels";
+import { StatusBadge } from "@/components/status-badge";
+import { requireOperator } from "@/lib/auth/caller";
+import { getCredentialHealth } from "@/lib/data/api-details";
+import { getDb } from "@/lib/data/database";
+import { listOrganisations } from "@/lib/data/organisations";
+import { getPlatformSettings } from "@/lib/data/platform";
+import { describeDaysLeft } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Platform" };
+
+export default async function PlatformPage() {
+  await requireOperator();
+  const db = await getDb();
+  const now = new Date();
+  const settings = await getPlatformSettings(db);
+  const organisations = await listOrganisations(db);
+  const rows = (
+    await Promise.all(
+      organisations.map(async (o) =>
+        (await getCredentialHealth(db, o, now)).map((c) => ({ key: `${o.id}:${c.clientId}`, organisation: o, ...c })),
+      ),
+    )
+  ).flat();
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold text-brand-900">Platform</h1>
+      <section aria-labelledby="health-heading" className="space-y-3">
+        <h2 id="health-heading" className="text-xl font-semibold">
+          Credential health across organisations
+        </h2>
+        <DataTable
+          caption="Every organisation's clients and the state of their secrets"
+          empty="No organisations have been onboarded yet."
+          rows={rows}
+          rowKey={(r) => r.key}
+          columns={[
+            { header: "Organisation", rowHeader: true, cell: (r) => r.organisation.name },
+            { header: "Client", cell: (r) => r.name },
+            { header: "Client ID", cell: (r) => <code className="font-mono">{r.clientId}</code> },
+            {
+              header: "Current secret expires",
+              cell: (r) => ("current" in r.health ? describeDaysLeft(r.health.current.daysLeft) : "—"),
+            },
+            {
+              header: "Status",
+              cell: (r) => {
+                const b = HEALTH_LABELS[r.health.status] ?? { label: r.health.status, tone: "muted" as const };
+                return <StatusBadge tone={b.tone}>{b.label}</StatusBadge>;
+              },
+            },
+            { header: "Time zone", cell: (r) => r.organisation.timeZone },
+          ]}
+        />
+      </section>
+      <section aria-labelledby="limits-heading" className="rounded border border-slate-300 bg-white p-4">
+        <h2 id="limits-heading" className="mb-2 text-lg font-semibold">
+          Platform limits
+        </h2>
+        <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
+          <dt className="font-semibold">Maximum secret validity</dt>
+          <dd>{settings.maxValidityDays} days</dd>
+          <dt className="font-semibold">Allowed audiences</dt>
+          <dd className="break-all">{settings.allowedAudiences.join(", ") || "—"}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

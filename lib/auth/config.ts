@@ -1,0 +1,42 @@
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import NextAuth from "next-auth";
+import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { getDb } from "@/lib/data/database";
+import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
+import { readOrCreateDevSecret } from "@/lib/dev-secrets";
+import { env } from "@/lib/env";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; name?: string | null; email?: string | null };
+  }
+}
+
+/**
+ * Auth.js with database sessions through the Drizzle adapter: a session is a row, so ending it
+ * (sign-out, deactivation) takes effect on the next request. The config is built lazily because
+ * the embedded database opens asynchronously.
+ */
+export const { handlers, auth } = NextAuth(async () => {
+  const e = env();
+  return {
+    adapter: DrizzleAdapter(await getDb(), {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    }),
+    secret: e.AUTH_SECRET ?? readOrCreateDevSecret(e.dataDir, "auth-secret"),
+    // Behind a proxy the public URL comes from ROTOR_PUBLIC_URL; see stack-notes on AUTH_TRUST_HOST.
+    trustHost: true,
+    session: { strategy: "database", maxAge: SESSION_MAX_AGE_SECONDS },
+    providers: [],
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      session({ session, user }) {
+        session.user.id = user.id;
+        return session;
+      },
+    },
+  };
+});

@@ -1,0 +1,80 @@
+import { defineConfig, devices } from "@playwright/test";
+import { env } from "./lib/env";
+
+/**
+ * Two production servers (`next start`, after `next build`):
+ * - main: on the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
+ * - embedded: always PGlite, started on an empty folder, so first-start migration and seeding run.
+ * Debian's Chromium drives both (Playwright's own download does not work here).
+ */
+const serverUrl = env().DATABASE_URL;
+const mainPort = 3200;
+const embeddedPort = 3201;
+
+function e2eDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.pathname = "/rotor_e2e";
+  return u.toString();
+}
+
+const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test" };
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
+  timeout: 30_000,
+  use: {
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    {
+      name: "main",
+      testIgnore: /embedded\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
+    },
+    {
+      name: "embedded",
+      testMatch: /embedded\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${embeddedPort}` },
+    },
+  ],
+  webServer: [
+    {
+      command: serverUrl
+        ? `npx tsx scripts/e2e-prepare-database.ts && exec npx next start -p ${mainPort}`
+        : `rm -rf .data/e2e-main && exec npx next start -p ${mainPort}`,
+      url: `http://localhost:${mainPort}/signin`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        ...common,
+        ROTOR_DATA_DIR: ".data/e2e-main",
+        ROTOR_PUBLIC_URL: `http://localhost:${mainPort}`,
+        ...(serverUrl ? { DATABASE_URL: e2eDatabaseUrl(serverUrl) } : {}),
+      },
+    },
+    {
+      command: `rm -rf .data/e2e-embedded && exec npx next start -p ${embeddedPort}`,
+      url: `http://localhost:${embeddedPort}/signin`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      env: { ...common, ROTOR_DATA_DIR: ".data/e2e-embedded", ROTOR_PUBLIC_URL: `http://localhost:${embeddedPort}`, DATABASE_URL: "" },
+    },
+  ],
+});

@@ -1,0 +1,57 @@
+// `npm test`: every runner, then one line "N passed, N failed" summing them (the CI reads only that).
+// Unit + integration (vitest), a production build, then e2e (Playwright, real Chromium, `next start`).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+rmSync("reports", { recursive: true, force: true });
+mkdirSync("reports", { recursive: true });
+
+function run(label, command, args) {
+  console.info(`\n=== ${label}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  return result.status === 0;
+}
+
+function readJson(file) {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : null;
+}
+
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+run("unit and integration tests", "npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  "--outputFile.json=reports/vitest.json",
+]);
+const vitest = readJson("reports/vitest.json");
+if (vitest) {
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+  if (!vitest.success && vitest.numFailedTests === 0) problems.push("vitest reported a failure outside any test (a suite failed to load)");
+} else {
+  problems.push("vitest wrote no report");
+}
+
+if (run("production build", "npx", ["next", "build"])) {
+  run("end-to-end tests", "npx", ["playwright", "test"]);
+  const pw = readJson("reports/playwright.json");
+  if (pw) {
+    passed += pw.stats.expected + pw.stats.flaky;
+    failed += pw.stats.unexpected;
+    if (pw.errors?.length) problems.push(`Playwright reported ${pw.errors.length} error(s) outside tests`);
+  } else {
+    problems.push("Playwright wrote no report");
+  }
+} else {
+  problems.push("next build failed, so the e2e suite did not run");
+}
+
+for (const p of problems) console.error(`! ${p}`);
+const failedTotal = failed + problems.length;
+console.info(`${passed} passed, ${failedTotal} failed`);
+process.exit(failedTotal === 0 ? 0 : 1);
