@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   "users.view",
   "api.view",
   "credentials.rotate",
+  "secrets.reveal",
   "organisation.manage",
   "policy.manage",
   "audit.view",
@@ -19,9 +20,18 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const grants: Record<MembershipRole, readonly Permission[]> = {
   // Organisation admins manage offices and users and see the API tab (seed 000).
-  admin: ["organisation.view", "offices.view", "users.view", "api.view", "organisation.manage", "policy.manage", "audit.view"],
+  admin: [
+    "organisation.view",
+    "offices.view",
+    "users.view",
+    "api.view",
+    "secrets.reveal",
+    "organisation.manage",
+    "policy.manage",
+    "audit.view",
+  ],
   // The designated user rotates secrets and registers keys (seed 001).
-  spoc: ["organisation.view", "offices.view", "users.view", "api.view", "credentials.rotate", "audit.view"],
+  spoc: ["organisation.view", "offices.view", "users.view", "api.view", "credentials.rotate", "secrets.reveal", "audit.view"],
   // Members see nothing of the credentials.
   member: ["organisation.view", "offices.view"],
 };

@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { calendarDate, startOfDay } from "./calendar";
-import { clientHealth, daysLeft, expiryDateOf, overlapStartDate, secretExpiry, secretSlots, secretState } from "./secret-state";
+import {
+  acceptedUntil,
+  autoIssueDue,
+  clientHealth,
+  daysLeft,
+  expiryDateOf,
+  oldSecretExpiryAfterRotation,
+  overlapStartDate,
+  publicKeyState,
+  reminderDue,
+  secretExpiry,
+  secretSlots,
+  secretState,
+} from "./secret-state";
 
 const uk = { timeZone: "Europe/London", validityDays: 180, overlapDays: 30 };
 const ukDay = (iso: string, hour = 12) => new Date(startOfDay(calendarDate(iso), uk.timeZone).getTime() + hour * 3_600_000);
@@ -109,5 +122,89 @@ describe("credential health for Home", () => {
     expect(clientHealth([old], ukDay("2022-08-01"), uk).status).toBe("rotate_soon");
     expect(clientHealth([old], ukDay("2022-04-01"), uk).status).toBe("ok");
     expect(clientHealth([], ukDay("2022-04-01"), uk).status).toBe("no_secret");
+  });
+});
+
+describe("auto-issue (seed 000)", () => {
+  const created = ukDay("2022-02-19", 9);
+  const old = { createdAt: created, expiresAt: secretExpiry(created, uk).expiresAt, revokedAt: null as Date | null };
+  const policy = { ...uk, autoIssue: true };
+
+  it("is due from the old secret's expiry day minus 30 days, 19/07/2022, not the day before", () => {
+    expect(autoIssueDue([old], ukDay("2022-07-18", 23), policy)).toBe(false);
+    expect(autoIssueDue([old], ukDay("2022-07-19", 0), policy)).toBe(true);
+  });
+
+  it("is not due where the organisation rotates by hand, or once a new secret exists", () => {
+    expect(autoIssueDue([old], ukDay("2022-07-20"), { ...policy, autoIssue: false })).toBe(false);
+    const next = { createdAt: ukDay("2022-07-19", 2), expiresAt: ukDay("2023-01-16", 0), revokedAt: null };
+    expect(autoIssueDue([old, next], ukDay("2022-07-20"), policy)).toBe(false);
+  });
+
+  it("is not due for a client whose only secret has already expired", () => {
+    expect(autoIssueDue([old], ukDay("2022-08-19"), policy)).toBe(false);
+  });
+});
+
+describe("rotating early by hand", () => {
+  it("keeps the old secret accepted for the 30-day overlap only, to the end of that day", () => {
+    const created = ukDay("2022-02-19", 9);
+    const { expiresAt } = secretExpiry(created, uk);
+    const cut = oldSecretExpiryAfterRotation(expiresAt, ukDay("2022-04-01", 15), uk);
+    expect(expiryDateOf(cut, uk.timeZone)).toBe("2022-05-01");
+  });
+
+  it("never extends the old secret past its own expiry", () => {
+    const created = ukDay("2022-02-19", 9);
+    const { expiresAt } = secretExpiry(created, uk);
+    expect(oldSecretExpiryAfterRotation(expiresAt, ukDay("2022-08-10"), uk)).toEqual(expiresAt);
+  });
+
+  it("stops accepting a revoked secret at its revocation", () => {
+    const s = { createdAt: ukDay("2022-02-19"), expiresAt: ukDay("2022-08-19", 0), revokedAt: ukDay("2022-03-01") };
+    expect(acceptedUntil(s)).toEqual(s.revokedAt);
+  });
+});
+
+describe("reminder thresholds (seed 000: 30, 20, 10, 5, 3 days before, and on the day)", () => {
+  const offsets = [30, 20, 10, 5, 3, 0];
+  const { expiresAt } = secretExpiry(ukDay("2022-02-19", 9), uk);
+  const on = (iso: string, sent: number[] = []) => reminderDue(expiresAt, ukDay(iso), uk.timeZone, offsets, sent);
+
+  it("is due exactly on each threshold's calendar day", () => {
+    expect(on("2022-07-18")).toBeNull();
+    expect(on("2022-07-19")).toBe(30);
+    expect(on("2022-07-29", [30])).toBe(20);
+    expect(on("2022-08-08", [30, 20])).toBe(10);
+    expect(on("2022-08-13", [30, 20, 10])).toBe(5);
+    expect(on("2022-08-15", [30, 20, 10, 5])).toBe(3);
+    expect(on("2022-08-18", [30, 20, 10, 5, 3])).toBe(0);
+  });
+
+  it("sends nothing twice, and nothing between thresholds", () => {
+    expect(on("2022-07-20", [30])).toBeNull();
+    expect(on("2022-08-18", [30, 20, 10, 5, 3, 0])).toBeNull();
+  });
+
+  it("after downtime sends only the most urgent reminder due, and never an older one afterwards", () => {
+    expect(on("2022-08-14", [30])).toBe(5);
+    expect(on("2022-08-14", [30, 5])).toBeNull();
+    expect(on("2022-08-16", [30, 5])).toBe(3);
+    expect(on("2022-08-17", [30, 5, 3])).toBeNull();
+  });
+
+  it("sends nothing once the secret has expired", () => {
+    expect(on("2022-08-19")).toBeNull();
+  });
+});
+
+describe("public key states", () => {
+  it("is active without an expiry, expiring in its last 30 days, then expired; revoked once revoked", () => {
+    const key = { createdAt: ukDay("2022-01-01"), expiresAt: null, revokedAt: null };
+    expect(publicKeyState(key, ukDay("2030-01-01"), uk)).toBe("active");
+    const expiring = { ...key, expiresAt: ukDay("2022-06-01", 0) };
+    expect(publicKeyState(expiring, ukDay("2022-05-10"), uk)).toBe("expiring");
+    expect(publicKeyState(expiring, ukDay("2022-06-01", 1), uk)).toBe("expired");
+    expect(publicKeyState({ ...key, revokedAt: ukDay("2022-02-01") }, ukDay("2022-03-01"), uk)).toBe("revoked");
   });
 });

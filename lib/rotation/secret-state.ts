@@ -93,3 +93,70 @@ export function clientHealth(secrets: readonly UsageAware[], now: Date, policy: 
   }
   return { status: currentDays <= policy.overlapDays ? "rotate_soon" : "ok", current: { daysLeft: currentDays } };
 }
+
+/** The instant a secret stops being accepted: its expiry, or its revocation if earlier. */
+export function acceptedUntil(secret: SecretLifetime): Date {
+  return secret.revokedAt !== null && secret.revokedAt < secret.expiresAt ? secret.revokedAt : secret.expiresAt;
+}
+
+/**
+ * Seed 000: where the organisation's policy says so, the next secret is issued automatically
+ * from the old one's expiry day minus the overlap, if it has no successor yet.
+ */
+export function autoIssueDue(secrets: readonly SecretLifetime[], now: Date, policy: RotationPolicy & { autoIssue: boolean }): boolean {
+  if (!policy.autoIssue) return false;
+  const live = liveSecrets(secrets, now);
+  if (live.length !== 1) return false;
+  const current = live[0] as SecretLifetime;
+  return toCalendarDate(now, policy.timeZone) >= overlapStartDate(current.expiresAt, policy);
+}
+
+/**
+ * A rotation by hand before the overlap window: the old secret stays accepted for the overlap
+ * only (seed 000: "during these 30 days, both the existing and new client secrets would be
+ * valid"), to the end of that calendar day, and never longer than it would have anyway.
+ */
+export function oldSecretExpiryAfterRotation(oldExpiresAt: Date, now: Date, policy: RotationPolicy): Date {
+  const overlapEnd = startOfDay(addDays(toCalendarDate(now, policy.timeZone), policy.overlapDays + 1), policy.timeZone);
+  return overlapEnd < oldExpiresAt ? overlapEnd : oldExpiresAt;
+}
+
+/**
+ * The reminder to send now for a credential expiring at `expiresAt`, if any (seed 000: 30, 20,
+ * 10, 5 and 3 days before, and on the day). Only the most urgent threshold that is due and not
+ * yet sent: after downtime a late run sends one reminder, not a burst, and a threshold larger than
+ * one already sent is never sent afterwards.
+ */
+export function reminderDue(
+  expiresAt: Date,
+  now: Date,
+  timeZone: string,
+  offsets: readonly number[],
+  alreadySent: readonly number[],
+): number | null {
+  const left = daysLeft(expiresAt, now, timeZone);
+  if (left < 0 || now >= expiresAt) return null;
+  const due = offsets.filter((t) => t >= left);
+  if (due.length === 0) return null;
+  const mostUrgent = Math.min(...due);
+  return alreadySent.some((t) => t <= mostUrgent) ? null : mostUrgent;
+}
+
+export type KeyState = "active" | "expiring" | "expired" | "revoked";
+
+export interface KeyLifetime {
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function publicKeyState(key: KeyLifetime, now: Date, policy: RotationPolicy): KeyState {
+  if (key.revokedAt !== null && key.revokedAt <= now) return "revoked";
+  if (key.expiresAt === null) return "active";
+  if (now >= key.expiresAt) return "expired";
+  return toCalendarDate(now, policy.timeZone) >= overlapStartDate(key.expiresAt, policy) ? "expiring" : "active";
+}
+
+export function isKeyLive(key: KeyLifetime, now: Date): boolean {
+  return (key.revokedAt === null || key.revokedAt > now) && (key.expiresAt === null || now < key.expiresAt);
+}

@@ -1,0 +1,304 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { auditEvents, clientSecrets, oauthClients, organisations } from "@/db/schema";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { isWellFormedClientSecret } from "@/lib/crypto/client-secret";
+import { parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { DomainError } from "@/lib/errors";
+import { addDays, toCalendarDate } from "@/lib/rotation/calendar";
+import { expiryDateOf, liveSecrets } from "@/lib/rotation/secret-state";
+import type { CredentialContext } from "./context";
+import { registerPublicKey } from "./register-public-key";
+import { revealSecret } from "./reveal-secret";
+import { revokePublicKey } from "./revoke-public-key";
+import { revokeSecret } from "./revoke-secret";
+import { rotateSecret } from "./rotate-secret";
+import { rotationPolicyInput } from "./schemas";
+import { updateRotationPolicy } from "./update-rotation-policy";
+
+const keyRing = parseKeyRing(`test:${randomBytes(32).toString("base64")}`);
+const now = new Date();
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await seedDemoData(handle.db, { now, keyRing });
+});
+afterAll(async () => handle?.close());
+
+async function org(slug: string): Promise<OrganisationDto> {
+  const o = await findOrganisationBySlug(handle.db, slug);
+  if (!o) throw new Error(slug);
+  return o;
+}
+
+async function ctx(slug: string, role: CredentialContext["role"] = "spoc", at = now): Promise<CredentialContext> {
+  return {
+    db: handle.db,
+    organisation: await org(slug),
+    role,
+    actor: { type: "user", userId: null, label: `${role}@test` },
+    now: at,
+    keyRing,
+  };
+}
+
+/** A fresh client with one secret, so tests do not step on each other. */
+async function newClient(slug: string, name: string): Promise<string> {
+  const o = await org(slug);
+  const clientId = `test${randomBytes(8).toString("hex")}`;
+  await handle.db.insert(oauthClients).values({ organisationId: o.id, clientId, name });
+  await rotateSecret({ ...(await ctx(slug)), actor: { type: "cli", userId: null, label: "CLI" } }, { clientId, compromised: false });
+  return clientId;
+}
+
+async function liveCount(clientId: string, at = now): Promise<number> {
+  const rows = await handle.db
+    .select({ createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt, revokedAt: clientSecrets.revokedAt })
+    .from(clientSecrets)
+    .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+    .where(eq(oauthClients.clientId, clientId));
+  return liveSecrets(rows, at).length;
+}
+
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as DomainError,
+  );
+
+describe("rotating a secret", () => {
+  it("issues a well-formed new secret beside the old one, and keeps the old one for the 30-day overlap only", async () => {
+    const clientId = await newClient("northwind", "Rotation");
+    const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    expect(isWellFormedClientSecret(result.secret.value)).toBe(true);
+    expect(await liveCount(clientId)).toBe(2);
+    const cut = result.previousSecretAcceptedUntil;
+    expect(cut && expiryDateOf(cut, "Europe/London")).toBe(addDays(toCalendarDate(now, "Europe/London"), 30));
+  });
+
+  it("refuses a third live secret with a message that says what to do, and changes nothing", async () => {
+    const clientId = await newClient("northwind", "Third");
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const before = await handle.db.select({ n: sql<number>`count(*)::int` }).from(clientSecrets);
+    const error = await refusal(rotateSecret(await ctx("northwind"), { clientId, compromised: false }));
+    expect(error?.code).toBe("conflict");
+    expect(error?.message).toMatch(/already has two live secrets.*revoke the old one and rotate again/);
+    const after = await handle.db.select({ n: sql<number>`count(*)::int` }).from(clientSecrets);
+    expect(after).toEqual(before);
+  });
+
+  it("after a compromise, revokes every live secret at once and leaves exactly the new one", async () => {
+    const clientId = await newClient("northwind", "Compromise");
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: true });
+    expect(result.revokedSecretIds).toHaveLength(2);
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("is refused to an admin who is not the designated user, and to another organisation's SPOC", async () => {
+    const clientId = await newClient("northwind", "Admin refused");
+    expect((await refusal(rotateSecret(await ctx("northwind", "admin"), { clientId, compromised: false })))?.code).toBe("forbidden");
+    expect((await refusal(rotateSecret(await ctx("northwind", "member"), { clientId, compromised: false })))?.code).toBe("forbidden");
+    expect((await refusal(rotateSecret(await ctx("finvu"), { clientId, compromised: false })))?.code).toBe("not_found");
+    expect(await liveCount(clientId)).toBe(1);
+  });
+});
+
+describe("revoking a secret", () => {
+  it("ends the old secret once the new one is in place", async () => {
+    const clientId = await newClient("northwind", "Revoke");
+    const [old] = await handle.db
+      .select({ id: clientSecrets.id })
+      .from(clientSecrets)
+      .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+      .where(eq(oauthClients.clientId, clientId));
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    await revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id });
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("never revokes the last live secret", async () => {
+    const clientId = await newClient("northwind", "Last");
+    const [only] = await handle.db
+      .select({ id: clientSecrets.id })
+      .from(clientSecrets)
+      .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+      .where(eq(oauthClients.clientId, clientId));
+    const error = await refusal(revokeSecret(await ctx("northwind"), { clientId, secretId: only!.id }));
+    expect(error?.message).toMatch(/last live secret/);
+    expect(await liveCount(clientId)).toBe(1);
+  });
+});
+
+describe("under concurrency (two SPOCs clicking at once)", () => {
+  it("ten simultaneous rotations leave exactly two live secrets: one succeeds, nine are refused", async () => {
+    const clientId = await newClient("northwind", "Concurrent rotations");
+    const c = await ctx("northwind");
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => rotateSecret(c, { clientId, compromised: false })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(DomainError);
+    }
+    expect(await liveCount(clientId)).toBe(2);
+  });
+
+  it("revoking both live secrets at once leaves one, never zero", async () => {
+    const clientId = await newClient("northwind", "Concurrent revokes");
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const ids = await handle.db
+      .select({ id: clientSecrets.id })
+      .from(clientSecrets)
+      .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+      .where(eq(oauthClients.clientId, clientId));
+    const c = await ctx("northwind");
+    const results = await Promise.allSettled(ids.map(({ id }) => revokeSecret(c, { clientId, secretId: id })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("rotations and compromise-rotations racing never leave more than two or fewer than one", async () => {
+    const clientId = await newClient("northwind", "Mixed race");
+    const c = await ctx("northwind");
+    await Promise.allSettled(Array.from({ length: 8 }, (_, i) => rotateSecret(c, { clientId, compromised: i % 3 === 0 })));
+    const live = await liveCount(clientId);
+    expect(live).toBeGreaterThanOrEqual(1);
+    expect(live).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("revealing a secret", () => {
+  it("returns the value where the policy allows it, and audits the reveal without the value", async () => {
+    const clientId = await newClient("northwind", "Reveal");
+    const { secret } = await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const { value } = await revealSecret(await ctx("northwind", "admin"), { clientId, secretId: secret.id });
+    expect(value).toBe(secret.value);
+    const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.action, "secret.revealed")).limit(1);
+    expect(event?.targetId).toBe(secret.id);
+  });
+
+  it("is refused under the show-once policy, and to a member", async () => {
+    const finvu = await org("finvu");
+    const [gateway] = await handle.db.select().from(oauthClients).where(eq(oauthClients.organisationId, finvu.id));
+    const [s] = await handle.db.select().from(clientSecrets).where(eq(clientSecrets.clientId, gateway!.id));
+    const error = await refusal(revealSecret(await ctx("finvu"), { clientId: gateway!.clientId, secretId: s!.id }));
+    expect(error?.message).toMatch(/show-once/);
+    const member = await refusal(revealSecret(await ctx("northwind", "member"), { clientId: gateway!.clientId, secretId: s!.id }));
+    expect(member?.code).toBe("forbidden");
+  });
+});
+
+describe("public keys", () => {
+  const pem = () => generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+
+  it("registers up to two active keys, refuses a third, and accepts one again after a revocation", async () => {
+    const clientId = await newClient("finvu", "Keys");
+    const first = await registerPublicKey(await ctx("finvu"), { clientId, key: pem() });
+    expect(first.kid).toBe(first.thumbprint);
+    await registerPublicKey(await ctx("finvu"), { clientId, key: pem(), kid: "second-key", expiresOn: "2099-01-01" });
+    const third = await refusal(registerPublicKey(await ctx("finvu"), { clientId, key: pem() }));
+    expect(third?.message).toMatch(/already has 2 active keys/);
+    await revokePublicKey(await ctx("finvu"), { clientId, keyId: first.id });
+    await expect(registerPublicKey(await ctx("finvu"), { clientId, key: pem() })).resolves.toBeDefined();
+  });
+
+  it("refuses the same key twice and a reused kid", async () => {
+    const clientId = await newClient("finvu", "Duplicate keys");
+    const key = pem();
+    await registerPublicKey(await ctx("finvu"), { clientId, key, kid: "k1" });
+    expect((await refusal(registerPublicKey(await ctx("finvu"), { clientId, key })))?.message).toMatch(/already registered/);
+    expect((await refusal(registerPublicKey(await ctx("finvu"), { clientId, key: pem(), kid: "k1" })))?.message).toMatch(/already used/);
+  });
+});
+
+describe("the rotation policy", () => {
+  it("validates its input with messages that say how to fix it", () => {
+    const bad = rotationPolicyInput.safeParse({
+      validityDays: 30,
+      overlapDays: 30,
+      reminderOffsets: [45],
+      autoIssue: false,
+      secretRevealPolicy: "reveal",
+    });
+    expect(bad.success).toBe(false);
+    const messages = bad.error?.issues.map((i) => i.message) ?? [];
+    expect(messages).toContain("The overlap must be shorter than the validity period.");
+    expect(messages).toContain("A reminder 45 days before expiry is longer than the validity period.");
+  });
+
+  it("stays within the platform's maximum validity", async () => {
+    const input = rotationPolicyInput.parse({
+      validityDays: 400,
+      overlapDays: 30,
+      reminderOffsets: [30],
+      autoIssue: true,
+      secretRevealPolicy: "reveal",
+    });
+    const error = await refusal(updateRotationPolicy(await ctx("northwind", "admin"), input));
+    expect(error?.message).toMatch(/at most 365 days/);
+  });
+
+  it("applies to new secrets, is admin-only, and switching to show-once destroys every stored ciphertext", async () => {
+    const input = rotationPolicyInput.parse({
+      validityDays: 90,
+      overlapDays: 14,
+      reminderOffsets: [14, 7, 1, 0],
+      autoIssue: false,
+      secretRevealPolicy: "show_once",
+    });
+    expect((await refusal(updateRotationPolicy(await ctx("northwind", "spoc"), input)))?.code).toBe("forbidden");
+    await updateRotationPolicy(await ctx("northwind", "admin"), input);
+    const o = await org("northwind");
+    expect([o.validityDays, o.overlapDays, o.secretRevealPolicy]).toEqual([90, 14, "show_once"]);
+    const remaining = await handle.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(clientSecrets)
+      .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+      .where(sql`${oauthClients.organisationId} = ${o.id} and ${clientSecrets.ciphertext} is not null`);
+    expect(remaining[0]?.n).toBe(0);
+    const clientId = await newClient("northwind", "After policy");
+    const { secret } = await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    expect(expiryDateOf(secret.expiresAt, "Europe/London")).toBe(addDays(toCalendarDate(now, "Europe/London"), 90));
+    await handle.db
+      .update(organisations)
+      .set({ validityDays: 180, overlapDays: 30, secretRevealPolicy: "reveal" })
+      .where(eq(organisations.id, o.id));
+  });
+});
+
+describe("secrecy", () => {
+  it("never puts a secret value in a log line, an audit record or an error message", async () => {
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+      }),
+    );
+    try {
+      const clientId = await newClient("northwind", "Secrecy");
+      const c = await ctx("northwind");
+      const values: string[] = [];
+      const first = await rotateSecret(c, { clientId, compromised: false });
+      values.push(first.secret.value);
+      values.push((await revealSecret(c, { clientId, secretId: first.secret.id })).value);
+      const errors = [
+        await refusal(rotateSecret(c, { clientId, compromised: false })),
+        await refusal(revokeSecret(c, { clientId, secretId: first.secret.id })),
+      ];
+      const third = await rotateSecret(c, { clientId, compromised: true });
+      values.push(third.secret.value);
+      const audit = JSON.stringify(await handle.db.select().from(auditEvents));
+      for (const v of values) {
+        expect(audit).not.toContain(v);
+        expect(logged.join("\n")).not.toContain(v);
+        for (const e of errors) expect(String(e?.message)).not.toContain(v);
+      }
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { clientPublicKeys } from "@/db/schema";
+import { parsePublicKey } from "@/lib/crypto/public-key";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+import { addDays, calendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
+import { isKeyLive } from "@/lib/rotation/secret-state";
+import { keysOf, lockClient } from "./client-lock";
+import { auditActor, authorize, type CredentialContext } from "./context";
+import type { RegisterKeyInput } from "./schemas";
+
+export const MAX_LIVE_KEYS = 2;
+
+export interface RegisteredKey {
+  id: string;
+  kid: string;
+  thumbprint: string;
+  bits: number;
+  expiresAt: Date | null;
+}
+
+/** Seed 002 step 2, self-service: at most two active keys (a second runs alongside for rotation). */
+export async function registerPublicKey(ctx: CredentialContext, input: RegisterKeyInput): Promise<RegisteredKey> {
+  authorize(ctx, "credentials.rotate");
+  const parsed = await parsePublicKey(input.key);
+  const tz = ctx.organisation.timeZone;
+  let expiresAt: Date | null = null;
+  if (input.expiresOn) {
+    const lastDay = calendarDate(input.expiresOn);
+    if (lastDay < toCalendarDate(ctx.now, tz)) throw new DomainError("invalid", "The expiry date is in the past.", "expiresOn");
+    expiresAt = startOfDay(addDays(lastDay, 1), tz);
+  }
+  const kid = input.kid ?? parsed.thumbprint;
+  return ctx.db.transaction(async (tx) => {
+    const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const keys = await keysOf(tx, client.id);
+    const live = keys.filter((k) => isKeyLive(k, ctx.now));
+    if (live.some((k) => k.thumbprint === parsed.thumbprint)) {
+      throw new DomainError("conflict", "This key is already registered for this client.", "key");
+    }
+    if (live.length >= MAX_LIVE_KEYS) {
+      throw new DomainError(
+        "conflict",
+        `This client already has ${MAX_LIVE_KEYS} active keys, the most allowed. Revoke the one your systems no longer sign with, then register the new one.`,
+      );
+    }
+    if (keys.some((k) => k.kid === kid)) {
+      throw new DomainError(
+        "conflict",
+        `The key ID "${kid}" is already used by another key of this client (revoked keys keep theirs). Choose another.`,
+        "kid",
+      );
+    }
+    const [row] = await tx
+      .insert(clientPublicKeys)
+      .values({
+        clientId: client.id,
+        kid,
+        alg: parsed.alg,
+        jwk: { ...parsed.jwk, kid, alg: parsed.alg, use: "sig" },
+        thumbprint: parsed.thumbprint,
+        bits: parsed.bits,
+        createdAt: ctx.now,
+        expiresAt,
+        createdByUserId: ctx.actor.userId,
+      })
+      .returning({ id: clientPublicKeys.id });
+    if (!row) throw new Error("key insert returned nothing");
+    await recordAudit(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: "key.registered",
+      target: { type: "client_public_key", id: row.id },
+      metadata: {
+        client: client.clientId,
+        kid,
+        thumbprint: parsed.thumbprint,
+        bits: parsed.bits,
+        expiresAt: expiresAt?.toISOString() ?? null,
+      },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+    return { id: row.id, kid, thumbprint: parsed.thumbprint, bits: parsed.bits, expiresAt };
+  });
+}

@@ -1,0 +1,51 @@
+import { and, eq } from "drizzle-orm";
+import { clientSecrets, oauthClients } from "@/db/schema";
+import { decrypt } from "@/lib/crypto/encryption";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+import { isLive } from "@/lib/rotation/secret-state";
+import { auditActor, authorize, type CredentialContext } from "./context";
+import type { RevealSecretInput } from "./schemas";
+
+/**
+ * Seeds 000 and 001 let admins read a secret again. Only where the organisation's policy allows
+ * it, only live secrets, and every reveal is audited (the audit record names the secret, never
+ * its value).
+ */
+export async function revealSecret(ctx: CredentialContext, input: RevealSecretInput): Promise<{ value: string }> {
+  authorize(ctx, "secrets.reveal");
+  if (ctx.organisation.secretRevealPolicy !== "reveal") {
+    throw new DomainError(
+      "conflict",
+      "Your organisation's policy is show-once: a secret is shown only when it is created. Rotate to get a new secret.",
+    );
+  }
+  const [row] = await ctx.db
+    .select({ secret: clientSecrets, clientId: oauthClients.clientId })
+    .from(clientSecrets)
+    .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+    .where(
+      and(
+        eq(clientSecrets.id, input.secretId),
+        eq(oauthClients.clientId, input.clientId),
+        eq(oauthClients.organisationId, ctx.organisation.id),
+      ),
+    )
+    .limit(1);
+  if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
+  if (!isLive(row.secret, ctx.now)) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
+  if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
+    throw new DomainError("gone", "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.");
+  }
+  const value = decrypt(row.secret.ciphertext, row.secret.encryptionKeyId, ctx.keyRing);
+  await recordAudit(ctx.db, {
+    organisationId: ctx.organisation.id,
+    actor: auditActor(ctx.actor),
+    action: "secret.revealed",
+    target: { type: "client_secret", id: row.secret.id },
+    metadata: { client: row.clientId, maskedTail: row.secret.maskedTail },
+    ip: ctx.actor.ip,
+    userAgent: ctx.actor.userAgent,
+  });
+  return { value };
+}

@@ -1,0 +1,29 @@
+import { eq } from "drizzle-orm";
+import { clientPublicKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+import { isKeyLive } from "@/lib/rotation/secret-state";
+import { keysOf, lockClient } from "./client-lock";
+import { auditActor, authorize, type CredentialContext } from "./context";
+import type { RevokeKeyInput } from "./schemas";
+
+export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyInput): Promise<{ revokedAt: Date }> {
+  authorize(ctx, "credentials.rotate");
+  return ctx.db.transaction(async (tx) => {
+    const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const key = (await keysOf(tx, client.id)).find((k) => k.id === input.keyId);
+    if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");
+    if (!isKeyLive(key, ctx.now)) throw new DomainError("conflict", "This key is already revoked or expired.");
+    await tx.update(clientPublicKeys).set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId }).where(eq(clientPublicKeys.id, key.id));
+    await recordAudit(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: "key.revoked",
+      target: { type: "client_public_key", id: key.id },
+      metadata: { client: client.clientId, kid: key.kid },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+    return { revokedAt: ctx.now };
+  });
+}

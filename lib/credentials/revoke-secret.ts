@@ -1,0 +1,40 @@
+import { eq } from "drizzle-orm";
+import { clientSecrets } from "@/db/schema";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+import { isLive, liveSecrets } from "@/lib/rotation/secret-state";
+import { lockClient, secretsOf } from "./client-lock";
+import { auditActor, authorize, type CredentialContext } from "./context";
+import type { RevokeSecretInput } from "./schemas";
+
+/** End a secret now, e.g. once the integrator's systems use the new one. The last live secret stays. */
+export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretInput): Promise<{ revokedAt: Date }> {
+  authorize(ctx, "credentials.rotate");
+  return ctx.db.transaction(async (tx) => {
+    const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const secrets = await secretsOf(tx, client.id);
+    const target = secrets.find((s) => s.id === input.secretId);
+    if (!target) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
+    if (!isLive(target, ctx.now)) throw new DomainError("conflict", "This secret is already revoked or expired.");
+    if (liveSecrets(secrets, ctx.now).length === 1) {
+      throw new DomainError(
+        "conflict",
+        "This is the client's last live secret: revoking it would cut off every system that uses this client. Rotate first, move your systems to the new secret, then revoke this one.",
+      );
+    }
+    await tx
+      .update(clientSecrets)
+      .set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId, revokedReason: input.reason ?? "revoked" })
+      .where(eq(clientSecrets.id, target.id));
+    await recordAudit(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: "secret.revoked",
+      target: { type: "client_secret", id: target.id },
+      metadata: { client: client.clientId, maskedTail: target.maskedTail },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+    return { revokedAt: ctx.now };
+  });
+}

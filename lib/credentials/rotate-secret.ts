@@ -1,0 +1,79 @@
+import { eq } from "drizzle-orm";
+import { clientSecrets } from "@/db/schema";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+import { liveSecrets, oldSecretExpiryAfterRotation } from "@/lib/rotation/secret-state";
+import { lockClient, secretsOf } from "./client-lock";
+import { auditActor, authorize, type CredentialContext, policyOf } from "./context";
+import { type IssuedSecret, insertNewSecret } from "./issue-secret";
+import type { RotateSecretInput } from "./schemas";
+
+export interface RotationResult {
+  secret: IssuedSecret;
+  /** Old secrets revoked at once (after a compromise). */
+  revokedSecretIds: string[];
+  /** The old secret's new end of acceptance when an early rotation shortened it. */
+  previousSecretAcceptedUntil: Date | null;
+}
+
+/**
+ * Issue a new secret (seed 001's Secret Reset). The old one stays accepted until the end of its
+ * overlap window; after a compromise every live secret is revoked at once instead. Never more than
+ * two live secrets, never zero.
+ */
+export async function rotateSecret(ctx: CredentialContext, input: RotateSecretInput): Promise<RotationResult> {
+  authorize(ctx, "credentials.rotate");
+  const policy = policyOf(ctx.organisation);
+  return ctx.db.transaction(async (tx) => {
+    const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const live = liveSecrets(await secretsOf(tx, client.id), ctx.now);
+    const revokedSecretIds: string[] = [];
+    let previousSecretAcceptedUntil: Date | null = null;
+
+    if (input.compromised) {
+      for (const s of live) {
+        await tx
+          .update(clientSecrets)
+          .set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId, revokedReason: "compromised" })
+          .where(eq(clientSecrets.id, s.id));
+        revokedSecretIds.push(s.id);
+      }
+    } else if (live.length >= 2) {
+      throw new DomainError(
+        "conflict",
+        "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.",
+      );
+    } else if (live.length === 1) {
+      const old = live[0]!;
+      const cut = oldSecretExpiryAfterRotation(old.expiresAt, ctx.now, policy);
+      if (cut < old.expiresAt) {
+        await tx.update(clientSecrets).set({ expiresAt: cut }).where(eq(clientSecrets.id, old.id));
+        previousSecretAcceptedUntil = cut;
+      }
+    }
+
+    const secret = await insertNewSecret(tx, {
+      clientUuid: client.id,
+      policy,
+      reveal: ctx.organisation.secretRevealPolicy === "reveal",
+      now: ctx.now,
+      keyRing: ctx.keyRing,
+      issuedBy: ctx.actor.type === "system" ? "auto" : ctx.actor.type,
+      userId: ctx.actor.userId,
+    });
+    await recordAudit(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: input.compromised ? "secret.rotated_after_compromise" : "secret.rotated",
+      target: { type: "client_secret", id: secret.id },
+      metadata: {
+        client: client.clientId,
+        revokedSecretIds,
+        previousSecretAcceptedUntil: previousSecretAcceptedUntil?.toISOString() ?? null,
+      },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+    return { secret, revokedSecretIds, previousSecretAcceptedUntil };
+  });
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { isValidTimeZone } from "@/lib/rotation/calendar";
+
+/**
+ * The inputs of the credential use cases, shared by the forms, the server actions, the management
+ * API (and its OpenAPI document) and the CLI, so they cannot drift apart.
+ */
+
+export const clientIdField = z
+  .string({ error: "Give the client ID." })
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, { error: "A client ID is 8 to 64 letters, digits, - or _." })
+  .describe("The public client_id");
+
+export const uuidField = (what: string) => z.uuid({ error: `That is not a valid ${what} id.` });
+
+export const rotateSecretInput = z.object({
+  clientId: clientIdField,
+  compromised: z
+    .boolean()
+    .default(false)
+    .describe("Revoke every live secret at once (after a leak) instead of keeping the old one for the overlap"),
+});
+export type RotateSecretInput = z.infer<typeof rotateSecretInput>;
+
+export const revokeSecretInput = z.object({
+  clientId: clientIdField,
+  secretId: uuidField("secret"),
+  reason: z.string().trim().max(200, { error: "Keep the reason under 200 characters." }).optional(),
+});
+export type RevokeSecretInput = z.infer<typeof revokeSecretInput>;
+
+export const revealSecretInput = z.object({ clientId: clientIdField, secretId: uuidField("secret") });
+export type RevealSecretInput = z.infer<typeof revealSecretInput>;
+
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Give the date as YYYY-MM-DD." })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    error: "That date does not exist.",
+  });
+
+export const registerKeyInput = z.object({
+  clientId: clientIdField,
+  key: z
+    .string({ error: "Paste a public key in PEM or JWK format." })
+    .min(1, { error: "Paste a public key in PEM or JWK format." })
+    .max(20_000, { error: "That is far too long for a public key." })
+    .describe("An RSA public key (2048 to 4096 bits) as PEM or as a JWK (JSON text)"),
+  kid: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{1,128}$/, { error: "A key ID is 1 to 128 visible characters, no spaces." })
+    .optional()
+    .describe("Key ID; defaults to the RFC 7638 thumbprint"),
+  expiresOn: calendarDay.optional().describe("Last day the key is accepted (organisation's time zone), YYYY-MM-DD"),
+});
+export type RegisterKeyInput = z.infer<typeof registerKeyInput>;
+
+export const revokeKeyInput = z.object({ clientId: clientIdField, keyId: uuidField("key") });
+export type RevokeKeyInput = z.infer<typeof revokeKeyInput>;
+
+export const rotationPolicyInput = z
+  .object({
+    validityDays: z.coerce
+      .number({ error: "Give the validity in days." })
+      .int({ error: "Use whole days." })
+      .min(1, { error: "A secret must be valid for at least 1 day." }),
+    overlapDays: z.coerce
+      .number({ error: "Give the overlap in days." })
+      .int({ error: "Use whole days." })
+      .min(0, { error: "The overlap cannot be negative." }),
+    reminderOffsets: z
+      .array(z.coerce.number().int({ error: "Reminder days are whole numbers." }).min(0, { error: "Reminder days cannot be negative." }))
+      .max(12, { error: "At most 12 reminders." })
+      .transform((xs) => [...new Set(xs)].sort((a, b) => b - a)),
+    autoIssue: z.boolean(),
+    secretRevealPolicy: z.enum(["reveal", "show_once"], { error: "Choose reveal or show once." }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.overlapDays >= p.validityDays) {
+      ctx.addIssue({ code: "custom", path: ["overlapDays"], message: "The overlap must be shorter than the validity period." });
+    }
+    const tooLate = p.reminderOffsets.find((d) => d > p.validityDays);
+    if (tooLate !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reminderOffsets"],
+        message: `A reminder ${tooLate} days before expiry is longer than the validity period.`,
+      });
+    }
+  });
+export type RotationPolicyInput = z.infer<typeof rotationPolicyInput>;
+
+export const timeZoneField = z.string().refine(isValidTimeZone, { error: "Use an IANA time zone such as Europe/London or Asia/Kolkata." });
+
+/** "30, 20, 10" as typed in a form or on the command line. */
+export function parseDayList(text: string): number[] | string {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  const numbers = parts.map(Number);
+  const bad = parts.find((p, i) => !Number.isInteger(numbers[i]));
+  return bad === undefined ? numbers : `"${bad}" is not a whole number of days.`;
+}

@@ -1,0 +1,63 @@
+import { eq, inArray } from "drizzle-orm";
+import { clientSecrets, oauthClients, organisations } from "@/db/schema";
+import { recordAudit } from "@/lib/data/audit";
+import { getPlatformSettings } from "@/lib/data/platform";
+import { DomainError } from "@/lib/errors";
+import { auditActor, authorize, type CredentialContext } from "./context";
+import type { RotationPolicyInput } from "./schemas";
+
+/**
+ * The organisation's rotation policy (seed 001's update: entities configure their own expiry
+ * period), within the platform's maximum. It applies to secrets issued from now on. Switching to
+ * show-once destroys every stored ciphertext, so no secret of the organisation can be read again.
+ */
+export async function updateRotationPolicy(ctx: CredentialContext, input: RotationPolicyInput): Promise<void> {
+  authorize(ctx, "policy.manage");
+  await ctx.db.transaction(async (tx) => {
+    const limits = await getPlatformSettings(tx);
+    if (input.validityDays > limits.maxValidityDays) {
+      throw new DomainError("invalid", `The platform allows at most ${limits.maxValidityDays} days of validity.`, "validityDays");
+    }
+    const before = ctx.organisation;
+    await tx
+      .update(organisations)
+      .set({
+        validityDays: input.validityDays,
+        overlapDays: input.overlapDays,
+        reminderOffsets: input.reminderOffsets,
+        autoIssue: input.autoIssue,
+        secretRevealPolicy: input.secretRevealPolicy,
+        updatedAt: ctx.now,
+      })
+      .where(eq(organisations.id, ctx.organisation.id));
+    let ciphertextsDestroyed = 0;
+    if (input.secretRevealPolicy === "show_once" && before.secretRevealPolicy === "reveal") {
+      const clients = tx.select({ id: oauthClients.id }).from(oauthClients).where(eq(oauthClients.organisationId, ctx.organisation.id));
+      const wiped = await tx
+        .update(clientSecrets)
+        .set({ ciphertext: null, encryptionKeyId: null })
+        .where(inArray(clientSecrets.clientId, clients))
+        .returning({ id: clientSecrets.id });
+      ciphertextsDestroyed = wiped.length;
+    }
+    await recordAudit(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: "policy.updated",
+      target: { type: "organisation", id: ctx.organisation.id },
+      metadata: {
+        before: {
+          validityDays: before.validityDays,
+          overlapDays: before.overlapDays,
+          reminderOffsets: before.reminderOffsets,
+          autoIssue: before.autoIssue,
+          secretRevealPolicy: before.secretRevealPolicy,
+        },
+        after: input,
+        ciphertextsDestroyed,
+      },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+  });
+}

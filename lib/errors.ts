@@ -1,0 +1,21 @@
+/**
+ * A refusal the caller can act on. Thrown inside a transaction it rolls everything back, so
+ * nothing half-written is left; the edges (server actions, API routes, CLI) turn it into a
+ * message, a problem+json response or a one-line error. Messages never contain secret values.
+ */
+export type DomainErrorCode = "invalid" | "not_found" | "forbidden" | "conflict" | "gone";
+
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
