@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { type BadgeTone, StatusBadge } from "./status-badge";
 
 export interface SecretRowView {
@@ -9,6 +10,7 @@ export interface SecretRowView {
   expiresIn: string;
   state: { label: string; tone: BadgeTone };
   lastUsed: string;
+  actions?: ReactNode;
 }
 
 /** Seed 000's table: Current and New secret, masked, with created and expiration dates. */
@@ -16,6 +18,7 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
   if (rows.length === 0) {
     return <p className="rounded border border-red-300 bg-red-50 px-4 py-3 text-red-900">This client has no live secret.</p>;
   }
+  const withActions = rows.some((r) => r.actions);
   return (
     <>
       {/* Phones: one card per secret, the same facts without sideways scrolling. */}
@@ -38,6 +41,7 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
               <dt className="font-semibold">Last used</dt>
               <dd>{r.lastUsed}</dd>
             </dl>
+            {r.actions ? <div className="mt-2 space-y-2">{r.actions}</div> : null}
           </li>
         ))}
       </ul>
@@ -82,7 +86,12 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
                 <td className="py-3 pr-4">
                   <StatusBadge tone={r.state.tone}>{r.state.label}</StatusBadge>
                 </td>
-                <td className="py-3">{r.lastUsed}</td>
+                <td className="py-3 pr-4">{r.lastUsed}</td>
+                {withActions ? (
+                  <td className="py-3">
+                    <div className="flex flex-wrap items-start gap-2">{r.actions}</div>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

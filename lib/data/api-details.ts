@@ -9,6 +9,8 @@ import {
   clientHealth,
   daysLeft,
   expiryDateOf,
+  type KeyState,
+  publicKeyState,
   type RotationPolicy,
   type SecretState,
   secretSlots,
@@ -36,7 +38,7 @@ export interface PublicKeyDto {
   thumbprint: string;
   createdOn: CalendarDate;
   expiresOn: CalendarDate | null;
-  revoked: boolean;
+  state: KeyState;
   lastUsedAt: Date | null;
 }
 
@@ -106,7 +108,7 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
             thumbprint: k.thumbprint,
             createdOn: toCalendarDate(k.createdAt, tz),
             expiresOn: k.expiresAt ? expiryDateOf(k.expiresAt, tz) : null,
-            revoked: k.revokedAt !== null && k.revokedAt <= now,
+            state: publicKeyState(k, now, policy),
             lastUsedAt: k.lastUsedAt,
           })),
         health: clientHealth(own, now, policy),

@@ -1,3 +1,4 @@
+import { desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 
@@ -25,4 +26,34 @@ export async function recordAudit(db: Executor, event: AuditInput): Promise<void
     ip: event.ip ?? null,
     userAgent: event.userAgent?.slice(0, 400) ?? null,
   });
+}
+
+export interface AuditEventDto {
+  id: number;
+  occurredAt: Date;
+  actorType: string;
+  actorLabel: string;
+  action: string;
+  targetType: string | null;
+  metadata: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** The organisation's activity, newest first. */
+export async function listAuditEvents(db: Executor, organisationId: string, limit = 20): Promise<AuditEventDto[]> {
+  return db
+    .select({
+      id: auditEvents.id,
+      occurredAt: auditEvents.occurredAt,
+      actorType: auditEvents.actorType,
+      actorLabel: auditEvents.actorLabel,
+      action: auditEvents.action,
+      targetType: auditEvents.targetType,
+      metadata: auditEvents.metadata,
+      ip: auditEvents.ip,
+    })
+    .from(auditEvents)
+    .where(eq(auditEvents.organisationId, organisationId))
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(limit);
 }

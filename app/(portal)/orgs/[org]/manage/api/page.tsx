@@ -1,33 +1,61 @@
 import type { Metadata } from "next";
+import { ActivityList } from "@/components/activity-list";
+import {
+  CompromiseRotateForm,
+  PolicyForm,
+  RegisterKeyForm,
+  RevealSecretForm,
+  RevokeKeyForm,
+  RevokeSecretForm,
+  RotateSecretForm,
+} from "@/components/credential-forms";
 import { DataTable } from "@/components/data-table";
 import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
+import { describeAuditEvent } from "@/lib/audit-descriptions";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
+import { can } from "@/lib/auth/permissions";
 import { getApiDetails, type SecretDto } from "@/lib/data/api-details";
+import { listAuditEvents } from "@/lib/data/audit";
 import { getDb } from "@/lib/data/database";
+import { getPlatformSettings } from "@/lib/data/platform";
 import { env } from "@/lib/env";
-import { describeDaysLeft, formatLastUsed } from "@/lib/format";
-import { formatCalendarDate } from "@/lib/rotation/calendar";
+import { describeDaysLeft, formatDateTime, formatLastUsed } from "@/lib/format";
+import { type CalendarDate, formatCalendarDate } from "@/lib/rotation/calendar";
+import {
+  registerKeyAction,
+  revealSecretAction,
+  revokeKeyAction,
+  revokeSecretAction,
+  rotateSecretAction,
+  updatePolicyAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "API details" };
 
+const KEY_STATES = {
+  active: { label: "Active", tone: "good" },
+  expiring: { label: "Expiring soon", tone: "warn" },
+  expired: { label: "Expired", tone: "bad" },
+  revoked: { label: "Revoked", tone: "muted" },
+} as const;
+
 export default async function ApiTabPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organisation } = await requireOrganisationAccess(org, "api.view");
+  const { organisation, role } = await requireOrganisationAccess(org, "api.view");
   const now = new Date();
-  const details = await getApiDetails(await getDb(), organisation, now, env().ROTOR_PUBLIC_URL);
-  const date = (d: string) => formatCalendarDate(d as Parameters<typeof formatCalendarDate>[0], organisation.locale);
-  const row = (slot: SecretRowView["slot"], s: SecretDto): SecretRowView => ({
-    id: s.id,
-    slot,
-    masked: s.masked,
-    created: date(s.createdOn),
-    expires: date(s.expiresOn),
-    expiresIn: s.daysLeft >= 0 ? `Expires ${describeDaysLeft(s.daysLeft)}` : `Expired ${describeDaysLeft(s.daysLeft)}`,
-    state: SECRET_STATE_LABELS[s.state] ?? { label: s.state, tone: "muted" },
-    lastUsed: formatLastUsed(s.lastUsedAt, now, organisation.locale),
-  });
+  const db = await getDb();
+  const [details, settings, activity] = await Promise.all([
+    getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL),
+    getPlatformSettings(db),
+    can(role, "audit.view") ? listAuditEvents(db, organisation.id, 15) : Promise.resolve([]),
+  ]);
+  const canRotate = can(role, "credentials.rotate");
+  const canReveal = can(role, "secrets.reveal") && organisation.secretRevealPolicy === "reveal";
+  const showOnce = organisation.secretRevealPolicy === "show_once";
+  const date = (d: CalendarDate) => formatCalendarDate(d, organisation.locale);
+  const slug = organisation.slug;
 
   return (
     <section aria-labelledby="api-heading" className="space-y-6">
@@ -43,6 +71,11 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           These details give access to the data handled by your organisation. Please perform the necessary due diligence before disclosing
           them.
         </p>
+        {!canRotate ? (
+          <p className="max-w-3xl text-sm text-slate-700">
+            Only your organisation&apos;s designated user (SPOC) can rotate secrets and register keys.
+          </p>
+        ) : null}
       </div>
       <dl className="grid gap-1">
         <dt className="font-semibold">Endpoint</dt>
@@ -63,6 +96,33 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
         </p>
       ) : null}
       {details.clients.map((client) => {
+        const liveCount = [client.current, client.next].filter(Boolean).length;
+        const row = (slot: SecretRowView["slot"], s: SecretDto): SecretRowView => ({
+          id: s.id,
+          slot,
+          masked: s.masked,
+          created: date(s.createdOn),
+          expires: date(s.expiresOn),
+          expiresIn: s.daysLeft >= 0 ? `Expires ${describeDaysLeft(s.daysLeft)}` : `Expired ${describeDaysLeft(s.daysLeft)}`,
+          state: SECRET_STATE_LABELS[s.state] ?? { label: s.state, tone: "muted" },
+          lastUsed: formatLastUsed(s.lastUsedAt, now, organisation.locale),
+          actions:
+            canReveal || (canRotate && liveCount > 1) ? (
+              <>
+                {canReveal ? (
+                  <RevealSecretForm clientId={client.clientId} secretId={s.id} action={revealSecretAction.bind(null, slug)} />
+                ) : null}
+                {canRotate && liveCount > 1 ? (
+                  <RevokeSecretForm
+                    clientId={client.clientId}
+                    secretId={s.id}
+                    masked={s.masked}
+                    action={revokeSecretAction.bind(null, slug)}
+                  />
+                ) : null}
+              </>
+            ) : undefined,
+        });
         const rows = [
           client.current ? row("Current secret", client.current) : null,
           client.next ? row("New secret", client.next) : null,
@@ -85,32 +145,113 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
               <dd className="break-all">{client.allowedAudiences.join(", ") || "—"}</dd>
             </dl>
             <SecretsTable rows={rows} caption={`Secrets of ${client.name}`} />
-            {client.keys.length > 0 ? (
+            {canRotate ? (
+              <div className="flex flex-wrap items-start gap-4 border-t border-slate-200 pt-3">
+                <RotateSecretForm clientId={client.clientId} action={rotateSecretAction.bind(null, slug)} showOnce={showOnce} />
+                <CompromiseRotateForm clientId={client.clientId} action={rotateSecretAction.bind(null, slug)} />
+              </div>
+            ) : null}
+            {client.keys.length > 0 || canRotate ? (
               <div className="space-y-2">
                 <h4 className="font-semibold">Public keys for private_key_jwt</h4>
                 <DataTable
                   caption={`Public keys of ${client.name}`}
-                  empty="No public keys."
+                  empty="No public keys registered. Register one to let this client authenticate with a signed JWT instead of a secret."
                   rows={client.keys}
                   rowKey={(k) => k.id}
                   columns={[
-                    { header: "Key ID (kid)", rowHeader: true, cell: (k) => <code className="break-all font-mono text-xs">{k.kid}</code> },
+                    {
+                      header: "Key ID (kid)",
+                      rowHeader: true,
+                      cell: (k) => (
+                        <>
+                          <code className="break-all font-mono text-xs">{k.kid}</code>
+                          {k.kid !== k.thumbprint ? (
+                            <span className="block text-xs text-slate-700">
+                              Thumbprint <code className="break-all font-mono">{k.thumbprint}</code>
+                            </span>
+                          ) : null}
+                        </>
+                      ),
+                    },
                     { header: "Type", cell: (k) => `${k.alg}, RSA ${k.bits} bits` },
                     { header: "Created date", cell: (k) => date(k.createdOn) },
                     { header: "Expiration date", cell: (k) => (k.expiresOn ? date(k.expiresOn) : "No expiry") },
                     {
                       header: "Status",
-                      cell: (k) =>
-                        k.revoked ? <StatusBadge tone="muted">Revoked</StatusBadge> : <StatusBadge tone="good">Active</StatusBadge>,
+                      cell: (k) => <StatusBadge tone={KEY_STATES[k.state].tone}>{KEY_STATES[k.state].label}</StatusBadge>,
                     },
                     { header: "Last used", cell: (k) => formatLastUsed(k.lastUsedAt, now, organisation.locale) },
+                    ...(canRotate
+                      ? [
+                          {
+                            header: "Actions",
+                            cell: (k: (typeof client.keys)[number]) =>
+                              k.state === "active" || k.state === "expiring" ? (
+                                <RevokeKeyForm
+                                  clientId={client.clientId}
+                                  keyId={k.id}
+                                  kid={k.kid}
+                                  action={revokeKeyAction.bind(null, slug)}
+                                />
+                              ) : null,
+                          },
+                        ]
+                      : []),
                   ]}
                 />
+                {canRotate ? (
+                  <details className="rounded border border-slate-300">
+                    <summary className="cursor-pointer px-3 py-2 font-semibold text-brand-700">Register a public key</summary>
+                    <div className="p-3">
+                      <RegisterKeyForm clientId={client.clientId} action={registerKeyAction.bind(null, slug)} />
+                    </div>
+                  </details>
+                ) : null}
               </div>
             ) : null}
           </article>
         );
       })}
+      <section aria-labelledby="policy-heading" className="space-y-3 rounded border border-slate-300 p-4">
+        <h3 id="policy-heading" className="text-lg font-semibold text-brand-900">
+          Rotation policy
+        </h3>
+        {can(role, "policy.manage") ? (
+          <PolicyForm
+            action={updatePolicyAction.bind(null, slug)}
+            policy={{
+              validityDays: organisation.validityDays,
+              overlapDays: organisation.overlapDays,
+              reminderOffsets: organisation.reminderOffsets,
+              autoIssue: organisation.autoIssue,
+              secretRevealPolicy: organisation.secretRevealPolicy,
+              maxValidityDays: settings.maxValidityDays,
+            }}
+          />
+        ) : (
+          <p>
+            Secrets are valid for {organisation.validityDays} days with a {organisation.overlapDays}-day overlap; reminders{" "}
+            {organisation.reminderOffsets.join(", ")} days before expiry. Secret values are{" "}
+            {showOnce ? "shown only once, when created" : "revealable by admins and the designated user"}. Your admins set this policy.
+          </p>
+        )}
+      </section>
+      {can(role, "audit.view") ? (
+        <section aria-labelledby="activity-heading" className="space-y-3">
+          <h3 id="activity-heading" className="text-lg font-semibold text-brand-900">
+            Activity
+          </h3>
+          <ActivityList
+            items={activity.map((e) => ({
+              id: e.id,
+              when: formatDateTime(e.occurredAt, organisation.locale, organisation.timeZone),
+              who: e.actorLabel,
+              what: describeAuditEvent(e.action, e.metadata),
+            }))}
+          />
+        </section>
+      ) : null}
     </section>
   );
 }

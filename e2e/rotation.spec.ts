@@ -1,0 +1,180 @@
+import { generateKeyPairSync } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { dayNumber, people, signInAs } from "./helpers";
+
+const finvuSpoc = "Finvu secret rotation (SPOC)";
+
+// One organisation's credentials, changed step by step: these run in order.
+test.describe
+  .serial("the designated user manages Finvu's credentials in the browser", () => {
+    test("rotates: the new secret is shown once, beside the old one, with dates that follow the policy", async ({ page }) => {
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      await client.getByRole("button", { name: "Rotate secret" }).click();
+      await expect(client.getByText("Copy it now: under your organisation's show-once policy it will not be shown again.")).toBeVisible();
+      await expect(client.getByTestId("secret-value")).toHaveValue(/^rtr_cs_[0-9A-Za-z]{36}$/);
+      const rows = client.getByTestId("secret-row");
+      await expect(rows).toHaveCount(2);
+      const [oldCreated, newCreated] = (await client.getByTestId("created-date").allTextContents()).map(dayNumber);
+      const [oldExpiry, newExpiry] = (await client.getByTestId("expiry-date").allTextContents()).map(dayNumber);
+      expect(newExpiry! - newCreated!).toBe(180);
+      // Rotated early: the old secret stays accepted for the 30-day overlap only.
+      expect(oldExpiry! - newCreated!).toBe(30);
+      expect(oldCreated).toBeLessThan(newCreated!);
+      // Show-once: no reveal button, and the page never carries a stored value.
+      await page.reload();
+      await expect(client.getByRole("button", { name: "Reveal" })).toHaveCount(0);
+      await expect(client.getByTestId("secret-value")).toHaveCount(0);
+    });
+
+    test("refuses a third live secret with a message that says what to do", async ({ page }) => {
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      await client.getByRole("button", { name: "Rotate secret" }).click();
+      await expect(client.getByRole("alert").filter({ hasText: "two live secrets" })).toContainText("revoke the old one and rotate again");
+      await expect(client.getByTestId("secret-row")).toHaveCount(2);
+    });
+
+    test("revokes the old secret after confirming, and can then no longer revoke the last one", async ({ page }) => {
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      const current = client.getByTestId("secret-row").first();
+      await current.getByRole("button", { name: "Revoke" }).click();
+      await expect(current.getByRole("group", { name: "Revoke" })).toBeFocused();
+      await current.getByRole("button", { name: "Cancel" }).click();
+      await expect(client.getByTestId("secret-row")).toHaveCount(2);
+      await current.getByRole("button", { name: "Revoke" }).click();
+      await current.getByRole("button", { name: "Yes, revoke it" }).click();
+      await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      await expect(client.getByRole("button", { name: "Revoke", exact: true })).toHaveCount(0);
+    });
+
+    test("rotates after a compromise only once the client ID is typed, revoking the old secret at once", async ({ page }) => {
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      const clientId = (await client.getByTestId("client-id").textContent()) ?? "";
+      const before = await client.getByTestId("masked-secret").textContent();
+      await client.getByRole("button", { name: "Rotate after a compromise" }).click();
+      await client.getByLabel(/Type the client ID/).fill("wrong");
+      await client.getByRole("button", { name: "Revoke all and issue a new secret" }).click();
+      await expect(client.getByRole("alert").filter({ hasText: "Type the client ID exactly" })).toBeVisible();
+      await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      await client.getByLabel(/Type the client ID/).fill(clientId);
+      await client.getByRole("button", { name: "Revoke all and issue a new secret" }).click();
+      await expect(client.getByTestId("secret-value")).toBeVisible();
+      await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      await expect(client.getByTestId("masked-secret")).not.toHaveText(before ?? "");
+    });
+
+    test("registers a second public key, refuses a third and a 1024-bit one with reasons, and revokes one", async ({ page }) => {
+      const pem = (bits: number) =>
+        generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type: "spki", format: "pem" }).toString();
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      const keys = client.getByRole("table", { name: "Public keys of Account aggregator gateway" });
+      await expect(keys.getByRole("row")).toHaveCount(2);
+
+      await client.getByText("Register a public key").click();
+      await client.getByLabel("Public key (PEM or JWK)").fill(pem(1024));
+      await client.getByRole("button", { name: "Register key" }).click();
+      await expect(client.getByText("This RSA key is 1024 bits. Keys must be 2048 to 4096 bits").first()).toBeVisible();
+
+      await client.getByLabel("Public key (PEM or JWK)").fill(pem(2048));
+      await client.getByLabel("Key ID (optional)").fill("finvu-2026-b");
+      await client.getByRole("button", { name: "Register key" }).click();
+      await expect(client.getByText("Key registered (RSA 2048 bits, kid finvu-2026-b).")).toBeVisible();
+      await expect(keys.getByRole("row")).toHaveCount(3);
+
+      await client.getByLabel("Public key (PEM or JWK)").fill(pem(2048));
+      await client.getByLabel("Key ID (optional)").fill("");
+      await client.getByRole("button", { name: "Register key" }).click();
+      await expect(client.getByText(/already has 2 active keys/)).toBeVisible();
+
+      const second = keys.getByRole("row").filter({ hasText: "finvu-2026-b" });
+      await second.getByRole("button", { name: "Revoke key" }).click();
+      await second.getByRole("button", { name: "Yes, revoke the key" }).click();
+      await expect(second).toContainText("Revoked");
+    });
+
+    test("every change shows in the activity list, with no secret value", async ({ page }) => {
+      await signInAs(page, finvuSpoc);
+      await page.goto("/orgs/finvu/manage/api");
+      const activity = page.getByRole("list", { name: "Recent activity" });
+      await expect(activity).toContainText("rotated after a compromise");
+      await expect(activity).toContainText("revoked the secret ending");
+      await expect(activity).toContainText("registered key finvu-2026-b");
+      await expect(activity).not.toContainText("rtr_cs_");
+    });
+  });
+
+test("an admin sees secrets and may reveal one (audited), but has no rotate button", async ({ page }) => {
+  await signInAs(page, people.northwindAdmin);
+  await page.goto("/orgs/northwind/manage/api");
+  const client = page.getByRole("article").filter({ hasText: "Claims submission (production)" });
+  await expect(client.getByRole("button", { name: "Rotate secret" })).toHaveCount(0);
+  await expect(client.getByRole("button", { name: "Revoke", exact: true })).toHaveCount(0);
+  await client.getByTestId("secret-row").first().getByRole("button", { name: "Reveal" }).click();
+  const value = client.getByTestId("secret-value");
+  await expect(value).toHaveValue(/^rtr_cs_/);
+  const tail = (await client.getByTestId("masked-secret").first().textContent())?.slice(-4);
+  expect((await value.inputValue()).endsWith(tail ?? "x")).toBe(true);
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Recent activity" })).toContainText(`revealed the secret ending ${tail}`);
+});
+
+test("an admin's forged rotate call (the SPOC's own form, replayed with the admin's session) is refused and changes nothing", async ({
+  browser,
+}) => {
+  const spoc = await browser.newPage();
+  await signInAs(spoc, people.northwindSpoc);
+  await spoc.goto("/orgs/northwind/manage/api");
+  const form = spoc
+    .getByRole("article")
+    .filter({ hasText: "Claims submission (production)" })
+    .locator("form")
+    .filter({ has: spoc.getByRole("button", { name: "Rotate secret" }) });
+  const fields = await form.evaluate((f) =>
+    [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)] as [string, string]),
+  );
+  expect(fields.some(([k]) => k.startsWith("$ACTION"))).toBe(true);
+
+  // Control: the same replay from the SPOC reaches the action (refused there only because two
+  // secrets are already live), so what refuses the admin is the authorization, not the replay.
+  const control = await spoc.request.post("/orgs/northwind/manage/api", { multipart: Object.fromEntries(fields) });
+  expect(control.status()).toBe(200);
+  expect(await control.text()).toContain("already has two live secrets");
+
+  const admin = await browser.newPage();
+  await signInAs(admin, people.northwindAdmin);
+  const response = await admin.request.post("/orgs/northwind/manage/api", { multipart: Object.fromEntries(fields) });
+  // forbidden() in a no-JavaScript (MPA) action renders Next's not-found response.
+  expect([403, 404]).toContain(response.status());
+  expect(await response.text()).not.toContain("New secret issued");
+
+  await spoc.reload();
+  const rows = spoc.getByRole("article").filter({ hasText: "Claims submission (production)" }).getByTestId("secret-row");
+  await expect(rows).toHaveCount(2);
+  await expect(spoc.getByRole("list", { name: "Recent activity" })).not.toContainText("alice.admin@northwind.example rotated");
+});
+
+test("an admin changes the rotation policy; a bad value is refused with the reason and nothing changes", async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/api");
+  const policy = page.getByRole("region", { name: "Rotation policy" });
+  await policy.getByLabel("Overlap (days)").fill("200");
+  await policy.getByRole("button", { name: "Save policy" }).click();
+  await expect(policy.getByText("The overlap must be shorter than the validity period.").first()).toBeVisible();
+  await page.reload();
+  await expect(policy.getByLabel("Overlap (days)")).toHaveValue("30");
+  await policy.getByLabel("Reminders (days before expiry)").fill("30, 14, 7, 3, 1, 0");
+  await policy.getByRole("button", { name: "Save policy" }).click();
+  await expect(policy.getByText("Rotation policy saved.")).toBeVisible();
+  await page.reload();
+  await expect(policy.getByLabel("Reminders (days before expiry)")).toHaveValue("30, 14, 7, 3, 1, 0");
+});

@@ -1,0 +1,32 @@
+/** Plain-language lines for the activity list; from metadata that never holds a secret value. */
+export function describeAuditEvent(action: string, metadata: Record<string, unknown>): string {
+  const client = typeof metadata.client === "string" ? ` of client ${metadata.client}` : "";
+  const tail = typeof metadata.maskedTail === "string" ? ` ending ${metadata.maskedTail}` : "";
+  const kid = typeof metadata.kid === "string" ? ` ${metadata.kid.slice(0, 16)}` : "";
+  switch (action) {
+    case "secret.rotated":
+      return `rotated the secret${client}`;
+    case "secret.rotated_after_compromise":
+      return `rotated after a compromise, revoking every older secret${client}`;
+    case "secret.auto_issued":
+      return `issued the next secret automatically${client}`;
+    case "secret.revoked":
+      return `revoked the secret${tail}${client}`;
+    case "secret.revealed":
+      return `revealed the secret${tail}${client}`;
+    case "key.registered":
+      return `registered key${kid}${client}`;
+    case "key.revoked":
+      return `revoked key${kid}${client}`;
+    case "policy.updated":
+      return "changed the rotation policy";
+    case "api_token.created":
+      return "created a personal API token";
+    case "api_token.revoked":
+      return "revoked a personal API token";
+    case "user.deactivated":
+      return "de-activated a user";
+    default:
+      return action.replace(/[._]/g, " ");
+  }
+}
