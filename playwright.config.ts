@@ -44,7 +44,14 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: /embedded\.spec\.ts/,
+      testIgnore: /(embedded|management-api)\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
+    },
+    {
+      // Changes the demo organisations' credentials: runs once the read-only specs are done.
+      name: "changes",
+      testMatch: /management-api\.spec\.ts/,
+      dependencies: ["main"],
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },
     {

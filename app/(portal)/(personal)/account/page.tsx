@@ -1,12 +1,24 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CreateApiTokenForm, RevokeApiTokenForm } from "@/components/api-token-forms";
+import { DataTable } from "@/components/data-table";
+import { StatusBadge } from "@/components/status-badge";
+import { listApiTokens } from "@/lib/api-tokens/api-tokens";
+import { TOKEN_LIFETIMES } from "@/lib/api-tokens/schemas";
 import { requireCaller } from "@/lib/auth/caller";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/data/database";
+import { formatDateTime, formatLastUsed } from "@/lib/format";
+import { createApiTokenAction, revokeApiTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "Account Management" };
 
 export default async function AccountPage() {
   const caller = await requireCaller();
+  const spocOf = caller.organisations.filter((o) => can(o.role, "credentials.rotate"));
+  const tokens = spocOf.length > 0 ? await listApiTokens(await getDb(), caller.userId) : [];
+  const now = new Date();
+  const when = (d: Date) => formatDateTime(d, "en-GB", "Europe/London");
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold text-brand-900">Account Management</h1>
@@ -41,6 +53,55 @@ export default async function AccountPage() {
         )}
         {caller.isOperator ? <p className="mt-2">You are also a platform operator.</p> : null}
       </section>
+      {spocOf.length > 0 ? (
+        <section aria-labelledby="tokens-heading" className="space-y-4 rounded border border-slate-300 bg-white p-4">
+          <div>
+            <h2 id="tokens-heading" className="text-lg font-semibold">
+              Personal API tokens
+            </h2>
+            <p className="text-slate-700">
+              As the designated user you can automate rotation through the{" "}
+              <a className="text-brand-700 underline" href="/api/v1/openapi.json">
+                management API
+              </a>
+              . A token acts as you, expires, and is shown only once. It stops working at once if you are de-activated.
+            </p>
+          </div>
+          <CreateApiTokenForm organisations={spocOf} lifetimes={TOKEN_LIFETIMES} action={createApiTokenAction} />
+          <DataTable
+            caption="Your personal API tokens"
+            empty="You have no API tokens."
+            rows={tokens}
+            rowKey={(t) => t.id}
+            columns={[
+              { header: "Name", rowHeader: true, cell: (t) => t.name },
+              { header: "Token", cell: (t) => <code className="font-mono">{t.masked}</code> },
+              { header: "Organisation", cell: (t) => t.organisation },
+              { header: "Created", cell: (t) => when(t.createdAt) },
+              { header: "Expires", cell: (t) => when(t.expiresAt) },
+              { header: "Last used", cell: (t) => formatLastUsed(t.lastUsedAt, now, "en-GB") },
+              {
+                header: "Status",
+                cell: (t) =>
+                  t.revokedAt ? (
+                    <StatusBadge tone="muted">Revoked</StatusBadge>
+                  ) : t.expiresAt <= now ? (
+                    <StatusBadge tone="bad">Expired</StatusBadge>
+                  ) : (
+                    <StatusBadge tone="good">Active</StatusBadge>
+                  ),
+              },
+              {
+                header: "Actions",
+                cell: (t) =>
+                  !t.revokedAt && t.expiresAt > now ? (
+                    <RevokeApiTokenForm tokenId={t.id} name={t.name} action={revokeApiTokenAction} />
+                  ) : null,
+              },
+            ]}
+          />
+        </section>
+      ) : null}
     </div>
   );
 }

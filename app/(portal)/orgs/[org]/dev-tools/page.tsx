@@ -17,6 +17,12 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
     `  -u "${clientId}:$CLIENT_SECRET" \\`,
     "  -d grant_type=client_credentials",
   ].join("\n");
+  const rotateCurl = [
+    `curl -s -X POST ${publicUrl}/api/v1/clients/${clientId}/secrets \\`,
+    '  -H "Authorization: Bearer $ROTOR_API_TOKEN" \\',
+    '  -H "Idempotency-Key: $(uuidgen)" \\',
+    "  -H 'Content-Type: application/json' -d '{}'",
+  ].join("\n");
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold text-brand-900">Dev Tools</h1>
@@ -40,6 +46,22 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
         </dl>
         <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{curl}</code>
+        </pre>
+      </section>
+      <section aria-labelledby="management-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="management-heading" className="text-lg font-semibold">
+          Automate rotation with the management API
+        </h2>
+        <p>
+          Your designated user can rotate secrets and register keys from scripts with a personal API token (Account Management). The API is
+          described by an{" "}
+          <a className="font-semibold text-brand-700 underline" href="/api/v1/openapi.json">
+            OpenAPI 3.1 document
+          </a>
+          ; errors are RFC 9457 problem details, and POSTs accept an Idempotency-Key so a retry never rotates twice.
+        </p>
+        <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
+          <code>{rotateCurl}</code>
         </pre>
       </section>
     </div>

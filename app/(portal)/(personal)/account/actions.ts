@@ -1,0 +1,50 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
+import { createApiToken, revokeApiToken } from "@/lib/api-tokens/api-tokens";
+import { createApiTokenInput, revokeApiTokenInput } from "@/lib/api-tokens/schemas";
+import { requireCaller } from "@/lib/auth/caller";
+import { getDb } from "@/lib/data/database";
+
+async function requester() {
+  const caller = await requireCaller();
+  const h = await headers();
+  return {
+    userId: caller.userId,
+    label: caller.email ?? caller.userId,
+    ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    userAgent: h.get("user-agent"),
+  };
+}
+
+export async function createApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = createApiTokenInput.safeParse({
+    organisation: form.get("organisation"),
+    name: form.get("name"),
+    expiresInDays: form.get("expiresInDays"),
+  });
+  if (!parsed.success) return fromZodError(parsed.error);
+  const who = await requester();
+  try {
+    const token = await createApiToken(await getDb(), who, parsed.data, new Date());
+    revalidatePath("/account");
+    return { status: "success", message: "Token created. Copy it now: it will not be shown again.", value: token.value };
+  } catch (error) {
+    return fromError(error);
+  }
+}
+
+export async function revokeApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = revokeApiTokenInput.safeParse({ tokenId: form.get("tokenId") });
+  if (!parsed.success) return fromZodError(parsed.error);
+  const who = await requester();
+  try {
+    await revokeApiToken(await getDb(), who, parsed.data.tokenId, new Date());
+  } catch (error) {
+    return fromError(error);
+  }
+  revalidatePath("/account");
+  return { status: "success", message: "Token revoked. Calls made with it are refused from now on." };
+}

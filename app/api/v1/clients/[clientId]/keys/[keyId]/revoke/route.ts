@@ -1,0 +1,3 @@
+import { revokeKeyEndpoint } from "@/lib/management-api/endpoints";
+
+export const POST = revokeKeyEndpoint;

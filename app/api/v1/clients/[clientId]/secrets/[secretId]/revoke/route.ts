@@ -1,0 +1,3 @@
+import { revokeSecretEndpoint } from "@/lib/management-api/endpoints";
+
+export const POST = revokeSecretEndpoint;

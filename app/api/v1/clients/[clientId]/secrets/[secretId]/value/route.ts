@@ -1,0 +1,3 @@
+import { revealSecretEndpoint } from "@/lib/management-api/endpoints";
+
+export const GET = revealSecretEndpoint;

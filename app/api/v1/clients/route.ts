@@ -1,0 +1,3 @@
+import { listClientsEndpoint } from "@/lib/management-api/endpoints";
+
+export const GET = listClientsEndpoint;

@@ -1,0 +1,157 @@
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { type MembershipRole, memberships, organisations, personalApiTokens, users } from "@/db/schema";
+import { can } from "@/lib/auth/permissions";
+import { generatePersonalToken, isWellFormedPersonalToken } from "@/lib/crypto/personal-token";
+import { digestSecret, maskSecret, secretTail } from "@/lib/crypto/tokens";
+import { recordAudit } from "@/lib/data/audit";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { DomainError } from "@/lib/errors";
+import type { CreateApiTokenInput } from "./schemas";
+
+/**
+ * Seed 001's "user token": the designated user's personal token for the management API. Shown
+ * once, stored as a digest, always expiring, revocable, and worthless the moment its owner's
+ * membership is no longer an active SPOC one (checked on every request).
+ */
+
+interface Requester {
+  userId: string;
+  label: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export async function createApiToken(db: Database, who: Requester, input: CreateApiTokenInput, now: Date) {
+  const organisation = await findOrganisationBySlug(db, input.organisation);
+  const [membership] = organisation
+    ? await db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.organisationId, organisation.id), eq(memberships.userId, who.userId), eq(memberships.status, "active")))
+    : [];
+  if (!organisation || !membership) throw new DomainError("not_found", "You are not a member of that organisation.", "organisation");
+  if (!can(membership.role, "credentials.rotate")) {
+    throw new DomainError("forbidden", "Only the organisation's designated user (SPOC) can create API tokens.", "organisation");
+  }
+  const value = generatePersonalToken();
+  const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(personalApiTokens)
+      .values({
+        userId: who.userId,
+        organisationId: organisation.id,
+        name: input.name,
+        digest: digestSecret(value),
+        maskedTail: secretTail(value),
+        createdAt: now,
+        expiresAt,
+      })
+      .returning({ id: personalApiTokens.id });
+    if (!row) throw new Error("token insert returned nothing");
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: { type: "user", userId: who.userId, label: who.label },
+      action: "api_token.created",
+      target: { type: "personal_api_token", id: row.id },
+      metadata: { name: input.name, expiresAt: expiresAt.toISOString() },
+      ip: who.ip,
+      userAgent: who.userAgent,
+    });
+    return { id: row.id, value, expiresAt };
+  });
+}
+
+export async function revokeApiToken(db: Database, who: Requester, tokenId: string, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [token] = await tx
+      .select()
+      .from(personalApiTokens)
+      .where(and(eq(personalApiTokens.id, tokenId), eq(personalApiTokens.userId, who.userId)))
+      .for("update");
+    if (!token) throw new DomainError("not_found", "There is no such token of yours.");
+    if (token.revokedAt) throw new DomainError("conflict", "This token is already revoked.");
+    await tx.update(personalApiTokens).set({ revokedAt: now }).where(eq(personalApiTokens.id, token.id));
+    await recordAudit(tx, {
+      organisationId: token.organisationId,
+      actor: { type: "user", userId: who.userId, label: who.label },
+      action: "api_token.revoked",
+      target: { type: "personal_api_token", id: token.id },
+      metadata: { name: token.name },
+      ip: who.ip,
+      userAgent: who.userAgent,
+    });
+  });
+}
+
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  organisation: string;
+  masked: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export async function listApiTokens(db: Database, userId: string): Promise<ApiTokenDto[]> {
+  const rows = await db
+    .select({ token: personalApiTokens, organisation: organisations.name })
+    .from(personalApiTokens)
+    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .where(eq(personalApiTokens.userId, userId))
+    .orderBy(desc(personalApiTokens.createdAt));
+  return rows.map(({ token, organisation }) => ({
+    id: token.id,
+    name: token.name,
+    organisation,
+    masked: maskSecret(token.maskedTail),
+    createdAt: token.createdAt,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  }));
+}
+
+export interface ApiPrincipal {
+  tokenId: string;
+  tokenName: string;
+  userId: string;
+  email: string | null;
+  organisation: OrganisationDto;
+  role: MembershipRole;
+}
+
+/**
+ * Resolves `Authorization: Bearer rtr_pat_...` to its owner, on every request: the token must be
+ * well-formed, unrevoked and unexpired, and its owner still an active member of the organisation.
+ */
+export async function authenticateApiToken(db: Database, authorization: string | null, now: Date): Promise<ApiPrincipal | null> {
+  const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? "");
+  const value = match?.[1];
+  if (!value || !isWellFormedPersonalToken(value)) return null;
+  const [row] = await db
+    .select({ token: personalApiTokens, role: memberships.role, email: users.email, slug: organisations.slug })
+    .from(personalApiTokens)
+    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .innerJoin(users, eq(users.id, personalApiTokens.userId))
+    .innerJoin(
+      memberships,
+      and(
+        eq(memberships.userId, personalApiTokens.userId),
+        eq(memberships.organisationId, personalApiTokens.organisationId),
+        eq(memberships.status, "active"),
+      ),
+    )
+    .where(
+      and(eq(personalApiTokens.digest, digestSecret(value)), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)),
+    )
+    .limit(1);
+  if (!row) return null;
+  const organisation = await findOrganisationBySlug(db, row.slug);
+  if (!organisation) return null;
+  await db.update(personalApiTokens).set({ lastUsedAt: now }).where(eq(personalApiTokens.id, row.token.id));
+  return { tokenId: row.token.id, tokenName: row.token.name, userId: row.token.userId, email: row.email, organisation, role: row.role };
+}

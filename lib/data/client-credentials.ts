@@ -1,0 +1,59 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { maskSecret } from "@/lib/crypto/tokens";
+import { toCalendarDate } from "@/lib/rotation/calendar";
+import { daysLeft, expiryDateOf, publicKeyState, type RotationPolicy, secretState } from "@/lib/rotation/secret-state";
+import type { OrganisationDto } from "./organisations";
+
+/** One client's credentials for the management API, scoped to the organisation. */
+export async function getClientCredentials(db: Executor, org: OrganisationDto, clientId: string, now: Date) {
+  const [client] = await db
+    .select()
+    .from(oauthClients)
+    .where(and(eq(oauthClients.organisationId, org.id), eq(oauthClients.clientId, clientId)))
+    .limit(1);
+  if (!client) return null;
+  const secrets = await db
+    .select()
+    .from(clientSecrets)
+    .where(eq(clientSecrets.clientId, client.id))
+    .orderBy(desc(clientSecrets.createdAt))
+    .limit(20);
+  const keys = await db
+    .select()
+    .from(clientPublicKeys)
+    .where(eq(clientPublicKeys.clientId, client.id))
+    .orderBy(desc(clientPublicKeys.createdAt));
+  const policy: RotationPolicy = { timeZone: org.timeZone, validityDays: org.validityDays, overlapDays: org.overlapDays };
+  return {
+    client: { clientId: client.clientId, name: client.name, scopes: client.allowedScopes, audiences: client.allowedAudiences },
+    secrets: secrets.map((s) => ({
+      id: s.id,
+      maskedValue: maskSecret(s.maskedTail),
+      state: secretState(s, secrets, now, policy),
+      createdAt: s.createdAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      expiresOn: expiryDateOf(s.expiresAt, org.timeZone) as string,
+      daysLeft: daysLeft(s.expiresAt, now, org.timeZone),
+      lastUsedAt: s.lastUsedAt?.toISOString() ?? null,
+      issuedBy: s.issuedBy,
+    })),
+    keys: keys.map((k) => ({
+      id: k.id,
+      kid: k.kid,
+      alg: k.alg,
+      bits: k.bits,
+      thumbprint: k.thumbprint,
+      state: publicKeyState(k, now, policy),
+      createdAt: k.createdAt.toISOString(),
+      expiresAt: k.expiresAt?.toISOString() ?? null,
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    })),
+  };
+}
+
+export async function listClients(db: Executor, org: OrganisationDto) {
+  const rows = await db.select().from(oauthClients).where(eq(oauthClients.organisationId, org.id)).orderBy(oauthClients.name);
+  return rows.map((c) => ({ clientId: c.clientId, name: c.name, scopes: c.allowedScopes, audiences: c.allowedAudiences }));
+}

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/** Response shapes of the management API, also the source of its OpenAPI document. */
+
+export const clientDto = z
+  .object({
+    clientId: z.string(),
+    name: z.string(),
+    scopes: z.array(z.string()),
+    audiences: z.array(z.string()),
+  })
+  .meta({ id: "Client" });
+
+export const secretDto = z
+  .object({
+    id: z.uuid(),
+    maskedValue: z.string().describe("The last characters only"),
+    state: z.enum(["active", "expiring", "in_overlap", "expired", "revoked"]),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().describe("The first instant the secret is no longer accepted"),
+    expiresOn: z.iso.date().describe("The last calendar day it is accepted, in the organisation's time zone"),
+    daysLeft: z.int(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    issuedBy: z.string(),
+  })
+  .meta({ id: "Secret" });
+
+export const newSecretDto = z
+  .object({
+    secret: secretDto,
+    value: z.string().describe("The new secret. Shown in this response only."),
+    revokedSecretIds: z.array(z.uuid()),
+    previousSecretAcceptedUntil: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "NewSecret" });
+
+export const secretValueDto = z.object({ value: z.string() }).meta({ id: "SecretValue" });
+
+export const publicKeyDto = z
+  .object({
+    id: z.uuid(),
+    kid: z.string(),
+    alg: z.string(),
+    bits: z.int(),
+    thumbprint: z.string(),
+    state: z.enum(["active", "expiring", "expired", "revoked"]),
+    createdAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "PublicKey" });
+
+export const revokedDto = z.object({ revokedAt: z.iso.datetime() }).meta({ id: "Revoked" });
+
+export const problemDto = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem" });
+
+/** Bodies the API accepts (the path carries the client and credential ids). */
+export const rotateBody = z.object({ compromised: z.boolean().default(false) }).meta({ id: "RotateRequest" });
+export const revokeSecretBody = z.object({ reason: z.string().max(200).optional() }).meta({ id: "RevokeSecretRequest" });
+export const registerKeyBody = z
+  .object({
+    key: z.string().min(1).max(20_000).describe("RSA public key, 2048 to 4096 bits, as PEM or JWK JSON text"),
+    kid: z.string().optional(),
+    expiresOn: z.iso.date().optional().describe("Last day accepted, organisation's time zone"),
+  })
+  .meta({ id: "RegisterKeyRequest" });

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { type ApiPrincipal, authenticateApiToken } from "@/lib/api-tokens/api-tokens";
+import type { CredentialContext } from "@/lib/credentials/context";
+import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
+import { getDb } from "@/lib/data/database";
+import { env } from "@/lib/env";
+import { isDomainError } from "@/lib/errors";
+import { type ApiResult, jsonResponse, requestFingerprint, withIdempotency } from "./idempotency";
+import { problem, STATUS_FOR } from "./problem";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface ManagementRequest<Body> {
+  ctx: CredentialContext;
+  principal: ApiPrincipal;
+  params: Record<string, string>;
+  body: Body;
+  url: URL;
+}
+
+function zodProblem(error: z.ZodError): Response {
+  return problem(422, "Unprocessable content", "The request has invalid fields; see errors.", {
+    errors: error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message })),
+  });
+}
+
+/**
+ * One route of the management API: authenticate the personal token on every request, parse and
+ * validate the body, run the handler (which calls one use case), and answer in JSON or RFC 9457
+ * problem+json. POSTs honour Idempotency-Key. Never a stack trace, never a secret in an error.
+ */
+export function managementRoute<Schema extends z.ZodType | undefined>(
+  options: { body?: Schema; idempotent?: boolean },
+  handler: (request: ManagementRequest<Schema extends z.ZodType ? z.output<Schema> : undefined>) => Promise<ApiResult>,
+) {
+  return async (request: Request, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    try {
+      const db = await getDb();
+      const now = new Date();
+      const principal = await authenticateApiToken(db, request.headers.get("authorization"), now);
+      if (!principal) {
+        return problem(
+          401,
+          "Unauthorized",
+          "Send a valid personal API token as Authorization: Bearer rtr_pat_... Tokens are created by the designated user in Account Management.",
+          {},
+          { "WWW-Authenticate": 'Bearer realm="rotor-management", error="invalid_token"' },
+        );
+      }
+      let text = "";
+      let body: unknown;
+      if (options.body) {
+        if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+          return problem(413, "Content too large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+        }
+        text = await request.text();
+        if (text.length > MAX_BODY_BYTES)
+          return problem(413, "Content too large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+        let json: unknown = {};
+        if (text.trim() !== "") {
+          try {
+            json = JSON.parse(text);
+          } catch {
+            return problem(400, "Bad request", "The body is not valid JSON.");
+          }
+        }
+        const parsed = options.body.safeParse(json);
+        if (!parsed.success) return zodProblem(parsed.error);
+        body = parsed.data;
+      }
+      const keyRing = loadKeyRing(env());
+      const ctx: CredentialContext = {
+        db,
+        organisation: principal.organisation,
+        role: principal.role,
+        actor: {
+          type: "api_token",
+          userId: principal.userId,
+          label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
+          ip: request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+          userAgent: request.headers.get("user-agent"),
+        },
+        now,
+        keyRing,
+      };
+      const url = new URL(request.url);
+      const run = async () => handler({ ctx, principal, params: await route.params, body: body as never, url });
+      if (options.idempotent) {
+        return await withIdempotency(
+          db,
+          {
+            tokenId: principal.tokenId,
+            key: request.headers.get("idempotency-key"),
+            fingerprint: requestFingerprint(request.method, url.pathname, text),
+            keyRing,
+          },
+          run,
+        );
+      }
+      return jsonResponse(await run());
+    } catch (error) {
+      if (isDomainError(error)) {
+        const { status, title } = STATUS_FOR[error.code];
+        return problem(status, title, error.message, error.field ? { errors: [{ field: error.field, message: error.message }] } : {});
+      }
+      if (error instanceof z.ZodError) return zodProblem(error);
+      console.error(`management API: unexpected ${error instanceof Error ? error.name : "error"}`);
+      return problem(500, "Internal server error", "Something went wrong on our side and the change was not made. Try again.");
+    }
+  };
+}

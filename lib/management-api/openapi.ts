@@ -1,0 +1,162 @@
+import { z } from "zod";
+import "./dto";
+
+/**
+ * The management API's OpenAPI 3.1 document, generated from the same zod schemas the handlers
+ * validate with and answer in (dto.ts), so the description cannot drift from the behaviour.
+ */
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/Problem${s}` }]));
+const PROBLEM_TEXT: Record<number, string> = {
+  400: "Malformed request (invalid JSON, bad Idempotency-Key)",
+  401: "Missing, invalid, expired or revoked personal API token",
+  403: "The token's owner is not the designated user",
+  404: "No such client or credential in your organisation",
+  409: "Refused by a rotation rule (two live secrets, last live secret, two active keys) or a request in progress",
+  410: "The secret cannot be shown (show-once policy, revoked or expired)",
+  422: "Invalid fields, or an Idempotency-Key reused for a different request",
+};
+
+function componentSchemas(): Record<string, unknown> {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}`, io: "output" }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _s, $id: _i, ...rest } = schema;
+      return [id, rest];
+    }),
+  );
+}
+
+export function buildOpenApiDocument(publicUrl: string) {
+  const clientId = { $ref: "#/components/parameters/clientId" };
+  const idempotencyKey = { $ref: "#/components/parameters/idempotencyKey" };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Rotor management API",
+      version: "1.0.0",
+      description:
+        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (seed 001: Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. Errors are RFC 9457 problem details.",
+    },
+    servers: [{ url: `${publicUrl}/api/v1` }],
+    security: [{ personalToken: [] }],
+    paths: {
+      "/clients": {
+        get: {
+          operationId: "listClients",
+          summary: "List your organisation's clients",
+          responses: {
+            "200": json(
+              { type: "object", properties: { clients: { type: "array", items: ref("Client") } }, required: ["clients"] },
+              "The clients",
+            ),
+            ...problems(401),
+          },
+        },
+      },
+      "/clients/{clientId}/secrets": {
+        parameters: [clientId],
+        get: {
+          operationId: "listSecrets",
+          summary: "Read a client's secrets (metadata, masked)",
+          responses: {
+            "200": json(
+              { type: "object", properties: { secrets: { type: "array", items: ref("Secret") } }, required: ["secrets"] },
+              "Newest first",
+            ),
+            ...problems(401, 404),
+          },
+        },
+        post: {
+          operationId: "rotateSecret",
+          summary: "Reset (rotate) the client's secret",
+          description:
+            "Issues a new secret. The old one stays accepted for the overlap window; with compromised=true every live secret is revoked at once. Never more than two live secrets.",
+          parameters: [idempotencyKey],
+          requestBody: { required: false, content: { "application/json": { schema: ref("RotateRequest") } } },
+          responses: {
+            "201": json(ref("NewSecret"), "The new secret, its value shown in this response only"),
+            ...problems(400, 401, 403, 404, 409, 422),
+          },
+        },
+      },
+      "/clients/{clientId}/secrets/{secretId}/value": {
+        parameters: [clientId, { $ref: "#/components/parameters/secretId" }],
+        get: {
+          operationId: "revealSecret",
+          summary: "Read a live secret's value (where the organisation allows reveal; audited)",
+          responses: { "200": json(ref("SecretValue"), "The value"), ...problems(401, 403, 404, 409, 410) },
+        },
+      },
+      "/clients/{clientId}/secrets/{secretId}/revoke": {
+        parameters: [clientId, { $ref: "#/components/parameters/secretId" }],
+        post: {
+          operationId: "revokeSecret",
+          summary: "Revoke a secret now (never the last live one)",
+          parameters: [idempotencyKey],
+          requestBody: { required: false, content: { "application/json": { schema: ref("RevokeSecretRequest") } } },
+          responses: { "200": json(ref("Revoked"), "Revoked"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/clients/{clientId}/keys": {
+        parameters: [clientId],
+        get: {
+          operationId: "listKeys",
+          summary: "List the client's public keys for private_key_jwt",
+          responses: {
+            "200": json(
+              { type: "object", properties: { keys: { type: "array", items: ref("PublicKey") } }, required: ["keys"] },
+              "Newest first",
+            ),
+            ...problems(401, 404),
+          },
+        },
+        post: {
+          operationId: "registerKey",
+          summary: "Register an RSA public key (at most two active)",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("RegisterKeyRequest") } } },
+          responses: { "201": json(ref("PublicKey"), "The registered key"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/clients/{clientId}/keys/{keyId}/revoke": {
+        parameters: [clientId, { $ref: "#/components/parameters/keyId" }],
+        post: {
+          operationId: "revokeKey",
+          summary: "Revoke a public key now",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("Revoked"), "Revoked"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        personalToken: { type: "http", scheme: "bearer", description: "A personal API token (rtr_pat_...) created in Account Management" },
+      },
+      parameters: {
+        clientId: { name: "clientId", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" } },
+        secretId: { name: "secretId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+        keyId: { name: "keyId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+        idempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          description: "Retries with the same key run the change at most once and return the first response",
+          schema: { type: "string", maxLength: 255 },
+        },
+      },
+      responses: Object.fromEntries(
+        Object.entries(PROBLEM_TEXT).map(([status, description]) => [
+          `Problem${status}`,
+          { description, content: { "application/problem+json": { schema: ref("Problem") } } },
+        ]),
+      ),
+      schemas: componentSchemas(),
+    },
+  };
+}
