@@ -29,7 +29,7 @@ function Confirm({
   open: boolean;
   setOpen: (open: boolean) => void;
 }) {
-  const panel = useRef<HTMLDivElement>(null);
+  const panel = useRef<HTMLFieldSetElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (open) panel.current?.focus();
@@ -42,11 +42,9 @@ function Confirm({
     );
   }
   return (
-    <div
+    <fieldset
       ref={panel}
       tabIndex={-1}
-      role="group"
-      aria-label={trigger}
       className="space-y-2 rounded border border-red-300 bg-red-50 p-3"
       onKeyDown={(e) => {
         if (e.key === "Escape") {
@@ -55,6 +53,7 @@ function Confirm({
         }
       }}
     >
+      <legend className="sr-only">{trigger}</legend>
       {children}
       <button
         type="button"
@@ -66,7 +65,7 @@ function Confirm({
       >
         Cancel
       </button>
-    </div>
+    </fieldset>
   );
 }
 

@@ -98,6 +98,6 @@ export const timeZoneField = z.string().refine(isValidTimeZone, { error: "Use an
 export function parseDayList(text: string): number[] | string {
   const parts = text.split(/[\s,]+/).filter(Boolean);
   const numbers = parts.map(Number);
-  const bad = parts.find((p, i) => !Number.isInteger(numbers[i]));
+  const bad = parts.find((_part, i) => !Number.isInteger(numbers[i]));
   return bad === undefined ? numbers : `"${bad}" is not a whole number of days.`;
 }

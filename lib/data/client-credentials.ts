@@ -2,7 +2,6 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
 import { maskSecret } from "@/lib/crypto/tokens";
-import { toCalendarDate } from "@/lib/rotation/calendar";
 import { daysLeft, expiryDateOf, publicKeyState, type RotationPolicy, secretState } from "@/lib/rotation/secret-state";
 import type { OrganisationDto } from "./organisations";
 

@@ -1,0 +1,1 @@
+ALTER TABLE "oauth_client" ADD COLUMN "access_token_alg" "signing_alg" DEFAULT 'ES256' NOT NULL;
