@@ -1,0 +1,180 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors } from "jose";
+import {
+  ASSERTION_ALGORITHMS,
+  CLOCK_SKEW_SECONDS,
+  JWT_BEARER_ASSERTION_TYPE,
+  JWT_BEARER_GRANT_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+} from "./constants";
+import { OAuthError } from "./errors";
+
+/**
+ * private_key_jwt (RFC 7523, with RFC 10070's audience rule), as a checklist of named steps.
+ * A malformed assertion is invalid_request; one that is well-formed but fails a check is
+ * invalid_client. Each description names the rule broken, so the Dev Tools checker can show
+ * an integrator exactly what to fix.
+ */
+
+export interface UnverifiedAssertion {
+  clientId: string;
+  alg: string;
+  kid: string | undefined;
+  token: string;
+}
+
+export interface RegisteredKey {
+  id: string;
+  kid: string;
+  alg: string;
+  jwk: Record<string, unknown>;
+}
+
+export interface AssertionPolicy {
+  /** RFC 10070: the audience is the issuer identifier, compared as a string. */
+  issuer: string;
+  tokenEndpoint: string;
+  /** The client's legacy switch: also accept the token endpoint URL as aud. */
+  legacyAudience: boolean;
+  now: Date;
+}
+
+export interface VerifiedAssertion {
+  clientId: string;
+  keyId: string;
+  jti: string;
+  /** Until when the jti must be remembered: exp plus the skew. */
+  jtiExpiresAt: Date;
+}
+
+/** Step 1: the assertion type and the JWT's shape, before any look-up. */
+export function readClientAssertion(
+  assertionType: string | undefined,
+  assertion: string,
+  clientIdParam: string | undefined,
+): UnverifiedAssertion {
+  if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
+    const hint =
+      assertionType === JWT_BEARER_GRANT_TYPE
+        ? `"${JWT_BEARER_GRANT_TYPE}" is the JWT bearer grant type, not the assertion type. `
+        : assertionType
+          ? `"${assertionType.slice(0, 80)}" is not a supported client_assertion_type. `
+          : "The client_assertion_type parameter is missing. ";
+    throw new OAuthError("invalid_request", `${hint}Send client_assertion_type=${JWT_BEARER_ASSERTION_TYPE}.`);
+  }
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let payload: JWTPayload;
+  try {
+    header = decodeProtectedHeader(assertion);
+    payload = decodeJwt(assertion);
+  } catch {
+    throw new OAuthError("invalid_request", "client_assertion is not a signed JWT (three base64url parts).");
+  }
+  if (assertion.split(".").length !== 3)
+    throw new OAuthError("invalid_request", "client_assertion must be a signed JWT (JWS compact form).");
+  const alg = typeof header.alg === "string" ? header.alg : "";
+  if (!(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw new OAuthError(
+      "invalid_client",
+      alg === "none" || alg.startsWith("HS")
+        ? `alg ${alg} is never accepted: sign the assertion with your private RSA key using RS256.`
+        : `alg ${alg || "(missing)"} is not accepted: sign with RS256 (PS256 and ES256 are also accepted).`,
+    );
+  }
+  const sub = typeof payload.sub === "string" ? payload.sub : undefined;
+  const iss = typeof payload.iss === "string" ? payload.iss : undefined;
+  const clientId = sub ?? iss ?? clientIdParam;
+  if (!clientId) throw new OAuthError("invalid_request", "The assertion has no sub: set iss and sub to your client_id.");
+  if (clientIdParam !== undefined && clientIdParam !== clientId) {
+    throw new OAuthError("invalid_client", "The client_id parameter does not match the assertion's sub.");
+  }
+  return { clientId, alg, kid: typeof header.kid === "string" ? header.kid : undefined, token: assertion };
+}
+
+const keyCache = new Map<string, KeyObject>();
+
+function importKey(key: RegisteredKey): KeyObject {
+  const cacheKey = `${key.id}:${key.kid}`;
+  let imported = keyCache.get(cacheKey);
+  if (!imported) {
+    imported = createPublicKey({ key: key.jwk as never, format: "jwk" });
+    if (keyCache.size > 5_000) keyCache.clear();
+    keyCache.set(cacheKey, imported);
+  }
+  return imported;
+}
+
+/** Step 2: the key by kid among the client's live keys, the signature, then every claim. */
+export async function verifyClientAssertion(
+  read: UnverifiedAssertion,
+  keys: readonly RegisteredKey[],
+  policy: AssertionPolicy,
+): Promise<VerifiedAssertion> {
+  if (keys.length === 0) throw new OAuthError("invalid_client", "This client has no active public key registered for private_key_jwt.");
+  let key: RegisteredKey | undefined;
+  if (read.kid !== undefined) {
+    key = keys.find((k) => k.kid === read.kid);
+    if (!key) throw new OAuthError("invalid_client", `No active key with kid "${read.kid.slice(0, 80)}" is registered for this client.`);
+  } else if (keys.length === 1) {
+    key = keys[0];
+  } else {
+    throw new OAuthError("invalid_client", "This client has two active keys: put the signing key's kid in the assertion's header.");
+  }
+  if (!key) throw new OAuthError("invalid_client", "No usable key.");
+  if (key.alg !== read.alg && !(key.alg === "RS256" && read.alg === "PS256")) {
+    throw new OAuthError(
+      "invalid_client",
+      `The key ${key.kid.slice(0, 40)} is registered for ${key.alg}, but the assertion uses ${read.alg}.`,
+    );
+  }
+
+  let payload: JWTPayload;
+  try {
+    // Signature only: every claim is checked below, by name, against our own rules.
+    const verified = await compactVerify(read.token, importKey(key), { algorithms: [read.alg] });
+    payload = JSON.parse(new TextDecoder().decode(verified.payload)) as JWTPayload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      throw new OAuthError("invalid_client", "The assertion's signature does not verify with the registered key.");
+    }
+    throw new OAuthError("invalid_client", "The assertion could not be verified.");
+  }
+  return checkAssertionClaims(payload, read.clientId, key.id, policy);
+}
+
+/** Step 3, pure: the claims of RFC 7523 3 and seed 002. */
+export function checkAssertionClaims(payload: JWTPayload, clientId: string, keyId: string, policy: AssertionPolicy): VerifiedAssertion {
+  const fail = (description: string) => new OAuthError("invalid_client", description);
+  if (payload.iss !== clientId || payload.sub !== clientId) throw fail("iss and sub must both be your client_id.");
+
+  const audiences = typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  const accepted = policy.legacyAudience ? [policy.issuer, policy.tokenEndpoint] : [policy.issuer];
+  if (audiences.length !== 1 || !accepted.includes(audiences[0] as string)) {
+    const aud = audiences[0];
+    if (audiences.length === 0) throw fail(`aud is missing: set it to the issuer identifier "${policy.issuer}".`);
+    if (audiences.length > 1) throw fail(`aud must be the single issuer identifier "${policy.issuer}", not a list.`);
+    if (aud === `${policy.issuer}/` || `${aud}/` === policy.issuer) {
+      throw fail(`aud "${aud}" differs from the issuer identifier "${policy.issuer}" by a trailing slash; it must match exactly.`);
+    }
+    if (aud === policy.tokenEndpoint) {
+      throw fail(`aud is the token endpoint URL; it must be the issuer identifier "${policy.issuer}" (RFC 10070).`);
+    }
+    throw fail(`aud must be the issuer identifier "${policy.issuer}".`);
+  }
+
+  const now = Math.floor(policy.now.getTime() / 1000);
+  if (typeof payload.exp !== "number") throw fail("exp is required.");
+  if (payload.exp <= now - CLOCK_SKEW_SECONDS) throw fail("The assertion has expired (exp is in the past).");
+  if (payload.iat !== undefined && typeof payload.iat !== "number") throw fail("iat must be a number of seconds.");
+  if (typeof payload.iat === "number" && payload.iat > now + CLOCK_SKEW_SECONDS) throw fail("iat is in the future: check your clock.");
+  if (typeof payload.nbf === "number" && payload.nbf > now + CLOCK_SKEW_SECONDS)
+    throw fail("nbf is in the future: the assertion is not valid yet.");
+  const issuedAt = typeof payload.iat === "number" ? payload.iat : now;
+  if (payload.exp - issuedAt > MAX_ASSERTION_LIFETIME_SECONDS) {
+    throw fail(`exp is ${payload.exp - issuedAt} s after iat; at most ${MAX_ASSERTION_LIFETIME_SECONDS} s (5 minutes) is allowed.`);
+  }
+  if (typeof payload.jti !== "string" || payload.jti.length === 0)
+    throw fail("jti is required: a unique id (e.g. a UUID) for every assertion.");
+  if (payload.jti.length > 200) throw fail("jti is longer than 200 characters.");
+  return { clientId, keyId, jti: payload.jti, jtiExpiresAt: new Date((payload.exp + CLOCK_SKEW_SECONDS) * 1000) };
+}

@@ -1,0 +1,108 @@
+import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
+import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import { CLIENT_AUTH_FAILED, OAuthError } from "./errors";
+import type { Form } from "./form";
+import type { ClientRecord, TokenStore } from "./store";
+
+export type AuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+
+export interface AuthenticatedClient {
+  client: ClientRecord;
+  method: AuthMethod;
+  /** The secret or key that authenticated, for "last used". */
+  credentialId: string;
+}
+
+export interface ClientAuthContext {
+  store: TokenStore;
+  issuer: string;
+  tokenEndpoint: string;
+  now: Date;
+}
+
+/** RFC 6749 2.3.1: client_id and secret are form-urlencoded before being joined and base64-encoded. */
+export function parseBasicCredentials(header: string): { clientId: string; secret: string } {
+  const encoded = header.slice(6).trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw new OAuthError("invalid_client", "The Basic credentials are not valid base64.");
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
+  try {
+    const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    throw new OAuthError("invalid_client", "The Basic credentials have malformed percent-encoding.");
+  }
+}
+
+/** Which methods the request uses; more than one is invalid_request (RFC 6749 2.3). */
+export function detectAuthMethods(authorization: string | null, form: Form): AuthMethod[] {
+  const methods: AuthMethod[] = [];
+  if (authorization !== null) {
+    if (!/^basic /i.test(authorization)) {
+      throw new OAuthError("invalid_request", "The Authorization header must use the Basic scheme at the token endpoint.");
+    }
+    methods.push("client_secret_basic");
+  }
+  if (form.has("client_secret")) methods.push("client_secret_post");
+  if (form.has("client_assertion") || form.has("client_assertion_type")) methods.push("private_key_jwt");
+  return methods;
+}
+
+async function bySecret(ctx: ClientAuthContext, clientId: string, secret: string, method: AuthMethod): Promise<AuthenticatedClient> {
+  // The checksum refuses a mistyped or made-up secret without a database round trip; the answer
+  // is the same as for an unknown client or a wrong secret.
+  if (!isWellFormedClientSecret(secret)) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  const found = await ctx.store.findClientWithSecrets(clientId, ctx.now);
+  if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  const digest = digestSecret(secret);
+  // Both live secrets are accepted during the overlap; compare against each in constant time.
+  let match: string | null = null;
+  for (const s of found.secrets) if (digestsMatch(s.digest, digest)) match = s.id;
+  if (!match) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  return { client: found.client, method, credentialId: match };
+}
+
+export async function authenticateClient(ctx: ClientAuthContext, authorization: string | null, form: Form): Promise<AuthenticatedClient> {
+  const methods = detectAuthMethods(authorization, form);
+  if (methods.length > 1) {
+    throw new OAuthError("invalid_request", `Use exactly one client authentication method; this request used ${methods.join(" and ")}.`);
+  }
+  const method = methods[0];
+  if (method === undefined) {
+    throw new OAuthError(
+      "invalid_client",
+      "No client authentication: use client_secret_basic, client_secret_post or private_key_jwt.",
+      401,
+      true,
+    );
+  }
+  if (method === "client_secret_basic") {
+    const { clientId, secret } = parseBasicCredentials(authorization as string);
+    const posted = form.get("client_id");
+    if (posted !== undefined && posted !== clientId)
+      throw new OAuthError("invalid_request", "client_id in the body differs from the Basic credentials.");
+    return bySecret(ctx, clientId, secret, method);
+  }
+  if (method === "client_secret_post") {
+    const clientId = form.get("client_id");
+    if (!clientId) throw new OAuthError("invalid_request", "client_secret_post needs the client_id parameter.");
+    return bySecret(ctx, clientId, form.get("client_secret") ?? "", method);
+  }
+  const assertion = form.get("client_assertion");
+  if (!assertion) throw new OAuthError("invalid_request", "The client_assertion parameter is missing.");
+  const read = readClientAssertion(form.get("client_assertion_type"), assertion, form.get("client_id"));
+  const found = await ctx.store.findClientWithKeys(read.clientId, ctx.now);
+  if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  const verified = await verifyClientAssertion(read, found.keys, {
+    issuer: ctx.issuer,
+    tokenEndpoint: ctx.tokenEndpoint,
+    legacyAudience: found.client.legacyAudience,
+    now: ctx.now,
+  });
+  // Single use, atomically, in the shared database: replays fail on every instance.
+  if (!(await ctx.store.consumeJti(found.client.clientId, verified.jti, verified.jtiExpiresAt))) {
+    throw new OAuthError("invalid_client", "This assertion's jti has already been used: sign a new assertion for every request.");
+  }
+  return { client: found.client, method, credentialId: verified.keyId };
+}

@@ -1,0 +1,43 @@
+/**
+ * RFC 6749 5.2 error responses, built in one place. invalid_client is 401, with a
+ * WWW-Authenticate challenge when the client used HTTP Basic (RFC 6749 5.2). No error ever
+ * carries a stack trace or a value the client sent as a credential.
+ */
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "invalid_scope"
+  | "invalid_target"
+  | "server_error";
+
+export class OAuthError extends Error {
+  override name = "OAuthError";
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+    readonly status = error === "invalid_client" ? 401 : error === "server_error" ? 500 : 400,
+    /** Offer the Basic challenge even though the client did not use Basic (no authentication at all). */
+    readonly challenge = false,
+  ) {
+    super(description);
+  }
+}
+
+/** The one message for every client-authentication failure, so unknown clients and wrong secrets look alike. */
+export const CLIENT_AUTH_FAILED = "Client authentication failed.";
+
+const JSON_HEADERS = { "Content-Type": "application/json;charset=UTF-8", "Cache-Control": "no-store", Pragma: "no-cache" };
+
+export function oauthErrorResponse(error: OAuthError, basicUsed: boolean, extraHeaders: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders };
+  if (error.error === "invalid_client" && (basicUsed || error.challenge))
+    headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
+  return new Response(JSON.stringify({ error: error.error, error_description: error.description }), { status: error.status, headers });
+}
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}

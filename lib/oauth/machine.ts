@@ -1,0 +1,93 @@
+import type { Database } from "@/db/client";
+import type { KeyRing } from "@/lib/crypto/encryption";
+import { getPlatformSettings } from "@/lib/data/platform";
+import { jsonResponse } from "./errors";
+import { createIntrospectionEndpoint } from "./introspection";
+import { metadataResponse, methodNotAllowed } from "./metadata";
+import { createWhoamiEndpoint } from "./protected-api";
+import { createKeyCache, ensureSigningKeys } from "./signing-keys";
+import { createTokenStore, sweepConsumedAssertions } from "./store";
+import { createTokenEndpoint } from "./token-endpoint";
+import { UsageRecorder } from "./usage";
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The machine-facing paths, served identically by the route handlers and the self-hosted server. */
+export const MACHINE_PATHS = [
+  "/oauth/token",
+  "/oauth/introspect",
+  "/.well-known/oauth-authorization-server",
+  "/.well-known/jwks.json",
+  "/api/v1/whoami",
+] as const;
+export type MachinePath = (typeof MACHINE_PATHS)[number];
+
+export interface MachineOptions {
+  db: Database;
+  keyRing: KeyRing;
+  issuer: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+  /** Background upkeep (usage flush, jti sweep, key rotation); off in tests that flush by hand. */
+  background?: boolean;
+}
+
+export function createMachine(options: MachineOptions) {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? ((line: string) => console.error(line));
+  const store = createTokenStore(options.db);
+  const keys = createKeyCache(options.db, options.keyRing);
+  const usage = new UsageRecorder(options.db);
+  const defaultAudience = `${options.issuer}/api/v1`;
+  let audiences: { at: number; list: Promise<string[]> } | null = null;
+  const acceptedAudiences = () => {
+    const t = now().getTime();
+    if (!audiences || t - audiences.at > 60_000) {
+      audiences = {
+        at: t,
+        list: getPlatformSettings(options.db).then((s) => [
+          defaultAudience,
+          ...s.allowedAudiences,
+          ...(s.apiEndpoint ? [s.apiEndpoint] : []),
+        ]),
+      };
+    }
+    return audiences.list;
+  };
+  const deps = { issuer: options.issuer, tokenEndpoint: `${options.issuer}/oauth/token`, store, keys, usage, defaultAudience, now, log };
+  const routes: Record<MachinePath, FetchHandler> = {
+    "/oauth/token": createTokenEndpoint(deps),
+    "/oauth/introspect": createIntrospectionEndpoint({ ...deps, acceptedAudiences }),
+    "/.well-known/oauth-authorization-server": async (request) => metadataResponse(request, options.issuer),
+    "/.well-known/jwks.json": async (request) => {
+      if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+      // Keys are published a day before they sign, so a five-minute cache never misses one.
+      return jsonResponse((await keys.get(now())).jwks, 200, { "Cache-Control": "public, max-age=300" });
+    },
+    "/api/v1/whoami": createWhoamiEndpoint({ issuer: options.issuer, keys, store, acceptedAudiences, now, log }),
+  };
+
+  const timers: NodeJS.Timeout[] = [];
+  if (options.background !== false) {
+    usage.start();
+    const upkeep = () => {
+      Promise.all([sweepConsumedAssertions(options.db, now()), ensureSigningKeys(options.db, options.keyRing, now())])
+        .then(() => keys.invalidate())
+        .catch((error: unknown) => log(`machine upkeep failed: ${error instanceof Error ? error.message : String(error)}`));
+    };
+    const timer = setInterval(upkeep, 10 * 60_000);
+    timer.unref();
+    timers.push(timer);
+  }
+
+  return {
+    routes,
+    usage,
+    keys,
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await usage.stop();
+    },
+  };
+}
+export type Machine = ReturnType<typeof createMachine>;

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MAX_FORM_BYTES } from "./constants";
+import type { FetchHandler } from "./machine";
+
+const HARD_CAP_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Serves a fetch-style handler from Node's http server: the self-hosted mount of the machine
+ * paths, with none of Next.js's per-request cost. The body is read with a bound; a larger one is
+ * cut at bound + 1 bytes so the handler refuses it as it would any oversized body.
+ */
+export async function serveFetch(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      // Past the bound the rest is drained and dropped, so the client still gets its answer;
+      // past a hard cap the connection is cut.
+      if (size <= MAX_FORM_BYTES) chunks.push(chunk.subarray(0, MAX_FORM_BYTES + 1 - size));
+      size += chunk.length;
+      if (size > HARD_CAP_BYTES) {
+        req.destroy();
+        return;
+      }
+    }
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === "content-length") continue;
+    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  const request = new Request(`${origin}${req.url ?? "/"}`, {
+    method: req.method,
+    headers,
+    body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+  });
+  const response = await handler(request);
+  const out: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  const text = req.method === "HEAD" ? "" : await response.text();
+  out["content-length"] = String(Buffer.byteLength(text));
+  res.writeHead(response.status, out);
+  res.end(text);
+}

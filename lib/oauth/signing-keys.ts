@@ -1,0 +1,130 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { and, desc, eq, gt, lte } from "drizzle-orm";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
+import type { Database } from "@/db/client";
+import { signingKeys } from "@/db/schema";
+import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
+
+/**
+ * The platform's own access-token signing keys. A key is published in the JWKS from creation,
+ * signs only from activates_at, at least 24 hours later (relying parties cache JWKS for 24 hours,
+ * seed 003), stops signing at retires_at, and stays published until every token it signed has
+ * expired. Only the very first key of a deployment signs at once: nobody can have cached a JWKS
+ * before there was one.
+ */
+
+export type SigningAlg = "ES256" | "RS256";
+const DAY = 86_400_000;
+export const KEY_SIGNING_LIFETIME_MS = 90 * DAY;
+export const PUBLISH_AHEAD_MS = 25 * 3_600_000;
+export const SUCCESSOR_LEAD_MS = 7 * DAY;
+/** Longest access-token lifetime (oauth_client check constraint) plus a margin. */
+export const KEEP_PUBLISHED_AFTER_RETIREMENT_MS = DAY + 3_600_000;
+
+async function createKey(db: Database, keyRing: KeyRing, alg: SigningAlg, activatesAt: Date, now: Date) {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "RS256" ? { modulusLength: 2048 } : {}) });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk, "sha256");
+  const sealed = encrypt(JSON.stringify(await exportJWK(privateKey)), keyRing);
+  const retiresAt = new Date(activatesAt.getTime() + KEY_SIGNING_LIFETIME_MS);
+  await db
+    .insert(signingKeys)
+    .values({
+      kid,
+      alg,
+      publicJwk: { ...publicJwk, kid, alg, use: "sig" },
+      privateCiphertext: sealed.ciphertext,
+      encryptionKeyId: sealed.keyId,
+      createdAt: now,
+      activatesAt,
+      retiresAt,
+      removeAfter: new Date(retiresAt.getTime() + KEEP_PUBLISHED_AFTER_RETIREMENT_MS),
+    })
+    .onConflictDoNothing();
+}
+
+/**
+ * Makes sure each algorithm has a key signing now and, in the last week of its life, a successor
+ * already published. Idempotent; safe to run from every instance and from the cron.
+ */
+export async function ensureSigningKeys(db: Database, keyRing: KeyRing, now: Date, algs: readonly SigningAlg[] = ["ES256", "RS256"]) {
+  const created: string[] = [];
+  for (const alg of algs) {
+    const keys = await db
+      .select()
+      .from(signingKeys)
+      .where(and(eq(signingKeys.alg, alg), gt(signingKeys.retiresAt, now)))
+      .orderBy(desc(signingKeys.activatesAt));
+    const active = keys.find((k) => k.activatesAt <= now);
+    const successor = keys.find((k) => k.activatesAt > now);
+    if (!active && !successor) {
+      await createKey(db, keyRing, alg, now, now);
+      created.push(alg);
+    } else if (active && !successor && active.retiresAt.getTime() - now.getTime() <= SUCCESSOR_LEAD_MS) {
+      const activatesAt = new Date(Math.max(active.retiresAt.getTime(), now.getTime() + PUBLISH_AHEAD_MS));
+      await createKey(db, keyRing, alg, activatesAt, now);
+      created.push(alg);
+    }
+  }
+  return created;
+}
+
+export interface PublishedKeys {
+  jwks: { keys: JWK[] };
+  /** The key each algorithm signs with now, if any. */
+  signers: Partial<Record<SigningAlg, { kid: string; key: KeyObject }>>;
+  /** Public keys by kid, for verifying our own tokens (introspection, the protected API). */
+  verifiers: Map<string, { alg: SigningAlg; jwk: JWK }>;
+}
+
+export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Date): Promise<PublishedKeys> {
+  const rows = await db
+    .select()
+    .from(signingKeys)
+    .where(and(lte(signingKeys.createdAt, now), gt(signingKeys.removeAfter, now)))
+    .orderBy(desc(signingKeys.activatesAt));
+  const signers: PublishedKeys["signers"] = {};
+  for (const row of rows) {
+    if (signers[row.alg] || row.activatesAt > now || row.retiresAt <= now) continue;
+    const jwk = JSON.parse(decrypt(row.privateCiphertext, row.encryptionKeyId, keyRing));
+    signers[row.alg] = { kid: row.kid, key: createPrivateKey({ key: jwk, format: "jwk" }) };
+  }
+  return {
+    jwks: { keys: rows.map((r) => r.publicJwk as JWK) },
+    signers,
+    verifiers: new Map(rows.map((r) => [r.kid, { alg: r.alg, jwk: r.publicJwk as JWK }])),
+  };
+}
+
+/**
+ * Published keys cached per process for a short while: they change at most daily and are always
+ * published a day ahead, so a minute's staleness is harmless. If no key signs yet (a new
+ * deployment), one is made.
+ */
+export function createKeyCache(db: Database, keyRing: KeyRing, ttlMs = 60_000) {
+  let cached: { at: number; keys: Promise<PublishedKeys> } | null = null;
+  const load = async (now: Date) => {
+    let keys = await loadPublishedKeys(db, keyRing, now);
+    if (!keys.signers.ES256 || !keys.signers.RS256) {
+      await ensureSigningKeys(db, keyRing, now);
+      keys = await loadPublishedKeys(db, keyRing, now);
+    }
+    return keys;
+  };
+  return {
+    get(now: Date): Promise<PublishedKeys> {
+      if (!cached || now.getTime() - cached.at > ttlMs) {
+        const keys = load(now);
+        cached = { at: now.getTime(), keys };
+        keys.catch(() => {
+          cached = null;
+        });
+      }
+      return cached.keys;
+    },
+    invalidate() {
+      cached = null;
+    },
+  };
+}
+export type KeyCache = ReturnType<typeof createKeyCache>;

@@ -1,0 +1,443 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
+import { revokeSecret } from "@/lib/credentials/revoke-secret";
+import { rotateSecret } from "@/lib/credentials/rotate-secret";
+import { parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { JWT_BEARER_GRANT_TYPE } from "./constants";
+import { createMachine, type Machine } from "./machine";
+import { addKey, assertion, basic, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient } from "./testing";
+
+const ISSUER = "https://auth.rotor.test";
+const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
+let handle: DatabaseHandle;
+let machine: Machine;
+let org: OrganisationDto;
+let clock: Date | null = null;
+const logged: string[] = [];
+const mounts: Mount[] = [];
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await seedDemoData(handle.db, { now: new Date(), keyRing });
+  org = (await findOrganisationBySlug(handle.db, "northwind"))!;
+  machine = createMachine({
+    db: handle.db,
+    keyRing,
+    issuer: ISSUER,
+    now: () => clock ?? new Date(),
+    background: false,
+    log: (l) => logged.push(l),
+  });
+  mounts.push(directMount(machine, ISSUER), await httpMount(machine, ISSUER));
+});
+afterAll(async () => {
+  for (const m of mounts) await m.close();
+  await machine?.stop();
+  await handle?.close();
+});
+
+const ctx = () => cliContext(handle.db, org, keyRing);
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+describe.each([0, 1])("the token endpoint, mount %#", (index) => {
+  const mount = () => mounts[index]!;
+  const post = (body: URLSearchParams | string, headers: Record<string, string> = {}) =>
+    mount().fetch("/oauth/token", {
+      method: "POST",
+      headers: { ...FORM, ...headers },
+      body: typeof body === "string" ? body : body.toString(),
+    });
+
+  describe("client authentication with a secret", () => {
+    it("issues a token with client_secret_basic", async () => {
+      const c = await provisionClient(ctx());
+      const res = await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, c.secret) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const body = await res.json();
+      expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3600, scope: "claims:read claims:write" });
+    });
+
+    it("issues a token with client_secret_post", async () => {
+      const c = await provisionClient(ctx());
+      const res = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }));
+      expect(res.status).toBe(200);
+    });
+
+    it("form-urlencodes the id and secret inside Basic before base64 (RFC 6749 2.3.1)", async () => {
+      const c = await provisionClient(ctx());
+      const encoded = `${[...c.clientId].map((ch) => `%${ch.charCodeAt(0).toString(16)}`).join("")}:${c.secret}`;
+      const res = await post(form({ grant_type: "client_credentials" }), {
+        authorization: `Basic ${Buffer.from(encoded).toString("base64")}`,
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it("answers an unknown client and a wrong secret byte for byte the same", async () => {
+      const c = await provisionClient(ctx());
+      const other = await provisionClient(ctx());
+      const wrongSecret = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: other.secret }));
+      const unknown = await post(form({ grant_type: "client_credentials", client_id: "unknownclient1234", client_secret: other.secret }));
+      const typo = await post(
+        form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: `${c.secret.slice(0, -1)}x` }),
+      );
+      const strip = (r: Response) => [...r.headers.entries()].filter(([k]) => k !== "date" && k !== "keep-alive" && k !== "connection");
+      const bodies = await Promise.all([wrongSecret, unknown, typo].map((r) => r.text()));
+      expect(new Set(bodies).size).toBe(1);
+      expect(wrongSecret.status).toBe(401);
+      expect(strip(unknown)).toEqual(strip(wrongSecret));
+      expect(strip(typo)).toEqual(strip(wrongSecret));
+      expect(bodies[0]).not.toContain(other.secret);
+    });
+
+    it("answers a failed Basic authentication with 401 and a Basic challenge", async () => {
+      const c = await provisionClient(ctx());
+      const res = await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, "rtr_cs_wrong") });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Basic realm=/);
+      expect((await res.json()).error).toBe("invalid_client");
+    });
+
+    it("refuses more than one authentication method as invalid_request, and none as invalid_client", async () => {
+      const c = await provisionClient(ctx());
+      const both = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }), {
+        authorization: basic(c.clientId, c.secret),
+      });
+      expect(both.status).toBe(400);
+      expect(await both.json()).toMatchObject({ error: "invalid_request", error_description: expect.stringMatching(/exactly one/) });
+      const none = await post(form({ grant_type: "client_credentials", client_id: c.clientId }));
+      expect(none.status).toBe(401);
+      expect((await none.json()).error).toBe("invalid_client");
+    });
+
+    it("accepts both live secrets during the overlap, and refuses a revoked one", async () => {
+      const c = await provisionClient(ctx());
+      const { secret: second } = await rotateSecret(ctx(), { clientId: c.clientId, compromised: false });
+      for (const s of [c.secret, second.value]) {
+        expect((await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: s }))).status).toBe(200);
+      }
+      await revokeSecret(ctx(), { clientId: c.clientId, secretId: c.secretId });
+      expect((await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }))).status).toBe(401);
+      expect((await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: second.value }))).status).toBe(200);
+    });
+
+    it("refuses a secret after the end of its expiry day", async () => {
+      const c = await provisionClient(ctx());
+      clock = new Date(Date.now() + 182 * 86_400_000);
+      try {
+        expect((await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }))).status).toBe(401);
+      } finally {
+        clock = null;
+      }
+    });
+  });
+
+  describe("private_key_jwt (RFC 7523, RFC 10070)", () => {
+    const claims = (clientId: string, extra: Record<string, unknown> = {}) => ({ iss: clientId, sub: clientId, aud: ISSUER, ...extra });
+
+    it("issues a token for an RS256 assertion signed by a registered key, chosen by kid", async () => {
+      const c = await provisionClient(ctx());
+      const a = await addKey(ctx(), c.clientId, "key-a");
+      const b = await addKey(ctx(), c.clientId, "key-b", 4096);
+      for (const k of [a, b]) {
+        const res = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId), { kid: k.kid })));
+        expect(res.status, k.kid).toBe(200);
+      }
+    });
+
+    it("names the right client_assertion_type when the seed's grant-type URN is sent", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const res = await post(
+        jwtForm(await assertion(k.privateKey, claims(c.clientId), { kid: "k" }), { client_assertion_type: JWT_BEARER_GRANT_TYPE }),
+      );
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error).toBe("invalid_request");
+      expect(body.error_description).toContain("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    });
+
+    it("never accepts alg none or an HMAC", async () => {
+      const c = await provisionClient(ctx());
+      await addKey(ctx(), c.clientId, "k");
+      const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+      const now = Math.floor(Date.now() / 1000);
+      const payload = enc({ ...claims(c.clientId), iat: now, exp: now + 60, jti: randomUUID() });
+      for (const alg of ["none", "HS256"]) {
+        const res = await post(jwtForm(`${enc({ alg, kid: "k" })}.${payload}.${alg === "none" ? "" : "c2ln"}`));
+        expect(res.status, alg).toBe(401);
+        expect((await res.json()).error_description).toMatch(/never accepted/);
+      }
+    });
+
+    it("requires iss and sub to be the client_id", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const res = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, { iss: "someone-else" }), { kid: "k" })));
+      expect((await res.json()).error_description).toMatch(/iss and sub must both be your client_id/);
+    });
+
+    it("requires aud to be exactly the issuer identifier: a trailing slash or the token endpoint URL is refused", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const slash = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, { aud: `${ISSUER}/` }), { kid: "k" })));
+      expect((await slash.json()).error_description).toMatch(/trailing slash/);
+      const endpoint = await post(
+        jwtForm(await assertion(k.privateKey, claims(c.clientId, { aud: `${ISSUER}/oauth/token` }), { kid: "k" })),
+      );
+      expect(endpoint.status).toBe(401);
+      expect((await endpoint.json()).error_description).toMatch(/RFC 10070/);
+    });
+
+    it("accepts the token endpoint URL as aud only for a client with the legacy switch on", async () => {
+      const c = await provisionClient(ctx(), { legacyAudience: true });
+      const k = await addKey(ctx(), c.clientId, "k");
+      const res = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, { aud: `${ISSUER}/oauth/token` }), { kid: "k" })));
+      expect(res.status).toBe(200);
+    });
+
+    it("requires exp, at most 300 s after iat, not past; iat and nbf not in the future", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const now = Math.floor(Date.now() / 1000);
+      const cases: [Record<string, unknown>, RegExp][] = [
+        [{ exp: undefined }, /exp is required/],
+        [{ iat: now, exp: now + 301 }, /at most 300 s/],
+        [{ iat: now - 400, exp: now - 100 }, /expired/],
+        [{ iat: now + 120, exp: now + 200 }, /iat is in the future/],
+        [{ nbf: now + 120 }, /nbf is in the future/],
+      ];
+      for (const [extra, reason] of cases) {
+        const res = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, extra), { kid: "k" })));
+        expect(res.status, String(reason)).toBe(401);
+        expect((await res.json()).error_description).toMatch(reason);
+      }
+      const ok = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, { iat: now, exp: now + 300 }), { kid: "k" })));
+      expect(ok.status).toBe(200);
+    });
+
+    it("requires a jti and accepts each jti once", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const noJti = await post(jwtForm(await assertion(k.privateKey, claims(c.clientId, { jti: undefined }), { kid: "k" })));
+      expect((await noJti.json()).error_description).toMatch(/jti is required/);
+      const token = await assertion(k.privateKey, claims(c.clientId), { kid: "k" });
+      expect((await post(jwtForm(token))).status).toBe(200);
+      const replay = await post(jwtForm(token));
+      expect(replay.status).toBe(401);
+      expect((await replay.json()).error_description).toMatch(/already been used/);
+    });
+
+    it("refuses an unknown kid, a revoked key, and a missing kid when two keys are active", async () => {
+      const c = await provisionClient(ctx());
+      const a = await addKey(ctx(), c.clientId, "a");
+      await addKey(ctx(), c.clientId, "b");
+      const unknown = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId), { kid: "zzz" })));
+      expect((await unknown.json()).error_description).toMatch(/No active key with kid "zzz"/);
+      const noKid = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId))));
+      expect((await noKid.json()).error_description).toMatch(/two active keys/);
+      await revokePublicKey(ctx(), { clientId: c.clientId, keyId: a.keyId });
+      const revoked = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId), { kid: "a" })));
+      expect(revoked.status).toBe(401);
+    });
+
+    it("refuses an assertion signed by another key than the registered one", async () => {
+      const c = await provisionClient(ctx());
+      await addKey(ctx(), c.clientId, "k");
+      const other = await addKey(ctx(), (await provisionClient(ctx())).clientId, "k");
+      const res = await post(jwtForm(await assertion(other.privateKey, claims(c.clientId), { kid: "k" })));
+      expect((await res.json()).error_description).toMatch(/signature does not verify/);
+    });
+
+    it("lets exactly one of many parallel requests with the same assertion through", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const token = await assertion(k.privateKey, claims(c.clientId), { kid: "k" });
+      const results = await Promise.all(Array.from({ length: 20 }, () => post(jwtForm(token))));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 401)).toHaveLength(19);
+    });
+  });
+
+  describe("scope and audience", () => {
+    it("grants a requested subset of scopes and refuses one the client may not have", async () => {
+      const c = await provisionClient(ctx());
+      const ok = await post(form({ grant_type: "client_credentials", scope: "claims:read" }), {
+        authorization: basic(c.clientId, c.secret),
+      });
+      expect((await ok.json()).scope).toBe("claims:read");
+      const bad = await post(form({ grant_type: "client_credentials", scope: "admin" }), { authorization: basic(c.clientId, c.secret) });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error).toBe("invalid_scope");
+    });
+
+    it("issues for an allowed audience or resource, and refuses any other with invalid_target", async () => {
+      const c = await provisionClient(ctx(), { audiences: ["https://a.example/", "https://b.example/"] });
+      const auth = { authorization: basic(c.clientId, c.secret) };
+      for (const field of ["audience", "resource"]) {
+        const res = await post(form({ grant_type: "client_credentials", [field]: "https://b.example/" }), auth);
+        const { access_token } = await res.json();
+        expect(JSON.parse(Buffer.from(access_token.split(".")[1], "base64url").toString()).aud).toBe("https://b.example/");
+        const bad = await post(form({ grant_type: "client_credentials", [field]: "https://evil.example/" }), auth);
+        expect((await bad.json()).error, field).toBe("invalid_target");
+      }
+      const differ = await post(
+        form({ grant_type: "client_credentials", audience: "https://a.example/", resource: "https://b.example/" }),
+        auth,
+      );
+      expect((await differ.json()).error).toBe("invalid_target");
+    });
+  });
+
+  describe("the access token (RFC 9068)", () => {
+    it("is an at+jwt ES256 JWT with iss, sub, aud, exp, iat, jti, client_id and scope that verifies against the JWKS", async () => {
+      const c = await provisionClient(ctx(), { ttl: 900 });
+      const res = await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, c.secret) });
+      const { access_token, expires_in } = await res.json();
+      expect(expires_in).toBe(900);
+      const header = decodeProtectedHeader(access_token);
+      expect(header).toMatchObject({ alg: "ES256", typ: "at+jwt" });
+      const jwks = await (await mount().fetch("/.well-known/jwks.json")).json();
+      const { payload } = await jwtVerify(access_token, createLocalJWKSet(jwks), { issuer: ISSUER, typ: "at+jwt" });
+      expect(payload).toMatchObject({
+        sub: c.clientId,
+        client_id: c.clientId,
+        aud: "https://api.claims-exchange.example/",
+        scope: "claims:read claims:write",
+      });
+      expect(payload.exp! - payload.iat!).toBe(900);
+      expect(typeof payload.jti).toBe("string");
+    });
+
+    it("is RS256 for a client whose resource servers need it", async () => {
+      const c = await provisionClient(ctx(), { alg: "RS256" });
+      const res = await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, c.secret) });
+      expect(decodeProtectedHeader((await res.json()).access_token).alg).toBe("RS256");
+    });
+  });
+
+  describe("whatever arrives", () => {
+    it("answers other methods with 405 JSON", async () => {
+      const res = await mount().fetch("/oauth/token", { method: "GET" });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+      expect((await res.json()).error).toBe("invalid_request");
+    });
+
+    it("refuses JSON, a huge body, a repeated parameter, bad percent-encoding and a missing or other grant type cleanly", async () => {
+      const json = await mount().fetch("/oauth/token", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"grant_type":"client_credentials"}',
+      });
+      expect(json.status).toBe(400);
+      const huge = await post(`grant_type=client_credentials&x=${"a".repeat(200_000)}`);
+      expect([400, 413]).toContain(huge.status);
+      expect((await huge.json()).error).toBe("invalid_request");
+      const repeated = await post("grant_type=client_credentials&grant_type=client_credentials");
+      expect((await repeated.json()).error_description).toMatch(/more than once/);
+      const percent = await post("grant_type=%E0%A4%A");
+      expect((await percent.json()).error_description).toMatch(/percent-encoding/);
+      expect((await (await post("client_id=x")).json()).error_description).toMatch(/grant_type parameter is missing/);
+      const c = await provisionClient(ctx());
+      const other = await post(form({ grant_type: "password" }), { authorization: basic(c.clientId, c.secret) });
+      expect((await other.json()).error).toBe("unsupported_grant_type");
+    });
+
+    it("never answers with HTML or a stack trace, even to nonsense", async () => {
+      const bodies = [
+        "\u0000\u0001\u0002",
+        "a=b&&&=&",
+        "%",
+        "client_assertion=a.b.c&client_assertion_type=x&grant_type=client_credentials",
+      ];
+      for (const body of bodies) {
+        const res = await post(body);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers.get("content-type")).toContain("application/json");
+        const text = await res.text();
+        expect(text).not.toMatch(/<html|at \w+ \(/i);
+      }
+    });
+  });
+
+  describe("introspection (RFC 7662) and the protected API (RFC 6750)", () => {
+    it("shows a client its own token as active and another client's as inactive", async () => {
+      const a = await provisionClient(ctx());
+      const b = await provisionClient(ctx());
+      const { access_token } = await (
+        await post(form({ grant_type: "client_credentials" }), { authorization: basic(a.clientId, a.secret) })
+      ).json();
+      const introspect = (c: { clientId: string; secret: string }) =>
+        mount().fetch("/oauth/introspect", {
+          method: "POST",
+          headers: { ...FORM, authorization: basic(c.clientId, c.secret) },
+          body: form({ token: access_token }).toString(),
+        });
+      expect(await (await introspect(a)).json()).toMatchObject({ active: true, client_id: a.clientId });
+      expect(await (await introspect(b)).json()).toEqual({ active: false });
+    });
+
+    it("whoami returns the client and organisation for a valid token and refuses others per RFC 6750", async () => {
+      const c = await provisionClient(ctx());
+      const { access_token } = await (
+        await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, c.secret) })
+      ).json();
+      const ok = await mount().fetch("/api/v1/whoami", { headers: { authorization: `Bearer ${access_token}` } });
+      expect(await ok.json()).toMatchObject({ client_id: c.clientId, organisation: { slug: "northwind" } });
+      const none = await mount().fetch("/api/v1/whoami");
+      expect(none.status).toBe(401);
+      expect(none.headers.get("www-authenticate")).toBe(`Bearer realm="${ISSUER}"`);
+      const tampered = await mount().fetch("/api/v1/whoami", { headers: { authorization: `Bearer ${access_token.slice(0, -4)}AAAA` } });
+      expect(tampered.status).toBe(401);
+      expect(tampered.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      clock = new Date(Date.now() + 2 * 3_600_000);
+      try {
+        const expired = await mount().fetch("/api/v1/whoami", { headers: { authorization: `Bearer ${access_token}` } });
+        expect(expired.headers.get("www-authenticate")).toContain("expired");
+      } finally {
+        clock = null;
+      }
+    });
+  });
+
+  it("publishes RFC 8414 metadata", async () => {
+    const res = await mount().fetch("/.well-known/oauth-authorization-server");
+    expect(res.headers.get("cache-control")).toContain("max-age");
+    expect(await res.json()).toMatchObject({
+      issuer: ISSUER,
+      token_endpoint: `${ISSUER}/oauth/token`,
+      jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+    });
+  });
+});
+
+describe("usage the portal can show", () => {
+  it("records last use of secrets and keys and the audiences asked for, in one batch rather than per request", async () => {
+    const c = await provisionClient(ctx());
+    const post = (body: URLSearchParams, headers: Record<string, string> = {}) =>
+      mounts[0]!.fetch("/oauth/token", { method: "POST", headers: { ...FORM, ...headers }, body: body.toString() });
+    for (let i = 0; i < 5; i++) await post(form({ grant_type: "client_credentials" }), { authorization: basic(c.clientId, c.secret) });
+    const { clientSecrets, clientAudienceUsage } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const before = await handle.db.select().from(clientSecrets).where(eq(clientSecrets.id, c.secretId));
+    expect(before[0]?.lastUsedAt).toBeNull();
+    await machine.usage.flush();
+    const after = await handle.db.select().from(clientSecrets).where(eq(clientSecrets.id, c.secretId));
+    expect(after[0]?.lastUsedAt).toBeInstanceOf(Date);
+    const audiences = await handle.db.select().from(clientAudienceUsage).where(eq(clientAudienceUsage.clientId, c.uuid));
+    expect(audiences).toEqual([expect.objectContaining({ audience: "https://api.claims-exchange.example/", requestCount: 5 })]);
+  });
+});
+
+afterAll(() => {
+  if (logged.length) console.error(logged.slice(0, 3).join("\n"));
+});

@@ -1,0 +1,71 @@
+import { signAccessToken } from "./access-token";
+import { authenticateClient } from "./client-authentication";
+import { CLIENT_CREDENTIALS } from "./constants";
+import { jsonResponse, OAuthError, oauthErrorResponse } from "./errors";
+import { readForm, required } from "./form";
+import type { KeyCache } from "./signing-keys";
+import type { TokenStore } from "./store";
+import { selectAudience, selectScope } from "./targets";
+import type { UsageRecorder } from "./usage";
+
+export interface TokenEndpointDeps {
+  issuer: string;
+  tokenEndpoint: string;
+  store: TokenStore;
+  keys: KeyCache;
+  usage: UsageRecorder;
+  /** The audience of a token when neither the client nor the request names one. */
+  defaultAudience: string;
+  now: () => Date;
+  log: (line: string) => void;
+}
+
+/**
+ * POST /oauth/token, client_credentials only, as the RFC checklist: parse, authenticate the
+ * client, check the grant, check scope and audience, issue. A fetch Request in, a Response out,
+ * so one behaviour serves both the Next.js route handler and the self-hosted server.
+ */
+export function createTokenEndpoint(deps: TokenEndpointDeps) {
+  return async function tokenEndpoint(request: Request): Promise<Response> {
+    const authorization = request.headers.get("authorization");
+    const basicUsed = authorization !== null && /^basic /i.test(authorization);
+    try {
+      if (request.method !== "POST") {
+        return oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405), false, {
+          Allow: "POST",
+        });
+      }
+      const now = deps.now();
+      const form = await readForm(request);
+      const grantType = required(form, "grant_type");
+      const { client, method, credentialId } = await authenticateClient(
+        { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        authorization,
+        form,
+      );
+      if (grantType !== CLIENT_CREDENTIALS) {
+        throw new OAuthError("unsupported_grant_type", `Only grant_type=${CLIENT_CREDENTIALS} is supported here.`);
+      }
+      const scope = selectScope(form.get("scope"), client.allowedScopes);
+      const audience = selectAudience(form.get("audience"), form.get("resource"), client.allowedAudiences, deps.defaultAudience);
+      const accessToken = await signAccessToken(
+        await deps.keys.get(now),
+        client.accessTokenAlg,
+        { issuer: deps.issuer, clientId: client.clientId, audience, scope, ttlSeconds: client.accessTokenTtlSeconds },
+        now,
+      );
+      if (method === "private_key_jwt") deps.usage.keyUsed(credentialId, now);
+      else deps.usage.secretUsed(credentialId, now);
+      deps.usage.audienceRequested(client.id, audience, now);
+      return jsonResponse({ access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope });
+    } catch (error) {
+      if (error instanceof OAuthError) return oauthErrorResponse(error, basicUsed);
+      // Our queries never carry a secret in clear (digests only), so the message is safe to log.
+      deps.log(`token endpoint: unexpected ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "error"}`);
+      // Not a 500 and not HTML, whatever happened: a JSON answer the client can retry on.
+      return oauthErrorResponse(new OAuthError("server_error", "The server could not answer just now; try again.", 503), false, {
+        "Retry-After": "1",
+      });
+    }
+  };
+}

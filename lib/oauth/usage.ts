@@ -1,0 +1,89 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+
+/**
+ * Last use of each secret and key, and the audiences each client asks for, coalesced in memory and
+ * written in one batch every few seconds: thousands of token requests a minute become a handful of
+ * writes. Writes only move last_used_at forward, so several instances flushing is harmless.
+ */
+export class UsageRecorder {
+  private secrets = new Map<string, Date>();
+  private keys = new Map<string, Date>();
+  private audiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  secretUsed(secretId: string, at: Date) {
+    this.secrets.set(secretId, at);
+  }
+
+  keyUsed(keyId: string, at: Date) {
+    this.keys.set(keyId, at);
+  }
+
+  audienceRequested(clientUuid: string, audience: string, at: Date) {
+    const key = `${clientUuid} ${audience}`;
+    const entry = this.audiences.get(key);
+    if (entry) {
+      entry.count += 1;
+      entry.last = at;
+    } else {
+      this.audiences.set(key, { clientUuid, audience, count: 1, last: at });
+    }
+  }
+
+  async flush(): Promise<void> {
+    const secrets = this.secrets;
+    const keys = this.keys;
+    const audiences = this.audiences;
+    this.secrets = new Map();
+    this.keys = new Map();
+    this.audiences = new Map();
+    for (const [id, at] of secrets) {
+      await this.db
+        .update(clientSecrets)
+        .set({
+          lastUsedAt: sql`greatest(coalesce(${clientSecrets.lastUsedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
+        })
+        .where(eq(clientSecrets.id, id));
+    }
+    for (const [id, at] of keys) {
+      await this.db
+        .update(clientPublicKeys)
+        .set({
+          lastUsedAt: sql`greatest(coalesce(${clientPublicKeys.lastUsedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
+        })
+        .where(eq(clientPublicKeys.id, id));
+    }
+    for (const { clientUuid, audience, count, last } of audiences.values()) {
+      await this.db
+        .insert(clientAudienceUsage)
+        .values({ clientId: clientUuid, audience, requestCount: count, lastSeenAt: last })
+        .onConflictDoUpdate({
+          target: [clientAudienceUsage.clientId, clientAudienceUsage.audience],
+          set: {
+            requestCount: sql`${clientAudienceUsage.requestCount} + ${count}`,
+            lastSeenAt: sql`greatest(${clientAudienceUsage.lastSeenAt}, ${last.toISOString()}::timestamptz)`,
+          },
+        });
+    }
+  }
+
+  start(intervalMs = 5_000) {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.flush().catch((error: unknown) =>
+        console.error(`usage flush failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}

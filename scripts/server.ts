@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the self-hosted production server. The machine-facing paths (/oauth/*,
+ * /.well-known/*, /api/v1/whoami) are served directly by the token core, without Next.js's
+ * per-request cost; every other path goes to Next's request handler. Serverless and Vercel
+ * deployments use the route handlers instead: same core, same behaviour.
+ */
+import { createServer } from "node:http";
+import next from "next";
+import { env } from "@/lib/env";
+import { MACHINE_PATHS, type MachinePath } from "@/lib/oauth/machine";
+import { serveFetch } from "@/lib/oauth/node-adapter";
+import { getMachine } from "@/lib/oauth/runtime";
+import { startOrExit } from "@/lib/startup";
+
+const e = env();
+const hostname = e.HOSTNAME ?? "0.0.0.0";
+await startOrExit();
+const app = next({ dev: false, hostname, port: e.PORT });
+const handle = app.getRequestHandler();
+await app.prepare();
+const machine = await getMachine();
+const machinePaths = new Set<string>(MACHINE_PATHS);
+const origin = e.ROTOR_PUBLIC_URL;
+
+const server = createServer((req, res) => {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const path = query === -1 ? url : url.slice(0, query);
+  if (machinePaths.has(path)) {
+    serveFetch(machine.routes[path as MachinePath], req, res, origin).catch(() => {
+      if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
+      res.end('{"error":"temporarily_unavailable"}');
+    });
+    return;
+  }
+  handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${origin} (port ${e.PORT})`));
+
+const shutdown = () => {
+  server.close();
+  machine.stop().finally(() => process.exit(0));
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
