@@ -28,8 +28,8 @@ export function parseBasicCredentials(header: string): { clientId: string; secre
   const colon = decoded.indexOf(":");
   if (colon < 0) throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
   try {
-    const unescape = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
-    return { clientId: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+    const formDecode = (s: string) => decodeURIComponent(s.replace(/\+/g, " "));
+    return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     throw new OAuthError("invalid_client", "The Basic credentials have malformed percent-encoding.");
   }

@@ -30,7 +30,7 @@ export function selectAudience(
     } catch {
       url = null;
     }
-    if (!url || url.hash !== "") throw new OAuthError("invalid_target", "resource must be an absolute URI without a fragment (RFC 8707).");
+    if (url?.hash !== "") throw new OAuthError("invalid_target", "resource must be an absolute URI without a fragment (RFC 8707).");
   }
   if (audience !== undefined && resource !== undefined && audience !== resource) {
     throw new OAuthError("invalid_target", "audience and resource name different APIs; send one of them.");

@@ -1,7 +1,6 @@
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import type { Database } from "@/db/client";
 import { oauthClients } from "@/db/schema";
