@@ -47,7 +47,7 @@ const envSchema = z
     DATABASE_URL: postgresUrl,
     ROTOR_DATA_DIR: optionalText,
     ROTOR_PUBLIC_URL: httpUrl("http://localhost:3000"),
-    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, { error: "must be a port number" }).default(3000),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535, { error: "must be a port number" }).default(3000),
     HOSTNAME: optionalText,
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,

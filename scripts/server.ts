@@ -7,8 +7,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "@/lib/env";
-import { MACHINE_PATHS, type MachinePath } from "@/lib/oauth/machine";
-import { serveFetch } from "@/lib/oauth/node-adapter";
+import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
 
@@ -19,24 +18,9 @@ const app = next({ dev: false, hostname, port: e.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
 const machine = await getMachine();
-const machinePaths = new Set<string>(MACHINE_PATHS);
-const origin = e.ROTOR_PUBLIC_URL;
-
-const server = createServer((req, res) => {
-  const url = req.url ?? "/";
-  const query = url.indexOf("?");
-  const path = query === -1 ? url : url.slice(0, query);
-  if (machinePaths.has(path)) {
-    serveFetch(machine.routes[path as MachinePath], req, res, origin).catch(() => {
-      if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
-      res.end('{"error":"temporarily_unavailable"}');
-    });
-    return;
-  }
-  handle(req, res);
-});
+const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL, (req, res) => void handle(req, res)));
 server.keepAliveTimeout = 65_000;
-server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${origin} (port ${e.PORT})`));
+server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
 
 const shutdown = () => {
   server.close();

@@ -45,3 +45,28 @@ export async function serveFetch(handler: FetchHandler, req: IncomingMessage, re
   res.writeHead(response.status, out);
   res.end(text);
 }
+
+/**
+ * A Node request listener for the machine paths; anything else goes to `fallback` (Next's request
+ * handler in production) or is a 404.
+ */
+export function machineListener(
+  routes: Record<string, FetchHandler>,
+  origin: string,
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void,
+) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const handler = routes[query === -1 ? url : url.slice(0, query)];
+    if (!handler) {
+      if (fallback) fallback(req, res);
+      else res.writeHead(404, { "Content-Type": "application/json" }).end('{"error":"not_found"}');
+      return;
+    }
+    serveFetch(handler, req, res, origin).catch(() => {
+      if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
+      res.end('{"error":"temporarily_unavailable"}');
+    });
+  };
+}

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
-import { and, desc, eq, gt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
-import type { Database } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import { signingKeys } from "@/db/schema";
 import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
 
@@ -21,7 +21,7 @@ export const SUCCESSOR_LEAD_MS = 7 * DAY;
 /** Longest access-token lifetime (oauth_client check constraint) plus a margin. */
 export const KEEP_PUBLISHED_AFTER_RETIREMENT_MS = DAY + 3_600_000;
 
-async function createKey(db: Database, keyRing: KeyRing, alg: SigningAlg, activatesAt: Date, now: Date) {
+async function createKey(db: Executor, keyRing: KeyRing, alg: SigningAlg, activatesAt: Date, now: Date) {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "RS256" ? { modulusLength: 2048 } : {}) });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk, "sha256");
@@ -48,25 +48,29 @@ async function createKey(db: Database, keyRing: KeyRing, alg: SigningAlg, activa
  * already published. Idempotent; safe to run from every instance and from the cron.
  */
 export async function ensureSigningKeys(db: Database, keyRing: KeyRing, now: Date, algs: readonly SigningAlg[] = ["ES256", "RS256"]) {
-  const created: string[] = [];
-  for (const alg of algs) {
-    const keys = await db
-      .select()
-      .from(signingKeys)
-      .where(and(eq(signingKeys.alg, alg), gt(signingKeys.retiresAt, now)))
-      .orderBy(desc(signingKeys.activatesAt));
-    const active = keys.find((k) => k.activatesAt <= now);
-    const successor = keys.find((k) => k.activatesAt > now);
-    if (!active && !successor) {
-      await createKey(db, keyRing, alg, now, now);
-      created.push(alg);
-    } else if (active && !successor && active.retiresAt.getTime() - now.getTime() <= SUCCESSOR_LEAD_MS) {
-      const activatesAt = new Date(Math.max(active.retiresAt.getTime(), now.getTime() + PUBLISH_AHEAD_MS));
-      await createKey(db, keyRing, alg, activatesAt, now);
-      created.push(alg);
+  return db.transaction(async (tx) => {
+    // One instance at a time decides, so instances starting together do not each make a key.
+    await tx.execute(sql`select pg_advisory_xact_lock(70110001)`);
+    const created: string[] = [];
+    for (const alg of algs) {
+      const keys = await tx
+        .select()
+        .from(signingKeys)
+        .where(and(eq(signingKeys.alg, alg), gt(signingKeys.retiresAt, now)))
+        .orderBy(desc(signingKeys.activatesAt));
+      const active = keys.find((k) => k.activatesAt <= now);
+      const successor = keys.find((k) => k.activatesAt > now);
+      if (!active && !successor) {
+        await createKey(tx, keyRing, alg, now, now);
+        created.push(alg);
+      } else if (active && !successor && active.retiresAt.getTime() - now.getTime() <= SUCCESSOR_LEAD_MS) {
+        const activatesAt = new Date(Math.max(active.retiresAt.getTime(), now.getTime() + PUBLISH_AHEAD_MS));
+        await createKey(tx, keyRing, alg, activatesAt, now);
+        created.push(alg);
+      }
     }
-  }
-  return created;
+    return created;
+  });
 }
 
 export interface PublishedKeys {

@@ -11,7 +11,7 @@ import type { KeyRing } from "@/lib/crypto/encryption";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import type { MACHINE_PATHS, Machine } from "./machine";
-import { serveFetch } from "./node-adapter";
+import { machineListener } from "./node-adapter";
 
 /** Test helpers for the authorization server: provisioning through the real use cases. */
 
@@ -92,15 +92,7 @@ export function directMount(machine: Machine, origin: string): Mount {
 
 /** The self-hosted mount: Node's http server with the adapter, over a real socket. */
 export async function httpMount(machine: Machine, origin: string): Promise<Mount> {
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0] as (typeof MACHINE_PATHS)[number];
-    const handler = machine.routes[path];
-    if (!handler) {
-      res.writeHead(404).end();
-      return;
-    }
-    void serveFetch(handler, req, res, origin);
-  });
+  const server: Server = createServer(machineListener(machine.routes, origin));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

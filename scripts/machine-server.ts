@@ -1,0 +1,19 @@
+/**
+ * The machine-facing paths alone (token endpoint, JWKS, metadata, introspection, whoami) on a Node
+ * http server, against the configured database. For tests that need several instances sharing one
+ * Postgres, as behind a load balancer.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { machineListener } from "@/lib/oauth/node-adapter";
+import { getMachine } from "@/lib/oauth/runtime";
+import { env } from "@/lib/env";
+
+const e = env();
+const machine = await getMachine();
+const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL));
+server.listen(e.PORT, "127.0.0.1", () => console.info(`machine listening on ${(server.address() as AddressInfo).port}`));
+process.on("SIGTERM", () => {
+  server.close();
+  machine.stop().finally(() => process.exit(0));
+});
