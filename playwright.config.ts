@@ -2,9 +2,11 @@ import { defineConfig, devices } from "@playwright/test";
 import { env } from "./lib/env";
 
 /**
- * Two production servers (`next start`, after `next build`):
- * - main: on the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
- * - embedded: always PGlite, started on an empty folder, so first-start migration and seeding run.
+ * Two production servers, after `next build`:
+ * - main: the self-hosted server (`npm start`: machine paths served directly, the rest by Next), on
+ *   the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
+ * - embedded: plain `next start` (route handlers for the machine paths), always PGlite, started on
+ *   an empty folder, so first-start migration and seeding run.
  * Debian's Chromium drives both (Playwright's own download does not work here).
  */
 const serverUrl = env().DATABASE_URL;
@@ -44,15 +46,22 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: /(embedded|management-api)\.spec\.ts/,
+      testIgnore: /(embedded|management-api|token-endpoint)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },
     {
       // Changes the demo organisations' credentials: runs once the read-only specs are done.
       name: "changes",
-      testMatch: /management-api\.spec\.ts/,
+      testMatch: /(management-api|token-endpoint)\.spec\.ts/,
       dependencies: ["main"],
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
+    },
+    {
+      // The same token-endpoint suite through the Next.js route handlers (plain `next start`).
+      name: "changes-route-handlers",
+      testMatch: /token-endpoint\.spec\.ts/,
+      dependencies: ["embedded"],
+      use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${embeddedPort}` },
     },
     {
       name: "embedded",
@@ -63,8 +72,8 @@ export default defineConfig({
   webServer: [
     {
       command: serverUrl
-        ? `npx tsx scripts/e2e-prepare-database.ts && exec npx next start -p ${mainPort}`
-        : `rm -rf .data/e2e-main && exec npx next start -p ${mainPort}`,
+        ? `npx tsx scripts/e2e-prepare-database.ts && exec npx tsx scripts/server.ts`
+        : `rm -rf .data/e2e-main && exec npx tsx scripts/server.ts`,
       url: `http://localhost:${mainPort}/signin`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -72,6 +81,8 @@ export default defineConfig({
       env: {
         ...common,
         ROTOR_DATA_DIR: ".data/e2e-main",
+        PORT: String(mainPort),
+        HOSTNAME: "localhost",
         ROTOR_PUBLIC_URL: `http://localhost:${mainPort}`,
         ...(serverUrl ? { DATABASE_URL: e2eDatabaseUrl(serverUrl) } : {}),
       },

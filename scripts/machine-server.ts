@@ -5,9 +5,9 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { env } from "@/lib/env";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
-import { env } from "@/lib/env";
 
 const e = env();
 const machine = await getMachine();

@@ -6,7 +6,10 @@ const issuer = "https://ext.auth.example";
 const policy = { issuer, tokenEndpoint: `${issuer}/oauth/token`, legacyAudience: false, now: new Date(1_754_557_355_000) };
 const now = 1_754_557_355;
 const good = { iss: "client-1", sub: "client-1", aud: issuer, iat: now, exp: now + 250, jti: "77b45523-bdb7-4755-be3c-f321d864b157" };
-const check = (claims: Record<string, unknown>, p = policy) => () => checkAssertionClaims(claims, "client-1", "key-1", p);
+const check =
+  (claims: Record<string, unknown>, p = policy) =>
+  () =>
+    checkAssertionClaims(claims, "client-1", "key-1", p);
 
 describe("client assertion claims (RFC 7523 3, seed 002)", () => {
   it("accepts seed 002's own example claims, with aud set to the issuer identifier", () => {
