@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createRemoteJWKSet, exportSPKI, generateKeyPair, jwtVerify } from "jose";
+import { createRemoteJWKSet, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import * as oidc from "openid-client";
 import { people, signInAs } from "./helpers";
 
@@ -14,6 +14,7 @@ test.describe.configure({ mode: "serial" });
 let base = "";
 let apiToken = "";
 let sandbox = "";
+let signingKey: { privateKey: CryptoKey; kid: string } | null = null;
 
 async function createApiToken(page: Page): Promise<string> {
   await signInAs(page, people.northwindSpoc);
@@ -73,6 +74,7 @@ test("openid-client gets a token with PrivateKeyJwt, a new assertion every time"
   });
   expect(registered.status).toBe(201);
   const { kid } = await registered.json();
+  signingKey = { privateKey, kid };
   const config = await discover(sandbox, oidc.PrivateKeyJwt({ key: privateKey, kid }));
   for (let i = 0; i < 2; i++) {
     const tokens = await oidc.clientCredentialsGrant(config, { resource: "https://sandbox.claims-exchange.example/" });
@@ -112,4 +114,38 @@ test("the token endpoint answers other methods with 405 JSON and never HTML", as
   const html = await fetch(`${base}/oauth/token`, { method: "POST", headers: { "content-type": "text/html" }, body: "<html>" });
   expect(html.status).toBe(400);
   expect(await html.json()).toMatchObject({ error: "invalid_request" });
+});
+
+test("the API tab shows the audiences the client's systems ask for, and when its secret was last used", async ({ page }) => {
+  await signInAs(page, people.northwindAdmin);
+  await expect
+    .poll(
+      async () => {
+        await page.goto("/orgs/northwind/manage/api");
+        return page.getByRole("article").filter({ hasText: "Claims submission (sandbox)" }).getByTestId("audiences-used").textContent();
+      },
+      { timeout: 20_000, intervals: [1000] },
+    )
+    .toMatch(/https:\/\/sandbox\.claims-exchange\.example\/ \(\d+ tokens, last/);
+});
+
+test("Dev Tools checks a pasted assertion and explains what is wrong with it", async ({ page }) => {
+  if (!signingKey) throw new Error("the PrivateKeyJwt test registers the key first");
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (aud: string, exp = now + 120) =>
+    new SignJWT({ iss: sandbox, sub: sandbox, aud, iat: now, exp, jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: "RS256", kid: signingKey!.kid })
+      .sign(signingKey!.privateKey);
+  await signInAs(page, people.northwindAdmin);
+  await page.goto("/orgs/northwind/dev-tools");
+  const checker = page.getByRole("region", { name: "Check a client assertion" });
+  await checker.getByLabel("client_assertion", { exact: true }).fill(await sign(`${base}/`));
+  await checker.getByRole("button", { name: "Check assertion" }).click();
+  await expect(checker.getByRole("alert")).toContainText("trailing slash");
+  await checker.getByLabel("client_assertion", { exact: true }).fill(await sign(base, now + 600));
+  await checker.getByRole("button", { name: "Check assertion" }).click();
+  await expect(checker.getByRole("alert")).toContainText("at most 300 s");
+  await checker.getByLabel("client_assertion", { exact: true }).fill(await sign(base));
+  await checker.getByRole("button", { name: "Check assertion" }).click();
+  await expect(checker.getByRole("status")).toContainText("The token endpoint would accept this assertion");
 });

@@ -62,11 +62,22 @@ async function signAssertions(count: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = await new SignJWT({ iss: jwtClient.clientId, sub: jwtClient.clientId, aud: issuer, iat: now, exp: now + 300, jti: randomUUID() })
+    const jwt = await new SignJWT({
+      iss: jwtClient.clientId,
+      sub: jwtClient.clientId,
+      aud: issuer,
+      iat: now,
+      exp: now + 300,
+      jti: randomUUID(),
+    })
       .setProtectedHeader({ alg: "RS256", kid })
       .sign(privateKey);
     out.push(
-      new URLSearchParams({ grant_type: "client_credentials", client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: jwt }).toString(),
+      new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+        client_assertion: jwt,
+      }).toString(),
     );
   }
   return out;
@@ -122,7 +133,13 @@ interface Result {
 async function load(options: autocannon.Options): Promise<Result> {
   const r = await autocannon({ connections: CONNECTIONS, pipelining: 1, ...options });
   // Throughput as completed requests over elapsed time (a fixed-amount run ends early).
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors + r.timeouts, total: r.requests.total };
+  return {
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx + r.errors + r.timeouts,
+    total: r.requests.total,
+  };
 }
 
 const secretCase = () =>
@@ -158,7 +175,13 @@ const summary: string[] = [];
 for (const mount of mounts) {
   const server = await startServer(mount);
   try {
-    await load({ url: `${issuer}/oauth/token`, method: "POST", amount: 2000, headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) }, body: "grant_type=client_credentials" });
+    await load({
+      url: `${issuer}/oauth/token`,
+      method: "POST",
+      amount: 2000,
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) },
+      body: "grant_type=client_credentials",
+    });
     const secret: Result[] = [];
     const jwt: Result[] = [];
     for (let run = 1; run <= runs; run++) {
@@ -174,7 +197,11 @@ for (const mount of mounts) {
       ["private_key_jwt", jwt],
     ] as const) {
       summary.push(
-        `${mount.padEnd(13)} ${name.padEnd(20)} median ${median(results.map((r) => r.rps)).toFixed(0).padStart(6)} req/s  p50 ${median(results.map((r) => r.p50))} ms  p99 ${median(results.map((r) => r.p99))} ms  non-2xx ${results.reduce((n, r) => n + r.non2xx, 0)}`,
+        `${mount.padEnd(13)} ${name.padEnd(20)} median ${median(results.map((r) => r.rps))
+          .toFixed(0)
+          .padStart(
+            6,
+          )} req/s  p50 ${median(results.map((r) => r.p50))} ms  p99 ${median(results.map((r) => r.p99))} ms  non-2xx ${results.reduce((n, r) => n + r.non2xx, 0)}`,
       );
     }
   } finally {

@@ -1,6 +1,6 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
 import { toCalendarDate } from "@/lib/rotation/calendar";
@@ -51,6 +51,8 @@ export interface ClientDetailsDto {
   current: SecretDto | null;
   next: SecretDto | null;
   keys: PublicKeyDto[];
+  /** The aud values the client's systems ask for at the token endpoint, most used first. */
+  audiencesUsed: { audience: string; requestCount: number; lastSeenAt: Date }[];
   health: ClientHealth;
 }
 
@@ -71,6 +73,13 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
   const secrets = ids.length ? await db.select().from(clientSecrets).where(inArray(clientSecrets.clientId, ids)) : [];
   const keys = ids.length
     ? await db.select().from(clientPublicKeys).where(inArray(clientPublicKeys.clientId, ids)).orderBy(desc(clientPublicKeys.createdAt))
+    : [];
+  const usage = ids.length
+    ? await db
+        .select()
+        .from(clientAudienceUsage)
+        .where(inArray(clientAudienceUsage.clientId, ids))
+        .orderBy(desc(clientAudienceUsage.requestCount))
     : [];
   const policy = policyOf(org);
   const tz = org.timeZone;
@@ -111,6 +120,9 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
             state: publicKeyState(k, now, policy),
             lastUsedAt: k.lastUsedAt,
           })),
+        audiencesUsed: usage
+          .filter((u) => u.clientId === client.id)
+          .map((u) => ({ audience: u.audience, requestCount: u.requestCount, lastSeenAt: u.lastSeenAt })),
         health: clientHealth(own, now, policy),
       };
     }),

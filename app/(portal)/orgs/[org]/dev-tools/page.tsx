@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import { AssertionCheckerForm } from "@/components/assertion-checker-form";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getApiDetails } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { JWT_BEARER_ASSERTION_TYPE } from "@/lib/oauth/constants";
+import { checkAssertionAction } from "./actions";
 
 export const metadata: Metadata = { title: "Dev Tools" };
 
@@ -17,6 +20,35 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
     `  -u "${clientId}:$CLIENT_SECRET" \\`,
     "  -d grant_type=client_credentials",
   ].join("\n");
+  const joseExample = `import { readFileSync } from "node:fs";
+import { importPKCS8, SignJWT } from "jose";
+
+const issuer = "${publicUrl}";
+const clientId = "${clientId}";
+const privateKey = await importPKCS8(readFileSync("test_key.pem", "utf8"), "RS256");
+
+// A new assertion for every token request: its jti is accepted once.
+const now = Math.floor(Date.now() / 1000);
+const assertion = await new SignJWT({})
+  .setProtectedHeader({ alg: "RS256", kid: process.env.ROTOR_KEY_ID })
+  .setIssuer(clientId)
+  .setSubject(clientId)
+  .setAudience(issuer) // the issuer identifier, exactly: no trailing slash, not the token URL
+  .setIssuedAt(now)
+  .setExpirationTime(now + 300) // at most 5 minutes after iat
+  .setJti(crypto.randomUUID())
+  .sign(privateKey);
+
+const response = await fetch(\`\${issuer}/oauth/token\`, {
+  method: "POST",
+  headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  body: new URLSearchParams({
+    grant_type: "client_credentials",
+    client_assertion_type: "${JWT_BEARER_ASSERTION_TYPE}",
+    client_assertion: assertion,
+  }),
+});
+const { access_token, expires_in } = await response.json();`;
   const rotateCurl = [
     `curl -s -X POST ${publicUrl}/api/v1/clients/${clientId}/secrets \\`,
     '  -H "Authorization: Bearer $ROTOR_API_TOKEN" \\',
@@ -47,6 +79,28 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
         <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{curl}</code>
         </pre>
+      </section>
+      <section aria-labelledby="jwt-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="jwt-heading" className="text-lg font-semibold">
+          Get an access token with a private key (private_key_jwt)
+        </h2>
+        <p>
+          Register your RSA public key on the API tab (2048 to 4096 bits), keep the private key on your systems, and sign a short-lived JWT
+          for each request. With Node.js and jose:
+        </p>
+        <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
+          <code>{joseExample}</code>
+        </pre>
+      </section>
+      <section aria-labelledby="checker-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="checker-heading" className="text-lg font-semibold">
+          Check a client assertion
+        </h2>
+        <p>
+          Paste an assertion to get the verdict and reason the token endpoint would give: wrong type URN, an aud with a trailing slash, exp
+          too far after iat, an unknown kid. Checking does not use up its jti.
+        </p>
+        <AssertionCheckerForm action={checkAssertionAction.bind(null, organisation.slug)} defaultType={JWT_BEARER_ASSERTION_TYPE} />
       </section>
       <section aria-labelledby="management-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
         <h2 id="management-heading" className="text-lg font-semibold">

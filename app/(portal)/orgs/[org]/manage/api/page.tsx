@@ -143,6 +143,17 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
               <dd>{client.allowedScopes.join(" ") || "—"}</dd>
               <dt className="font-semibold">Audiences</dt>
               <dd className="break-all">{client.allowedAudiences.join(", ") || "—"}</dd>
+              <dt className="font-semibold">Audiences requested</dt>
+              <dd className="break-all" data-testid="audiences-used">
+                {client.audiencesUsed.length === 0
+                  ? "None yet"
+                  : client.audiencesUsed
+                      .map(
+                        (u) =>
+                          `${u.audience} (${u.requestCount.toLocaleString("en-GB")} tokens, last ${formatLastUsed(u.lastSeenAt, now, organisation.locale).toLowerCase()})`,
+                      )
+                      .join("; ")}
+              </dd>
             </dl>
             <SecretsTable rows={rows} caption={`Secrets of ${client.name}`} />
             {canRotate ? (

@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { checkAssertion } from "./assertion-checker";
+import { JWT_BEARER_GRANT_TYPE } from "./constants";
+import { createTokenStore } from "./store";
+import { addKey, assertion, cliContext, provisionClient } from "./testing";
+
+const issuer = "https://auth.rotor.test";
+const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
+let handle: DatabaseHandle;
+let northwind: OrganisationDto;
+let finvu: OrganisationDto;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await seedDemoData(handle.db, { now: new Date(), keyRing });
+  northwind = (await findOrganisationBySlug(handle.db, "northwind"))!;
+  finvu = (await findOrganisationBySlug(handle.db, "finvu"))!;
+});
+afterAll(async () => handle?.close());
+
+describe("the Dev Tools assertion checker", () => {
+  it("gives the token endpoint's verdict and reason, and does not use up the jti", async () => {
+    const ctx = cliContext(handle.db, northwind, keyRing);
+    const c = await provisionClient(ctx);
+    const k = await addKey(ctx, c.clientId, "k1");
+    const good = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: issuer }, { kid: "k1" });
+    const config = { issuer, now: new Date() };
+    expect(await checkAssertion(handle.db, northwind, { assertion: good }, config)).toMatchObject({ ok: true, keyKid: "k1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: good }, config)).toMatchObject({ ok: true });
+
+    const slash = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: `${issuer}/` }, { kid: "k1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: slash }, config)).toMatchObject({
+      ok: false,
+      description: expect.stringMatching(/trailing slash/),
+    });
+    expect(await checkAssertion(handle.db, northwind, { assertion: good, assertionType: JWT_BEARER_GRANT_TYPE }, config)).toMatchObject({
+      ok: false,
+      error: "invalid_request",
+    });
+    const unknownKid = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: issuer }, { kid: "nope" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: unknownKid }, config)).toMatchObject({
+      ok: false,
+      description: expect.stringMatching(/kid "nope"/),
+    });
+
+    // Once the token endpoint has consumed the jti, the checker says so.
+    const decoded = JSON.parse(Buffer.from(good.split(".")[1]!, "base64url").toString());
+    await createTokenStore(handle.db).consumeJti(c.clientId, decoded.jti, new Date(Date.now() + 600_000));
+    expect(await checkAssertion(handle.db, northwind, { assertion: good }, config)).toMatchObject({
+      ok: false,
+      description: expect.stringMatching(/already been used/),
+    });
+  });
+
+  it("says nothing about another organisation's clients", async () => {
+    const ctx = cliContext(handle.db, northwind, keyRing);
+    const c = await provisionClient(ctx);
+    const k = await addKey(ctx, c.clientId, "k1");
+    const token = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: issuer }, { kid: "k1" });
+    const verdict = await checkAssertion(handle.db, finvu, { assertion: token }, { issuer, now: new Date() });
+    expect(verdict).toEqual({ ok: false, error: "invalid_client", description: `"${c.clientId}" is not a client of Finvu Data Services.` });
+  });
+});

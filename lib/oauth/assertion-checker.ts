@@ -1,0 +1,66 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { consumedAssertions, oauthClients } from "@/db/schema";
+import type { OrganisationDto } from "@/lib/data/organisations";
+import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
+import { OAuthError } from "./errors";
+import { createTokenStore } from "./store";
+
+export type AssertionVerdict =
+  | { ok: true; clientId: string; keyKid: string; message: string }
+  | { ok: false; error: string; description: string };
+
+/**
+ * Dev Tools: the token endpoint's own checks on a pasted client_assertion, for clients of the
+ * caller's organisation only, without consuming its jti (so the assertion can still be used).
+ */
+export async function checkAssertion(
+  db: Database,
+  organisation: OrganisationDto,
+  input: { assertion: string; assertionType?: string },
+  config: { issuer: string; now: Date },
+): Promise<AssertionVerdict> {
+  try {
+    const read = readClientAssertion(input.assertionType ?? JWT_BEARER_ASSERTION_TYPE, input.assertion.trim(), undefined);
+    const [own] = await db
+      .select({ id: oauthClients.id })
+      .from(oauthClients)
+      .where(and(eq(oauthClients.clientId, read.clientId), eq(oauthClients.organisationId, organisation.id)))
+      .limit(1);
+    if (!own)
+      return {
+        ok: false,
+        error: "invalid_client",
+        description: `"${read.clientId.slice(0, 80)}" is not a client of ${organisation.name}.`,
+      };
+    const found = await createTokenStore(db).findClientWithKeys(read.clientId, config.now);
+    if (!found) return { ok: false, error: "invalid_client", description: "This client is disabled." };
+    const verified = await verifyClientAssertion(read, found.keys, {
+      issuer: config.issuer,
+      tokenEndpoint: `${config.issuer}/oauth/token`,
+      legacyAudience: found.client.legacyAudience,
+      now: config.now,
+    });
+    const [used] = await db
+      .select({ jti: consumedAssertions.jti })
+      .from(consumedAssertions)
+      .where(and(eq(consumedAssertions.clientId, read.clientId), eq(consumedAssertions.jti, verified.jti)));
+    if (used)
+      return {
+        ok: false,
+        error: "invalid_client",
+        description: "This assertion's jti has already been used: sign a new assertion for every request.",
+      };
+    const key = found.keys.find((k) => k.id === verified.keyId);
+    return {
+      ok: true,
+      clientId: read.clientId,
+      keyKid: key?.kid ?? "",
+      message: "The token endpoint would accept this assertion (its jti has not been used; checking it here does not use it up).",
+    };
+  } catch (error) {
+    if (error instanceof OAuthError) return { ok: false, error: error.error, description: error.description };
+    throw error;
+  }
+}
