@@ -20,6 +20,7 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
     `  -u "${clientId}:$CLIENT_SECRET" \\`,
     "  -d grant_type=client_credentials",
   ].join("\n");
+  const kid = details.clients.flatMap((c) => c.keys).find((k) => k.state === "active")?.kid ?? "YOUR_KEY_ID";
   const joseExample = `import { readFileSync } from "node:fs";
 import { importPKCS8, SignJWT } from "jose";
 
@@ -30,7 +31,7 @@ const privateKey = await importPKCS8(readFileSync("test_key.pem", "utf8"), "RS25
 // A new assertion for every token request: its jti is accepted once.
 const now = Math.floor(Date.now() / 1000);
 const assertion = await new SignJWT({})
-  .setProtectedHeader({ alg: "RS256", kid: process.env.ROTOR_KEY_ID })
+  .setProtectedHeader({ alg: "RS256", kid: "${kid}" })
   .setIssuer(clientId)
   .setSubject(clientId)
   .setAudience(issuer) // the issuer identifier, exactly: no trailing slash, not the token URL
