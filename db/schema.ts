@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   check,
@@ -265,9 +266,14 @@ export const clientSecrets = pgTable(
     revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
     revokedReason: text("revoked_reason"),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /** The secret this one succeeds; at most one live successor each, so concurrent issuers cannot make a third. */
+    replacesSecretId: uuid("replaces_secret_id").references((): AnyPgColumn => clientSecrets.id, { onDelete: "set null" }),
+    /** When the scheduler recorded the expiry (once per secret). */
+    expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),
   },
   (t) => [
     index("client_secret_client_idx").on(t.clientId),
+    uniqueIndex("client_secret_one_live_successor").on(t.replacesSecretId).where(sql`${t.revokedAt} is null`),
     index("client_secret_expires_idx").on(t.expiresAt),
     check("client_secret_expires_after_created", sql`${t.expiresAt} > ${t.createdAt}`),
     check("client_secret_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
@@ -297,6 +303,7 @@ export const clientPublicKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("client_public_key_kid_unique").on(t.clientId, t.kid),
@@ -367,8 +374,13 @@ export const emailOutbox = pgTable(
     kind: text("kind").notNull(),
     toAddresses: text("to_addresses").array().notNull(),
     subject: text("subject").notNull(),
-    html: text("html").notNull(),
-    text: text("text").notNull(),
+    /** Rendered at delivery from template + data, so enqueueing stays set-based SQL. */
+    template: text("template").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    html: text("html"),
+    text: text("text"),
+    /** "resend", or "dev-mailbox" when no Resend key is configured (development and demo only). */
+    provider: text("provider"),
     status: outboxStatus("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),

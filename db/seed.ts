@@ -170,6 +170,42 @@ export async function seedDemoData(db: Database, { now, keyRing }: SeedOptions):
     const nextCreatedDay = addDays(toCalendarDate(new Date(oldSecret.expiresAt.getTime() - 1), london), -30);
     const nextSecret = await addSecret(tx, keyRing, production.id, nwPolicy, at(nextCreatedDay, london, 2, 0), {
       issuedBy: "auto",
+      replacesSecretId: oldSecret.id,
+    });
+    // Its 30-day reminder went out when the overlap began (the demo's mailbox shows it); the
+    // scheduler's first run sends the 20-day one.
+    const [delivery] = await tx
+      .insert(t.reminderDeliveries)
+      .values({ secretId: oldSecret.id, thresholdDays: 30, dueOn: nextCreatedDay, createdAt: at(nextCreatedDay, london, 2, 0) })
+      .returning();
+    const sentAt = at(nextCreatedDay, london, 2, 1);
+    await tx.insert(t.emailOutbox).values({
+      organisationId: northwind.id,
+      reminderDeliveryId: delivery?.id,
+      kind: "expiry_reminder",
+      toAddresses: ["alice.admin@northwind.example", "api-team@northwind.example"],
+      subject: "Your client secret for Claims submission (production) expires in 30 days",
+      template: "expiry-reminder",
+      data: {
+        organisation: "Northwind Insurance",
+        slug: "northwind",
+        client: production.name,
+        clientId: production.clientId,
+        credential: "secret",
+        identifier: `••••${oldSecret.maskedTail}`,
+        expiryDate: toCalendarDate(new Date(oldSecret.expiresAt.getTime() - 1), london),
+        timeZone: london,
+        locale: "en-GB",
+        autoIssue: true,
+        lastUsedAt: new Date(sentAt.getTime() - 3_600_000).toISOString(),
+        successor: { createdAt: nextSecret.createdAt.toISOString(), lastUsedAt: null },
+      },
+      status: "sent",
+      attempts: 1,
+      provider: "dev-mailbox",
+      createdAt: sentAt,
+      nextAttemptAt: sentAt,
+      sentAt,
     });
     // Well within validity.
     await addSecret(tx, keyRing, sandbox.id, nwPolicy, at(addDays(nwToday, -25), london, 14, 5), {

@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { clientSecrets } from "@/db/schema";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { DomainError } from "@/lib/errors";
 import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
 
 export interface IssuedSecret {
@@ -26,11 +28,13 @@ export async function insertNewSecret(
     keyRing: KeyRing;
     issuedBy: "user" | "api_token" | "cli" | "auto";
     userId: string | null;
+    /** The live secret this one succeeds (unique among live successors). */
+    replacesSecretId?: string | null;
   },
 ): Promise<IssuedSecret> {
   const value = generateClientSecret();
   const sealed = input.reveal ? encrypt(value, input.keyRing) : null;
-  const [row] = await tx
+  const rows = await tx
     .insert(clientSecrets)
     .values({
       clientId: input.clientUuid,
@@ -42,8 +46,14 @@ export async function insertNewSecret(
       expiresAt: secretExpiry(input.now, input.policy).expiresAt,
       issuedBy: input.issuedBy,
       createdByUserId: input.userId,
+      replacesSecretId: input.replacesSecretId ?? null,
     })
+    .onConflictDoNothing({ target: clientSecrets.replacesSecretId, where: sql`${clientSecrets.revokedAt} is null` })
     .returning({ id: clientSecrets.id, createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt });
-  if (!row) throw new Error("secret insert returned nothing");
+  const row = rows[0];
+  if (!row) {
+    // The scheduler issued this secret's successor at the same moment.
+    throw new DomainError("conflict", "A new secret was issued for this client a moment ago. Refresh to see it.");
+  }
   return { ...row, value };
 }

@@ -29,6 +29,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
     const live = liveSecrets(await secretsOf(tx, client.id), ctx.now);
     const revokedSecretIds: string[] = [];
     let previousSecretAcceptedUntil: Date | null = null;
+    let replacesSecretId: string | null = null;
 
     if (input.compromised) {
       for (const s of live) {
@@ -45,6 +46,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       );
     } else if (live.length === 1) {
       const old = live[0]!;
+      replacesSecretId = old.id;
       const cut = oldSecretExpiryAfterRotation(old.expiresAt, ctx.now, policy);
       if (cut < old.expiresAt) {
         await tx.update(clientSecrets).set({ expiresAt: cut }).where(eq(clientSecrets.id, old.id));
@@ -60,6 +62,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       keyRing: ctx.keyRing,
       issuedBy: ctx.actor.type === "system" ? "auto" : ctx.actor.type,
       userId: ctx.actor.userId,
+      replacesSecretId,
     });
     await recordAudit(tx, {
       organisationId: ctx.organisation.id,

@@ -1,0 +1,60 @@
+import { render } from "@react-email/render";
+import { createElement } from "react";
+import { formatLastUsed } from "@/lib/format";
+import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+import { ExpiryReminder } from "./templates/expiry-reminder";
+
+/** What the scheduler stores with an outbox row (set-based SQL), rendered at delivery time. */
+export interface ExpiryReminderData {
+  organisation: string;
+  slug: string;
+  client: string;
+  clientId: string;
+  credential: "secret" | "key";
+  identifier: string;
+  expiryDate: string;
+  timeZone: string;
+  locale: string;
+  autoIssue: boolean;
+  lastUsedAt: string | null;
+  successor: { createdAt: string; lastUsedAt: string | null } | null;
+}
+
+export function describeUsage(d: ExpiryReminderData, now: Date): string {
+  if (d.credential === "key")
+    return d.lastUsedAt
+      ? `This key last signed a request ${formatLastUsed(new Date(d.lastUsedAt), now, d.locale).toLowerCase()}.`
+      : "This key has not been used.";
+  const old = d.lastUsedAt ? `was last used ${formatLastUsed(new Date(d.lastUsedAt), now, d.locale).toLowerCase()}` : "has not been used";
+  if (!d.successor) return `No new secret has been issued yet. This secret ${old}.`;
+  if (!d.successor.lastUsedAt) return `A new secret is waiting: your systems have not used it yet, and this secret ${old}.`;
+  const recent = d.lastUsedAt && Date.parse(d.lastUsedAt) > Date.parse(d.successor.lastUsedAt);
+  return recent
+    ? `Your systems use both: the new secret was last used ${formatLastUsed(new Date(d.successor.lastUsedAt), now, d.locale).toLowerCase()}, and this one ${old}.`
+    : `Your systems have moved to the new secret (last used ${formatLastUsed(new Date(d.successor.lastUsedAt), now, d.locale).toLowerCase()}); this one ${old}. You can revoke it early.`;
+}
+
+export async function renderMessage(
+  template: string,
+  data: Record<string, unknown>,
+  now: Date,
+  publicUrl: string,
+): Promise<{ html: string; text: string }> {
+  if (template !== "expiry-reminder") throw new Error(`unknown e-mail template ${template}`);
+  const d = data as unknown as ExpiryReminderData;
+  const expiry = calendarDate(d.expiryDate);
+  const props = {
+    organisation: d.organisation,
+    client: d.client,
+    clientId: d.clientId,
+    credential: d.credential,
+    identifier: d.identifier,
+    expiryDate: formatCalendarDate(expiry, d.locale),
+    daysLeft: Math.max(0, daysBetween(toCalendarDate(now, d.timeZone), expiry)),
+    apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
+    usage: describeUsage(d, now),
+    autoIssue: d.autoIssue,
+  };
+  const element = createElement(ExpiryReminder, props);
+  return { html: await render(element), text: await render(element, { plainText: true }) };
+}

@@ -1,0 +1,58 @@
+import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+
+export interface ExpiryReminderProps {
+  organisation: string;
+  client: string;
+  clientId: string;
+  credential: "secret" | "key";
+  /** The masked secret or the key id. */
+  identifier: string;
+  expiryDate: string;
+  daysLeft: number;
+  apiTabUrl: string;
+  usage: string;
+  autoIssue: boolean;
+}
+
+const text = { fontSize: "15px", lineHeight: "22px", color: "#1e293b" };
+
+/** Seed 000's reminder: which credential, when it ends, what to do, and whether systems have moved. */
+export function ExpiryReminder(p: ExpiryReminderProps) {
+  const what = p.credential === "secret" ? `client secret ${p.identifier}` : `public key ${p.identifier}`;
+  const when = p.daysLeft === 0 ? "today" : p.daysLeft === 1 ? "tomorrow" : `in ${p.daysLeft} days`;
+  return (
+    <Html lang="en-GB">
+      <Head />
+      <Preview>{`The ${what} of ${p.client} expires ${when} (${p.expiryDate})`}</Preview>
+      <Body style={{ backgroundColor: "#f1f5f9", fontFamily: "Arial, Helvetica, sans-serif" }}>
+        <Container style={{ backgroundColor: "#ffffff", padding: "24px", maxWidth: "560px" }}>
+          <Heading as="h1" style={{ fontSize: "20px", color: "#0b2545" }}>
+            {p.daysLeft === 0 ? `Access with this ${p.credential} ends today` : `Your ${p.credential} expires ${when}`}
+          </Heading>
+          <Text style={text}>
+            {p.organisation}: the {what} of {p.client} (client ID {p.clientId}) expires on {p.expiryDate}
+            {p.daysLeft === 0 ? ". Requests that use it will be refused from the end of today." : `, ${when}.`}
+          </Text>
+          <Section>
+            <Text style={{ ...text, fontWeight: "bold" }}>What to do</Text>
+            <Text style={text}>
+              {p.credential === "secret"
+                ? p.autoIssue
+                  ? "A new secret is issued automatically when the overlap window begins. Copy it from the API tab into your systems before the old one expires; both are accepted until then."
+                  : "Your designated user issues a new secret from the API tab (or the management API). Both secrets are accepted until the old one expires; move your systems to the new one before then."
+                : "Register a new public key on the API tab, switch your systems to sign with it, then revoke the old key."}
+            </Text>
+            <Text style={text}>{p.usage}</Text>
+          </Section>
+          <Button href={p.apiTabUrl} style={{ backgroundColor: "#1d4e89", color: "#ffffff", padding: "10px 16px", borderRadius: "4px" }}>
+            Open the API tab
+          </Button>
+          <Hr />
+          <Text style={{ fontSize: "12px", color: "#475569" }}>
+            You receive this because you are an organisation admin or the designated user of {p.organisation}.
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}

@@ -1,0 +1,44 @@
+import { Resend } from "resend";
+
+export interface OutgoingMessage {
+  /** The outbox id: Resend's idempotency key, so a retried send never duplicates. */
+  id: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export type SendResult = { ok: true; providerId: string } | { ok: false; error: string };
+
+export interface MailTransport {
+  name: "resend" | "dev-mailbox";
+  send(message: OutgoingMessage): Promise<SendResult>;
+}
+
+export function resendTransport(options: { apiKey: string; baseUrl?: string; from: string }): MailTransport {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  return {
+    name: "resend",
+    async send(m) {
+      try {
+        const { data, error } = await resend.emails.send(
+          { from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text },
+          { idempotencyKey: `rotor-outbox-${m.id}` },
+        );
+        if (error || !data) return { ok: false, error: `${error?.name ?? "error"}: ${error?.message ?? "no response"}`.slice(0, 300) };
+        return { ok: true, providerId: data.id };
+      } catch (error) {
+        return { ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
+      }
+    },
+  };
+}
+
+/** Development and demo only: "sending" keeps the rendered message in the outbox, which Dev Tools shows. */
+export const devMailbox: MailTransport = {
+  name: "dev-mailbox",
+  async send(m) {
+    return { ok: true, providerId: `dev-${m.id}` };
+  },
+};

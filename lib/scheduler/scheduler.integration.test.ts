@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { emailOutbox, reminderDeliveries } from "@/db/schema";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { parseKeyRing } from "@/lib/crypto/encryption";
+import { startFakeResend } from "@/lib/email/testing/fake-resend";
+import { resendTransport } from "@/lib/email/transport";
+import { addDays, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+import { runScheduler } from "./run-scheduler";
+
+const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
+const now = new Date();
+let handle: DatabaseHandle;
+let resend: Awaited<ReturnType<typeof startFakeResend>>;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await seedDemoData(handle.db, { now, keyRing });
+  resend = await startFakeResend();
+});
+afterAll(async () => {
+  await resend?.close();
+  await handle?.close();
+});
+
+const deps = () => ({
+  db: handle.db,
+  keyRing,
+  publicUrl: "https://rotor.example",
+  transport: resendTransport({ apiKey: "re_test", baseUrl: resend.url, from: "Rotor <rotor@example.com>" }),
+});
+
+describe("a scheduler run on the demo data", () => {
+  it("sends the secret inside its overlap its 20-day reminder, through the real Resend SDK, to the active admins and the SPOC", async () => {
+    const summary = await runScheduler(deps(), now);
+    expect(summary.reminders.secrets).toBe(1);
+    expect(summary.email).toMatchObject({ sent: 1, retrying: 0, dead: 0 });
+    expect(resend.requests).toHaveLength(1);
+    const mail = resend.requests[0]!;
+    expect(mail.to).toEqual(["alice.admin@northwind.example", "api-team@northwind.example"]);
+    expect(mail.subject).toBe("Your client secret for Claims submission (production) expires in 20 days");
+    const expiry = formatCalendarDate(addDays(toCalendarDate(now, "Europe/London"), 20), "en-GB");
+    expect(mail.text).toContain(`expires on ${expiry}`);
+    expect(mail.text).toContain("A new secret is waiting: your systems have not used it yet");
+    expect(mail.html).toContain("https://rotor.example/orgs/northwind/manage/api");
+    expect(mail.idempotencyKey).toMatch(/^rotor-outbox-/);
+  });
+
+  it("sends nothing more when it runs again, however often", async () => {
+    for (let i = 0; i < 3; i++) {
+      const summary = await runScheduler(deps(), new Date(now.getTime() + i * 60_000));
+      expect(summary.reminders).toEqual({ secrets: 0, keys: 0 });
+    }
+    expect(resend.requests).toHaveLength(1);
+  });
+
+  it("keeps de-activated users off the recipients", async () => {
+    const [row] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.kind, "expiry_reminder")).orderBy(emailOutbox.createdAt);
+    expect(row?.toAddresses).not.toContain("erin.former-admin@northwind.example");
+    expect(row?.toAddresses).not.toContain("mo.member@northwind.example");
+  });
+
+  it("records the delivery under its threshold, once", async () => {
+    const deliveries = await handle.db.select().from(reminderDeliveries);
+    expect(deliveries.map((d) => d.thresholdDays).sort()).toEqual([20, 30]);
+  });
+});
