@@ -1,5 +1,7 @@
 import { getDatabaseHandle } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { runScheduler } from "@/lib/scheduler/run-scheduler";
+import { schedulerDeps } from "@/lib/scheduler/runtime";
 
 /**
  * Server start-up: validate the environment and open the database, or stop with a message that
@@ -13,4 +15,32 @@ export async function startOrExit(): Promise<void> {
     console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  if (env().embedded) startEmbeddedScheduler();
+}
+
+const timerKey = Symbol.for("rotor.scheduler.timer");
+
+/**
+ * The embedded demo has no cron: the scheduler runs in-process shortly after start and every ten
+ * minutes, so reminders appear in the development mailbox without any set-up.
+ */
+function startEmbeddedScheduler(): void {
+  const holder = globalThis as { [timerKey]?: NodeJS.Timeout };
+  if (holder[timerKey]) return;
+  const tick = async () => {
+    try {
+      const summary = await runScheduler(await schedulerDeps(), new Date());
+      const sent = summary.email?.sent ?? 0;
+      if (summary.autoIssued || summary.reminders.secrets || summary.reminders.keys || sent) {
+        console.info(
+          `scheduler: ${summary.autoIssued} issued, ${summary.reminders.secrets + summary.reminders.keys} reminders, ${sent} e-mails`,
+        );
+      }
+    } catch (error) {
+      console.error(`scheduler run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  setTimeout(tick, 3_000).unref();
+  holder[timerKey] = setInterval(tick, 10 * 60_000);
+  holder[timerKey].unref();
 }

@@ -28,6 +28,8 @@ const PAGE = 1000;
  * simply skipped.
  */
 export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: Date): Promise<number> {
+  // Raw SQL parameters go as ISO strings: postgres.js (as drizzle sets it up) takes no Date objects.
+  const at = now.toISOString();
   let issued = 0;
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
@@ -41,11 +43,11 @@ export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: D
         join lateral (
           select s.id, s.expires_at, count(*) over () as n
           from client_secret s
-          where s.client_id = c.id and s.revoked_at is null and s.expires_at > ${now} and s.created_at <= ${now}
+          where s.client_id = c.id and s.revoked_at is null and s.expires_at > ${at} and s.created_at <= ${at}
         ) live on true
         where o.auto_issue and c.disabled_at is null and live.n = 1 and c.id > ${after}
           and ((live.expires_at - interval '1 millisecond') at time zone o.time_zone)::date - o.overlap_days
-              <= (${now}::timestamptz at time zone o.time_zone)::date
+              <= (${at}::timestamptz at time zone o.time_zone)::date
         order by c.id
         limit ${PAGE}`,
     );

@@ -24,6 +24,8 @@ function subject(kind: "client secret" | "public key") {
 }
 
 export async function enqueueSecretReminders(db: Database, now: Date): Promise<number> {
+  // Raw SQL parameters go as ISO strings: postgres.js (as drizzle sets it up) takes no Date objects.
+  const at = now.toISOString();
   const [result] = await rows<{ n: number }>(
     db,
     sql`
@@ -32,11 +34,11 @@ export async function enqueueSecretReminders(db: Database, now: Date): Promise<n
                c.client_id, c.name as client_name, o.id as org_id, o.slug, o.name as org_name, o.time_zone, o.locale,
                o.reminder_offsets, o.auto_issue,
                ((s.expires_at - interval '1 millisecond') at time zone o.time_zone)::date as expiry_date,
-               (${now}::timestamptz at time zone o.time_zone)::date as today
+               (${at}::timestamptz at time zone o.time_zone)::date as today
         from client_secret s
         join oauth_client c on c.id = s.client_id and c.disabled_at is null
         join organisation o on o.id = c.organisation_id
-        where s.revoked_at is null and s.expires_at > ${now} and s.created_at <= ${now}
+        where s.revoked_at is null and s.expires_at > ${at} and s.created_at <= ${at}
       ), due as (
         select l.*, l.expiry_date - l.today as days_left,
                (select min(t) from unnest(l.reminder_offsets) as t where t >= l.expiry_date - l.today) as threshold
@@ -61,9 +63,9 @@ export async function enqueueSecretReminders(db: Database, now: Date): Promise<n
                    select jsonb_build_object('createdAt', n.created_at, 'lastUsedAt', n.last_used_at)
                    from client_secret n
                    where n.client_id = f.client_uuid and n.id <> f.secret_id and n.revoked_at is null
-                     and n.expires_at > ${now} and n.replaces_secret_id = f.secret_id
+                     and n.expires_at > ${at} and n.replaces_secret_id = f.secret_id
                    limit 1)),
-               ${now}, ${now}
+               ${at}, ${at}
         from recorded r join fresh f on f.secret_id = r.secret_id
         where ${recipients(sql`f.org_id`)} is not null
         returning 1
@@ -75,6 +77,8 @@ export async function enqueueSecretReminders(db: Database, now: Date): Promise<n
 
 /** The same schedule for public keys that have an expiry date. */
 export async function enqueueKeyReminders(db: Database, now: Date): Promise<number> {
+  // Raw SQL parameters go as ISO strings: postgres.js (as drizzle sets it up) takes no Date objects.
+  const at = now.toISOString();
   const [result] = await rows<{ n: number }>(
     db,
     sql`
@@ -82,11 +86,11 @@ export async function enqueueKeyReminders(db: Database, now: Date): Promise<numb
         select k.id as key_id, k.kid, k.last_used_at, c.client_id, c.name as client_name, o.id as org_id, o.slug, o.name as org_name,
                o.time_zone, o.locale, o.reminder_offsets, o.auto_issue,
                ((k.expires_at - interval '1 millisecond') at time zone o.time_zone)::date as expiry_date,
-               (${now}::timestamptz at time zone o.time_zone)::date as today
+               (${at}::timestamptz at time zone o.time_zone)::date as today
         from client_public_key k
         join oauth_client c on c.id = k.client_id and c.disabled_at is null
         join organisation o on o.id = c.organisation_id
-        where k.revoked_at is null and k.expires_at is not null and k.expires_at > ${now}
+        where k.revoked_at is null and k.expires_at is not null and k.expires_at > ${at}
       ), due as (
         select l.*, l.expiry_date - l.today as days_left,
                (select min(t) from unnest(l.reminder_offsets) as t where t >= l.expiry_date - l.today) as threshold
@@ -107,7 +111,7 @@ export async function enqueueKeyReminders(db: Database, now: Date): Promise<numb
                  'organisation', f.org_name, 'slug', f.slug, 'client', f.client_name, 'clientId', f.client_id,
                  'credential', 'key', 'identifier', f.kid, 'expiryDate', f.expiry_date::text,
                  'timeZone', f.time_zone, 'locale', f.locale, 'autoIssue', f.auto_issue, 'lastUsedAt', f.last_used_at, 'successor', null),
-               ${now}, ${now}
+               ${at}, ${at}
         from recorded r join fresh f on f.key_id = r.public_key_id
         where ${recipients(sql`f.org_id`)} is not null
         returning 1

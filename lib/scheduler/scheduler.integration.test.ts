@@ -68,3 +68,33 @@ describe("a scheduler run on the demo data", () => {
     expect(deliveries.map((d) => d.thresholdDays).sort()).toEqual([20, 30]);
   });
 });
+
+describe("two scheduler runs at the same moment", () => {
+  it("send nothing twice, on separate connections to the same database", async () => {
+    const fresh = await createTestDatabase();
+    const second = fresh.url ? await (await import("@/db/client")).openDatabase({ url: fresh.url }) : fresh;
+    const mail = await startFakeResend();
+    try {
+      await seedDemoData(fresh.db, { now, keyRing });
+      const transport = resendTransport({ apiKey: "re_test", baseUrl: mail.url, from: "Rotor <rotor@example.com>" });
+      const at = new Date(now.getTime() + 40 * 86_400_000);
+      const results = await Promise.all(
+        [fresh, second, fresh, second].map((h) => runScheduler({ db: h.db, keyRing, publicUrl: "https://rotor.example", transport }, at)),
+      );
+      const reminders = results.reduce((n, r) => n + r.reminders.secrets + r.reminders.keys, 0);
+      const sent = results.reduce((n, r) => n + (r.email?.sent ?? 0), 0);
+      const deliveries = await fresh.db.select().from(reminderDeliveries);
+      const outbox = await fresh.db.select().from(emailOutbox);
+      expect(reminders).toBe(deliveries.length - 1);
+      expect(outbox.filter((m) => m.status === "sent")).toHaveLength(outbox.length);
+      expect(sent).toBe(outbox.length - 1);
+      expect(mail.requests).toHaveLength(sent);
+      expect(new Set(mail.requests.map((r) => r.idempotencyKey)).size).toBe(mail.requests.length);
+      expect(results.reduce((n, r) => n + r.autoIssued, 0)).toBeLessThanOrEqual(deliveries.length + 3);
+    } finally {
+      await mail.close();
+      if (second !== fresh) await second.close();
+      await fresh.close();
+    }
+  });
+});

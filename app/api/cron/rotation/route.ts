@@ -1,0 +1,11 @@
+import { env } from "@/lib/env";
+import { createCronEndpoint } from "@/lib/scheduler/cron-endpoint";
+import { runScheduler } from "@/lib/scheduler/run-scheduler";
+import { schedulerDeps } from "@/lib/scheduler/runtime";
+
+export const dynamic = "force-dynamic";
+export const maxDuration = 300;
+
+const endpoint = createCronEndpoint({ secret: () => env().CRON_SECRET, deps: schedulerDeps, run: runScheduler, log: console.error });
+export const GET = endpoint;
+export const POST = endpoint;
