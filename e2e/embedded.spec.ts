@@ -9,3 +9,29 @@ test("the embedded database serves the demo: sign in and see two masked secrets 
   await expect(client.getByTestId("masked-secret")).toHaveCount(2);
   await expect(client.getByTestId("expiry-date").first()).toHaveText(/^\d{2}\/\d{2}\/\d{4}$/);
 });
+
+test("the demo's scheduler runs in-process: the overlapping secret's reminders are in the development mailbox, with correct dates", async ({
+  page,
+}) => {
+  await signInAs(page, people.northwindAdmin);
+  const london = (days: number) =>
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "2-digit", month: "2-digit", year: "numeric" }).format(
+      new Date(Date.now() + days * 86_400_000),
+    );
+  await expect
+    .poll(
+      async () => {
+        await page.goto("/orgs/northwind/dev-tools");
+        return page.getByTestId("mail").count();
+      },
+      { timeout: 20_000, intervals: [1000] },
+    )
+    .toBe(2);
+  const mails = page.getByTestId("mail");
+  await expect(mails.nth(0)).toContainText("Your client secret for Claims submission (production) expires in 20 days");
+  await expect(mails.nth(0).getByText("sent", { exact: true })).toBeVisible();
+  await expect(mails.nth(1)).toContainText("expires in 30 days");
+  await mails.nth(0).getByText("Your client secret for").click();
+  await mails.nth(0).getByText("Plain-text version").click();
+  await expect(mails.nth(0).getByTestId("mail-text")).toContainText(`expires on ${london(20)}`);
+});

@@ -7,7 +7,7 @@ import { schedulerDeps } from "@/lib/scheduler/runtime";
  * Server start-up: validate the environment and open the database, or stop with a message that
  * says what is wrong (a bad setting, another process holding the embedded folder).
  */
-export async function startOrExit(): Promise<void> {
+export async function startOrExit(options: { scheduler: boolean } = { scheduler: true }): Promise<void> {
   try {
     env();
     await getDatabaseHandle();
@@ -15,7 +15,8 @@ export async function startOrExit(): Promise<void> {
     console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  if (env().embedded) startEmbeddedScheduler();
+  // Started from inside Next's module graph (instrumentation), where e-mail rendering gets one React.
+  if (options.scheduler && env().embedded) startEmbeddedScheduler();
 }
 
 const timerKey = Symbol.for("rotor.scheduler.timer");

@@ -13,7 +13,9 @@ import { startOrExit } from "@/lib/startup";
 
 const e = env();
 const hostname = e.HOSTNAME ?? "0.0.0.0";
-await startOrExit();
+// Opens (and for the embedded database migrates and seeds) before anything listens; the demo's
+// scheduler timer is started by Next's instrumentation, inside Next's own module graph.
+await startOrExit({ scheduler: false });
 const app = next({ dev: false, hostname, port: e.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();

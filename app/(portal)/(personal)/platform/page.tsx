@@ -5,9 +5,10 @@ import { StatusBadge } from "@/components/status-badge";
 import { requireOperator } from "@/lib/auth/caller";
 import { getCredentialHealth } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
+import { getOutboxHealth } from "@/lib/data/mailbox";
 import { listOrganisations } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
-import { describeDaysLeft } from "@/lib/format";
+import { describeDaysLeft, formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Platform" };
 
@@ -17,6 +18,7 @@ export default async function PlatformPage() {
   const now = new Date();
   const settings = await getPlatformSettings(db);
   const organisations = await listOrganisations(db);
+  const outbox = await getOutboxHealth(db);
   const rows = (
     await Promise.all(
       organisations.map(async (o) =>
@@ -52,6 +54,27 @@ export default async function PlatformPage() {
               },
             },
             { header: "Time zone", cell: (r) => r.organisation.timeZone },
+          ]}
+        />
+      </section>
+      <section aria-labelledby="email-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="email-heading" className="text-lg font-semibold">
+          E-mail delivery
+        </h2>
+        <p data-testid="outbox-counts">
+          {outbox.sent} sent, {outbox.pending} waiting or retrying, {outbox.dead.length} given up after repeated failures.
+        </p>
+        <DataTable
+          caption="Messages that could not be delivered"
+          empty="No message has given up."
+          rows={outbox.dead}
+          rowKey={(m) => m.id}
+          columns={[
+            { header: "Subject", rowHeader: true, cell: (m) => m.subject },
+            { header: "Organisation", cell: (m) => m.organisation ?? "—" },
+            { header: "Tries", cell: (m) => String(m.attempts) },
+            { header: "Last error", cell: (m) => m.lastError ?? "—" },
+            { header: "Queued", cell: (m) => formatDateTime(m.createdAt, "en-GB", "Europe/London") },
           ]}
         />
       </section>

@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import { AssertionCheckerForm } from "@/components/assertion-checker-form";
+import { Mailbox } from "@/components/mailbox";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getApiDetails } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
+import { listOrganisationMail } from "@/lib/data/mailbox";
+import { renderMessage } from "@/lib/email/render";
 import { env } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
 import { JWT_BEARER_ASSERTION_TYPE } from "@/lib/oauth/constants";
+import { usesDevMailbox } from "@/lib/scheduler/runtime";
 import { checkAssertionAction } from "./actions";
 
 export const metadata: Metadata = { title: "Dev Tools" };
@@ -13,7 +18,24 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
   const { org } = await params;
   const { organisation } = await requireOrganisationAccess(org, "api.view");
   const publicUrl = env().ROTOR_PUBLIC_URL;
-  const details = await getApiDetails(await getDb(), organisation, new Date(), publicUrl);
+  const db = await getDb();
+  const details = await getApiDetails(db, organisation, new Date(), publicUrl);
+  const mailbox = usesDevMailbox()
+    ? await Promise.all(
+        (await listOrganisationMail(db, organisation.id)).map(async (m) => {
+          const at = m.sentAt ?? m.createdAt;
+          const body = m.html && m.text ? { html: m.html, text: m.text } : await renderMessage(m.template, m.data, at, publicUrl);
+          return {
+            id: m.id,
+            subject: m.subject,
+            to: m.to.join(", "),
+            when: formatDateTime(at, organisation.locale, organisation.timeZone),
+            status: m.status,
+            ...body,
+          };
+        }),
+      )
+    : null;
   const clientId = details.clients[0]?.clientId ?? "YOUR_CLIENT_ID";
   const curl = [
     `curl -s -X POST ${publicUrl}/oauth/token \\`,
@@ -103,6 +125,18 @@ const { access_token, expires_in } = await response.json();`;
         </p>
         <AssertionCheckerForm action={checkAssertionAction.bind(null, organisation.slug)} defaultType={JWT_BEARER_ASSERTION_TYPE} />
       </section>
+      {mailbox ? (
+        <section aria-labelledby="mailbox-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+          <h2 id="mailbox-heading" className="text-lg font-semibold">
+            Development mailbox
+          </h2>
+          <p>
+            No e-mail service is configured (RESEND_API_KEY is unset), so e-mail to your organisation lands here instead. This mailbox
+            exists in development and demo deployments only.
+          </p>
+          <Mailbox messages={mailbox} />
+        </section>
+      ) : null}
       <section aria-labelledby="management-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
         <h2 id="management-heading" className="text-lg font-semibold">
           Automate rotation with the management API
