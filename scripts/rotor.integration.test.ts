@@ -1,0 +1,212 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { SignJWT } from "jose";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "@/db/client";
+import { auditEvents } from "@/db/schema";
+
+/*
+ * The operator CLI end to end, as a script would use it: separate processes on a fresh embedded
+ * database, then a real server process on that database answering /oauth/token.
+ */
+const dataDir = mkdtempSync(path.join(tmpdir(), "rotor-cli-"));
+const issuer = "https://auth.rotor.test";
+const env = { ...process.env, DATABASE_URL: "", ROTOR_DATA_DIR: dataDir, ROTOR_PUBLIC_URL: issuer, ROTOR_ENV: "test" };
+const tsx = path.resolve("node_modules/.bin/tsx");
+let server: ChildProcess | null = null;
+
+function rotor(...args: string[]) {
+  const r = spawnSync(tsx, ["scripts/rotor.ts", ...args], { env, encoding: "utf8" });
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr
+      .split("\n")
+      .filter((l) => l && !l.includes("npm warn"))
+      .join("\n"),
+  };
+}
+function rotorJson(...args: string[]) {
+  const r = rotor("--json", ...args);
+  expect(r.stderr, args.join(" ")).toBe("");
+  expect(r.status, args.join(" ")).toBe(0);
+  return JSON.parse(r.stdout);
+}
+function expectOneLineError(r: ReturnType<typeof rotor>, pattern: RegExp) {
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(/^rotor: error: /);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stdout).toBe("");
+}
+
+afterAll(() => {
+  server?.kill("SIGTERM");
+});
+
+const pair = () => generateKeyPairSync("rsa", { modulusLength: 2048 });
+
+describe("the operator CLI on a fresh embedded database", () => {
+  let secretClient = "";
+  let keyClient = "";
+  const secrets: string[] = [];
+  const keys: { privateKey: ReturnType<typeof pair>["privateKey"]; kid: string }[] = [];
+
+  it("bootstraps an operator and an organisation, with one JSON document per command", () => {
+    expect(rotorJson("operator", "add", "--email", "Ops@Platform.example").operator.email).toBe("ops@platform.example");
+    const org = rotorJson(
+      "org",
+      "create",
+      "--name",
+      "Acme Claims Ltd",
+      "--time-zone",
+      "Europe/London",
+      "--reminders",
+      "30,14,7,1,0",
+      "--show-once",
+    );
+    expect(org.organisation).toMatchObject({
+      slug: "acme-claims-ltd",
+      reminderOffsets: [30, 14, 7, 1, 0],
+      secretRevealPolicy: "show_once",
+    });
+    expect(rotorJson("user", "invite", "--org", "acme-claims-ltd", "--email", "admin@acme.example", "--role", "admin").role).toBe("admin");
+    expect(rotorJson("user", "invite", "--org", "acme-claims-ltd", "--email", "spoc@acme.example", "--role", "spoc").role).toBe("spoc");
+  });
+
+  it("creates a client with two live secrets, each value printed once, in that command's output only", () => {
+    secretClient = rotorJson("client", "create", "--org", "acme-claims-ltd", "--name", "Claims API", "--scope", "claims:read,claims:write")
+      .client.clientId;
+    for (let i = 0; i < 2; i++) secrets.push(rotorJson("secret", "rotate", "--client", secretClient).secret.value);
+    const listed = rotorJson("secret", "list", "--client", secretClient);
+    expect(listed.secrets.filter((s: { state: string }) => s.state === "in_overlap")).toHaveLength(2);
+    for (const v of secrets) expect(JSON.stringify(listed)).not.toContain(v);
+    const human = rotor("secret", "list", "--client", secretClient);
+    expect(human.stdout).toMatch(/in_overlap/);
+  });
+
+  it("creates a client with two keys, from a PEM file and a JWK file", () => {
+    keyClient = rotorJson("client", "create", "--org", "acme-claims-ltd", "--name", "Signed client").client.clientId;
+    const a = pair();
+    const b = pair();
+    const pemFile = path.join(dataDir, "a.pem");
+    const jwkFile = path.join(dataDir, "b.jwk");
+    writeFileSync(pemFile, a.publicKey.export({ type: "spki", format: "pem" }));
+    writeFileSync(jwkFile, JSON.stringify(b.publicKey.export({ format: "jwk" })));
+    keys.push({
+      privateKey: a.privateKey,
+      kid: rotorJson("key", "add", "--client", keyClient, "--file", pemFile, "--kid", "key-a").key.kid,
+    });
+    keys.push({
+      privateKey: b.privateKey,
+      kid: rotorJson("key", "add", "--client", keyClient, "--file", jwkFile, "--expires", "2099-12-31").key.kid,
+    });
+    expect(rotorJson("key", "list", "--client", keyClient).keys).toHaveLength(2);
+  });
+
+  it("refuses bad input with a one-line error and changes nothing", () => {
+    const before = JSON.stringify([
+      rotorJson("secret", "list", "--client", secretClient),
+      rotorJson("key", "list", "--client", keyClient),
+      rotorJson("org", "list"),
+    ]);
+    expectOneLineError(rotor("client", "create", "--org", "no-such-org", "--name", "X"), /There is no organisation "no-such-org"/);
+    expectOneLineError(rotor("secret", "rotate", "--client", secretClient), /already has two live secrets/);
+    const small = path.join(dataDir, "small.pem");
+    writeFileSync(small, generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }));
+    expectOneLineError(rotor("key", "add", "--client", keyClient, "--file", small), /--file: This RSA key is 1024 bits/);
+    const priv = path.join(dataDir, "private.pem");
+    writeFileSync(priv, pair().privateKey.export({ type: "pkcs8", format: "pem" }));
+    expectOneLineError(rotor("key", "add", "--client", keyClient, "--file", priv), /This is a private key/);
+    expectOneLineError(rotor("org", "create", "--name", "Bad", "--time-zone", "Mars/Olympus"), /--time-zone: Use an IANA time zone/);
+    expectOneLineError(
+      rotor("org", "create", "--name", "Bad", "--time-zone", "UTC", "--validity-days", "30", "--overlap-days", "30"),
+      /--overlap-days: The overlap must be shorter/,
+    );
+    expectOneLineError(
+      rotor("user", "invite", "--org", "acme-claims-ltd", "--email", "second@acme.example", "--role", "spoc"),
+      /already has a designated user/,
+    );
+    expectOneLineError(rotor("cron", "run", "--now", "yesterday"), /--now: Give an ISO 8601 instant/);
+    expect(
+      JSON.stringify([
+        rotorJson("secret", "list", "--client", secretClient),
+        rotorJson("key", "list", "--client", keyClient),
+        rotorJson("org", "list"),
+      ]),
+    ).toBe(before);
+  });
+
+  it("offers --help on every command", () => {
+    for (const cmd of [
+      ["org", "create"],
+      ["secret", "rotate"],
+      ["key", "add"],
+      ["cron", "run"],
+      ["user", "invite"],
+      ["client", "create"],
+      ["operator", "add"],
+    ]) {
+      const r = rotor(...cmd, "--help");
+      expect(r.status, cmd.join(" ")).toBe(0);
+      expect(r.stdout).toContain("Usage: rotor");
+    }
+  });
+
+  it("writes audit events naming the CLI, and no secret value anywhere in them", async () => {
+    const handle = await openDatabase({ pgliteDir: path.join(dataDir, "pglite") });
+    const events = await handle.db.select().from(auditEvents);
+    await handle.close();
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.every((e) => e.actorType === "cli" && e.actorLabel.startsWith("CLI ("))).toBe(true);
+    for (const v of secrets) expect(JSON.stringify(events)).not.toContain(v);
+  });
+
+  it("hands over to a server whose /oauth/token accepts both secrets and both keys; the CLI refuses to run beside it", async () => {
+    server = spawn(tsx, ["scripts/machine-server.ts"], { env: { ...env, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      server!.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /machine listening on (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      server!.on("exit", (code) => reject(new Error(`server exited ${code}`)));
+    });
+    const token = (body: URLSearchParams, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${port}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body,
+      });
+    for (const s of secrets) {
+      const res = await token(new URLSearchParams({ grant_type: "client_credentials" }), {
+        authorization: `Basic ${Buffer.from(`${secretClient}:${s}`).toString("base64")}`,
+      });
+      expect(res.status).toBe(200);
+    }
+    for (const k of keys) {
+      const now = Math.floor(Date.now() / 1000);
+      const assertion = await new SignJWT({ iss: keyClient, sub: keyClient, aud: issuer, iat: now, exp: now + 60, jti: randomUUID() })
+        .setProtectedHeader({ alg: "RS256", kid: k.kid })
+        .sign(k.privateKey);
+      const res = await token(
+        new URLSearchParams({
+          grant_type: "client_credentials",
+          client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+          client_assertion: assertion,
+        }),
+      );
+      expect(res.status, k.kid).toBe(200);
+    }
+    expectOneLineError(rotor("org", "list"), /is open in another process \(pid \d+\): stop the server first/);
+    server.kill("SIGTERM");
+    await new Promise((r) => server!.once("exit", r));
+    server = null;
+    const summary = rotorJson("cron", "run", "--now", "2030-01-01T09:00:00Z");
+    expect(summary.at).toBe("2030-01-01T09:00:00.000Z");
+  });
+});
