@@ -30,6 +30,7 @@ export function CreateApiTokenForm({
           <input
             id={`${id}-name`}
             name="name"
+            defaultValue={state.values?.name}
             required
             aria-describedby={`${id}-name-hint`}
             aria-invalid={err.name ? true : undefined}

@@ -19,6 +19,7 @@ export function AssertionCheckerForm({ action, defaultType }: { action: Action; 
           id={`${id}-assertion`}
           name="assertion"
           rows={4}
+          defaultValue={state.values?.assertion}
           aria-invalid={state.fieldErrors?.assertion ? true : undefined}
           className="w-full rounded border border-slate-500 px-2 py-1 font-mono text-xs"
           placeholder="eyJhbGciOiJSUzI1NiIsImtpZCI6..."

@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import type { ActionState } from "@/lib/action-state";
+import { Confirm } from "./confirm";
 import { FormMessage } from "./form-message";
 import { SecretValue } from "./secret-value";
 
@@ -12,62 +13,6 @@ const buttonClass = "rounded px-3 py-1.5 text-sm font-semibold disabled:opacity-
 const primary = `${buttonClass} bg-brand-700 text-white hover:bg-brand-800`;
 const secondary = `${buttonClass} border border-brand-700 text-brand-700 hover:bg-brand-50`;
 const danger = `${buttonClass} bg-red-700 text-white hover:bg-red-800`;
-
-/** A confirmation step before a destructive action; focus moves into it and back out on cancel. */
-function Confirm({
-  trigger,
-  triggerClass,
-  children,
-  onCancel,
-  open,
-  setOpen,
-}: {
-  trigger: string;
-  triggerClass: string;
-  children: React.ReactNode;
-  onCancel?: () => void;
-  open: boolean;
-  setOpen: (open: boolean) => void;
-}) {
-  const panel = useRef<HTMLFieldSetElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (open) panel.current?.focus();
-  }, [open]);
-  if (!open) {
-    return (
-      <button ref={button} type="button" className={triggerClass} onClick={() => setOpen(true)}>
-        {trigger}
-      </button>
-    );
-  }
-  return (
-    <fieldset
-      ref={panel}
-      tabIndex={-1}
-      className="space-y-2 rounded border border-red-300 bg-red-50 p-3"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          setOpen(false);
-          onCancel?.();
-        }
-      }}
-    >
-      <legend className="sr-only">{trigger}</legend>
-      {children}
-      <button
-        type="button"
-        className={secondary}
-        onClick={() => {
-          setOpen(false);
-          onCancel?.();
-        }}
-      >
-        Cancel
-      </button>
-    </fieldset>
-  );
-}
 
 export function RotateSecretForm({ clientId, action, showOnce }: { clientId: string; action: Action; showOnce: boolean }) {
   const [state, formAction, pending] = useActionState(action, idle);
@@ -196,6 +141,7 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
           id={`${id}-key`}
           name="key"
           rows={5}
+          defaultValue={state.values?.key}
           required
           aria-describedby={`${id}-key-hint${err.key ? ` ${id}-key-error` : ""}`}
           aria-invalid={err.key ? true : undefined}
@@ -216,6 +162,7 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
           <input
             id={`${id}-kid`}
             name="kid"
+            defaultValue={state.values?.kid}
             aria-describedby={`${id}-kid-hint`}
             aria-invalid={err.kid ? true : undefined}
             className="rounded border border-slate-500 px-2 py-1 font-mono text-sm"
@@ -232,6 +179,7 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
             id={`${id}-exp`}
             name="expiresOn"
             type="date"
+            defaultValue={state.values?.expiresOn}
             aria-invalid={err.expiresOn ? true : undefined}
             className="rounded border border-slate-500 px-2 py-1 text-sm"
           />
@@ -286,6 +234,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
   const [state, formAction, pending] = useActionState(action, idle);
   const id = useId();
   const err = state.fieldErrors ?? {};
+  const v = state.values;
   const field = (name: string, label: string, hint: string, input: React.ReactNode) => (
     <div className="space-y-1">
       <label htmlFor={`${id}-${name}`} className="block text-sm font-semibold">
@@ -311,7 +260,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
             type="number"
             min={1}
             max={policy.maxValidityDays}
-            defaultValue={policy.validityDays}
+            defaultValue={v?.validityDays ?? policy.validityDays}
             aria-describedby={`${id}-validityDays-hint`}
             aria-invalid={err.validityDays ? true : undefined}
             className={inputClass}
@@ -326,7 +275,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
             name="overlapDays"
             type="number"
             min={0}
-            defaultValue={policy.overlapDays}
+            defaultValue={v?.overlapDays ?? policy.overlapDays}
             aria-describedby={`${id}-overlapDays-hint`}
             aria-invalid={err.overlapDays ? true : undefined}
             className={inputClass}
@@ -339,7 +288,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
           <input
             id={`${id}-reminderOffsets`}
             name="reminderOffsets"
-            defaultValue={policy.reminderOffsets.join(", ")}
+            defaultValue={v?.reminderOffsets ?? policy.reminderOffsets.join(", ")}
             aria-describedby={`${id}-reminderOffsets-hint`}
             aria-invalid={err.reminderOffsets ? true : undefined}
             className="w-full rounded border border-slate-500 px-2 py-1"
@@ -347,7 +296,13 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
         )}
       </div>
       <div className="flex items-center gap-2">
-        <input id={`${id}-autoIssue`} name="autoIssue" type="checkbox" defaultChecked={policy.autoIssue} className="h-4 w-4" />
+        <input
+          id={`${id}-autoIssue`}
+          name="autoIssue"
+          type="checkbox"
+          defaultChecked={v ? v.autoIssue === "on" : policy.autoIssue}
+          className="h-4 w-4"
+        />
         <label htmlFor={`${id}-autoIssue`} className="text-sm">
           Issue the next secret automatically when the overlap begins
         </label>
@@ -360,7 +315,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
             type="radio"
             name="secretRevealPolicy"
             value="reveal"
-            defaultChecked={policy.secretRevealPolicy === "reveal"}
+            defaultChecked={(v?.secretRevealPolicy ?? policy.secretRevealPolicy) === "reveal"}
           />
           <label htmlFor={`${id}-reveal`} className="text-sm">
             Admins and the designated user may reveal a live secret again (each reveal is recorded)
@@ -372,7 +327,7 @@ export function PolicyForm({ policy, action }: { policy: PolicyView; action: Act
             type="radio"
             name="secretRevealPolicy"
             value="show_once"
-            defaultChecked={policy.secretRevealPolicy === "show_once"}
+            defaultChecked={(v?.secretRevealPolicy ?? policy.secretRevealPolicy) === "show_once"}
           />
           <label htmlFor={`${id}-once`} className="text-sm">
             Show once: a secret is shown only when created. Switching destroys every stored copy.

@@ -76,9 +76,19 @@ export async function findOrganisationOrFail(db: Database, slug: string) {
 }
 
 /** Invites a person into an organisation with a role; exactly one active designated user each. */
-export async function inviteUser(db: Database, actor: Actor, orgSlug: string, input: InviteUserInput, now: Date) {
+export async function inviteUser(
+  db: Database,
+  actor: Actor,
+  orgSlug: string,
+  input: InviteUserInput,
+  now: Date,
+  isOperator = actor.type === "cli",
+) {
   const org = await findOrganisationOrFail(db, orgSlug);
   return db.transaction(async (tx) => {
+    if (input.role === "spoc" && !isOperator && !(await getPlatformSettings(tx)).adminsMayDesignateSpoc) {
+      throw new DomainError("forbidden", "Only the platform operator designates your organisation's designated user (SPOC).", "role");
+    }
     let [user] = await tx.select().from(users).where(eq(users.email, input.email)).limit(1);
     if (!user) {
       [user] = await tx

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
-import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
+import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens/api-tokens";
 import { createApiTokenInput, revokeApiTokenInput } from "@/lib/api-tokens/schemas";
 import { requireCaller } from "@/lib/auth/caller";
@@ -20,19 +20,20 @@ async function requester() {
 }
 
 export async function createApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["name", "organisation", "expiresInDays"]);
   const parsed = createApiTokenInput.safeParse({
     organisation: form.get("organisation"),
     name: form.get("name"),
     expiresInDays: form.get("expiresInDays"),
   });
-  if (!parsed.success) return fromZodError(parsed.error);
+  if (!parsed.success) return fromZodError(parsed.error, values);
   const who = await requester();
   try {
     const token = await createApiToken(await getDb(), who, parsed.data, new Date());
     revalidatePath("/account");
     return { status: "success", message: "Token created. Copy it now: it will not be shown again.", value: token.value };
   } catch (error) {
-    return fromError(error);
+    return fromError(error, values);
   }
 }
 

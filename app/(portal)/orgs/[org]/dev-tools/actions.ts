@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import type { ActionState } from "@/lib/action-state";
-import { fromZodError } from "@/lib/action-state";
+import { fromZodError, submitted } from "@/lib/action-state";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
@@ -18,11 +18,12 @@ const input = z.object({
 });
 
 export async function checkAssertionAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["assertion", "assertionType"]);
   const parsed = input.safeParse({ assertion: form.get("assertion") ?? "", assertionType: form.get("assertionType") || undefined });
-  if (!parsed.success) return fromZodError(parsed.error);
+  if (!parsed.success) return fromZodError(parsed.error, values);
   const { organisation } = await requireOrganisationAccess(org, "api.view");
   const verdict = await checkAssertion(await getDb(), organisation, parsed.data, { issuer: env().ROTOR_PUBLIC_URL, now: new Date() });
   return verdict.ok
-    ? { status: "success", message: `Accepted for client ${verdict.clientId} with key ${verdict.keyKid}. ${verdict.message}` }
-    : { status: "error", message: `${verdict.error}: ${verdict.description}` };
+    ? { status: "success", message: `Accepted for client ${verdict.clientId} with key ${verdict.keyKid}. ${verdict.message}`, values }
+    : { status: "error", message: `${verdict.error}: ${verdict.description}`, values };
 }

@@ -1,22 +1,42 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
+import { ConfirmedAction, InviteUserForm, RoleForm } from "@/components/organisation-forms";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { listActiveMembers } from "@/lib/data/memberships";
+import { getPlatformSettings } from "@/lib/data/platform";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+import { changeRoleAction, deactivateAction, inviteUserAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
 
 export default async function ActiveUsersPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organisation } = await requireOrganisationAccess(org, "users.view");
-  const members = await listActiveMembers(await getDb(), organisation.id);
+  const { organisation, role, caller } = await requireOrganisationAccess(org, "users.view");
+  const db = await getDb();
+  const members = await listActiveMembers(db, organisation.id);
+  const manage = can(role, "organisation.manage");
+  const mayDesignate = caller.isOperator || (await getPlatformSettings(db)).adminsMayDesignateSpoc;
+  const roles = (["admin", "spoc", "member"] as const)
+    .filter((r) => r !== "spoc" || mayDesignate)
+    .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
   return (
     <section aria-labelledby="active-heading" className="space-y-4">
       <h2 id="active-heading" className="text-xl font-semibold">
         Active users
       </h2>
+      {manage ? (
+        <details className="rounded border border-slate-300">
+          <summary className="cursor-pointer px-3 py-2 font-semibold text-brand-700">Invite a user</summary>
+          <div className="space-y-2 p-3">
+            {mayDesignate ? null : (
+              <p className="text-sm text-slate-700">Your platform operator designates your organisation&apos;s designated user (SPOC).</p>
+            )}
+            <InviteUserForm action={inviteUserAction.bind(null, organisation.slug)} roles={roles} />
+          </div>
+        </details>
+      ) : null}
       <DataTable
         caption={`Active users of ${organisation.name}`}
         empty="No active users."
@@ -25,12 +45,45 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
         columns={[
           { header: "Name", rowHeader: true, cell: (m) => m.name ?? "—" },
           { header: "E-mail", cell: (m) => m.email ?? "—" },
-          { header: "Role", cell: (m) => ROLE_LABELS[m.role] },
+          {
+            header: "Role",
+            cell: (m) =>
+              manage && m.userId !== caller.userId && (m.role !== "spoc" || mayDesignate) ? (
+                <RoleForm
+                  action={changeRoleAction.bind(null, organisation.slug, m.membershipId)}
+                  current={m.role}
+                  roles={
+                    m.role === "spoc" ? [{ value: "spoc", label: ROLE_LABELS.spoc }, ...roles.filter((r) => r.value !== "spoc")] : roles
+                  }
+                  person={m.name ?? m.email ?? "this person"}
+                />
+              ) : (
+                ROLE_LABELS[m.role]
+              ),
+          },
           { header: "Office", cell: (m) => m.office ?? "—" },
           {
             header: "Member since",
             cell: (m) => formatCalendarDate(toCalendarDate(m.joinedAt, organisation.timeZone), organisation.locale),
           },
+          ...(manage
+            ? [
+                {
+                  header: "Actions",
+                  cell: (m: (typeof members)[number]) =>
+                    m.userId === caller.userId ? (
+                      <span className="text-sm text-slate-700">You</span>
+                    ) : (
+                      <ConfirmedAction
+                        action={deactivateAction.bind(null, organisation.slug, m.membershipId)}
+                        label="De-activate"
+                        confirmLabel="Yes, de-activate"
+                        warning={`De-activate ${m.name ?? m.email}? They are signed out at once, their API tokens stop working, and they move to De-activated users.`}
+                      />
+                    ),
+                },
+              ]
+            : []),
         ]}
       />
     </section>

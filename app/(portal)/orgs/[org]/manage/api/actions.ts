@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
+import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { credentialContextFor } from "@/lib/auth/credential-context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
@@ -87,20 +87,21 @@ export async function revealSecretAction(org: string, _prev: ActionState, form: 
 }
 
 export async function registerKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["key", "kid", "expiresOn"]);
   const parsed = registerKeyInput.safeParse({
     clientId: text(form, "clientId"),
     key: text(form, "key") ?? "",
     kid: text(form, "kid"),
     expiresOn: text(form, "expiresOn"),
   });
-  if (!parsed.success) return fromZodError(parsed.error);
+  if (!parsed.success) return fromZodError(parsed.error, values);
   const access = await requireOrganisationAccess(org, "credentials.rotate");
   try {
     const key = await registerPublicKey(await credentialContextFor(access), parsed.data);
     revalidatePath(`/orgs/${org}/manage/api`);
     return { status: "success", message: `Key registered (RSA ${key.bits} bits, kid ${key.kid}).` };
   } catch (error) {
-    return fromError(error);
+    return fromError(error, values);
   }
 }
 
@@ -118,8 +119,12 @@ export async function revokeKeyAction(org: string, _prev: ActionState, form: For
 }
 
 export async function updatePolicyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = {
+    ...submitted(form, ["validityDays", "overlapDays", "reminderOffsets", "secretRevealPolicy"]),
+    autoIssue: form.get("autoIssue") === "on" ? "on" : "",
+  };
   const offsets = parseDayList(String(form.get("reminderOffsets") ?? ""));
-  if (typeof offsets === "string") return { status: "error", message: offsets, fieldErrors: { reminderOffsets: offsets } };
+  if (typeof offsets === "string") return { status: "error", message: offsets, fieldErrors: { reminderOffsets: offsets }, values };
   const parsed = rotationPolicyInput.safeParse({
     validityDays: text(form, "validityDays"),
     overlapDays: text(form, "overlapDays"),
@@ -127,12 +132,12 @@ export async function updatePolicyAction(org: string, _prev: ActionState, form: 
     autoIssue: form.get("autoIssue") === "on",
     secretRevealPolicy: text(form, "secretRevealPolicy"),
   });
-  if (!parsed.success) return fromZodError(parsed.error);
+  if (!parsed.success) return fromZodError(parsed.error, values);
   const access = await requireOrganisationAccess(org, "policy.manage");
   try {
     await updateRotationPolicy(await credentialContextFor(access), parsed.data);
   } catch (error) {
-    return fromError(error);
+    return fromError(error, values);
   }
   revalidatePath(`/orgs/${org}`, "layout");
   return { status: "success", message: "Rotation policy saved. It applies to secrets issued from now on." };

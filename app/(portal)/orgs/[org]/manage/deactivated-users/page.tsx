@@ -1,16 +1,19 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
+import { SimpleAction } from "@/components/organisation-forms";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
-import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { listDeactivatedMembers } from "@/lib/data/memberships";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+import { reactivateAction } from "../actions";
 
 export const metadata: Metadata = { title: "De-activated users" };
 
 export default async function DeactivatedUsersPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organisation } = await requireOrganisationAccess(org, "users.view");
+  const { organisation, role } = await requireOrganisationAccess(org, "users.view");
+  const manage = can(role, "organisation.manage");
   const members = await listDeactivatedMembers(await getDb(), organisation.id);
   return (
     <section aria-labelledby="deactivated-heading" className="space-y-4">
@@ -32,6 +35,16 @@ export default async function DeactivatedUsersPage({ params }: { params: Promise
             cell: (m) => formatCalendarDate(toCalendarDate(m.deactivatedAt, organisation.timeZone), organisation.locale),
           },
           { header: "De-activated by", cell: (m) => m.deactivatedBy ?? "—" },
+          ...(manage
+            ? [
+                {
+                  header: "Actions",
+                  cell: (m: (typeof members)[number]) => (
+                    <SimpleAction action={reactivateAction.bind(null, organisation.slug, m.membershipId)} label="Re-activate" />
+                  ),
+                },
+              ]
+            : []),
         ]}
       />
     </section>

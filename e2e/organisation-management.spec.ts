@@ -1,0 +1,96 @@
+import { expect, test } from "@playwright/test";
+import { people, signInAs } from "./helpers";
+
+// Changes Finvu's offices and people, so it runs in the "changes" project, after the read-only specs.
+test.describe.configure({ mode: "serial" });
+
+test("an admin adds an office (a bad postcode is refused with the reason), edits it, closes and reopens it", async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/offices");
+  await page.getByText("Add an office").click();
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Add office" }) });
+  await form.getByLabel("Office name").fill("Chennai operations");
+  await form.getByLabel("Address line 1").fill("12 Anna Salai");
+  await form.getByLabel("Town or city").fill("Chennai");
+  await form.getByLabel("Postcode").fill("!!");
+  await form.getByLabel("Country code").fill("IN");
+  await form.getByRole("button", { name: "Add office" }).click();
+  await expect(form.getByText("That does not look like a postcode")).toBeVisible();
+  await expect(form.getByLabel("Postcode")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Postcode").fill("600002");
+  await form.getByRole("button", { name: "Add office" }).click();
+  await expect(form.getByRole("status")).toHaveText("Chennai operations added.");
+
+  const table = page.getByRole("table", { name: "Offices of Finvu Data Services" });
+  const row = table.getByRole("row").filter({ hasText: "Chennai operations" });
+  await expect(row).toContainText("12 Anna Salai, Chennai, 600002, IN");
+  await row.getByText("Edit").click();
+  await row.getByLabel("Office name").fill("Chennai operations centre");
+  await row.getByRole("button", { name: "Save office" }).click();
+  const renamed = table.getByRole("row").filter({ hasText: "Chennai operations centre" });
+  await expect(renamed).toBeVisible();
+  await renamed.getByRole("button", { name: "Close office" }).click();
+  await renamed.getByRole("button", { name: "Yes, close it" }).click();
+  await expect(renamed).toContainText("Closed");
+  await renamed.getByRole("button", { name: "Reopen" }).click();
+  await expect(renamed).toContainText("Open");
+});
+
+test("an admin invites a member and changes a role; the designated user is the platform operator's to choose", async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/active-users");
+  await page.getByText("Invite a user").click();
+  await expect(page.getByLabel("Role", { exact: true }).locator("option")).toHaveText(["Organisation admin", "Member"]);
+  await page.getByLabel("E-mail address").fill("not-an-address");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByText("That is not a valid e-mail address.")).toBeVisible();
+  await page.getByLabel("E-mail address").fill("Neha.New@finvu.example");
+  await page.getByLabel("Name (optional)").fill("Neha Nair");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByText("neha.new@finvu.example invited.")).toBeVisible();
+  const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
+  const neha = table.getByRole("row").filter({ hasText: "Neha Nair" });
+  await expect(neha).toBeVisible();
+  await neha.getByLabel("Role of Neha Nair").selectOption("admin");
+  await neha.getByRole("button", { name: "Save role" }).click();
+  await expect(neha.getByText("Role changed.")).toBeVisible();
+  await expect(table.getByRole("row").filter({ hasText: "Priya Raman" })).toContainText("You");
+});
+
+test("de-activating a person signs them out at once; re-activating brings them back", async ({ browser }) => {
+  const arjun = await browser.newPage();
+  await signInAs(arjun, "Arjun Mehta");
+  await arjun.goto("/orgs/finvu/manage/offices");
+  await expect(arjun.getByRole("heading", { name: "Offices" })).toBeVisible();
+
+  const admin = await browser.newPage();
+  await signInAs(admin, people.finvuAdmin);
+  await admin.goto("/orgs/finvu/manage/active-users");
+  const row = admin.getByRole("table", { name: "Active users of Finvu Data Services" }).getByRole("row").filter({ hasText: "Arjun Mehta" });
+  await row.getByRole("button", { name: "De-activate" }).click();
+  await row.getByRole("button", { name: "Yes, de-activate" }).click();
+  await expect(admin.getByRole("table", { name: "Active users of Finvu Data Services" })).not.toContainText("Arjun Mehta");
+
+  await arjun.goto("/orgs/finvu/manage/offices");
+  await expect(arjun).toHaveURL(/\/signin/);
+
+  await admin.getByRole("link", { name: "De-activated users" }).click();
+  const gone = admin
+    .getByRole("table", { name: "De-activated users of Finvu Data Services" })
+    .getByRole("row")
+    .filter({ hasText: "Arjun Mehta" });
+  await expect(gone).toContainText(people.finvuAdmin);
+  await gone.getByRole("button", { name: "Re-activate" }).click();
+  await expect(admin.getByRole("table", { name: "De-activated users of Finvu Data Services" })).not.toContainText("Arjun Mehta");
+  await admin.getByRole("link", { name: "Active users" }).click();
+  await expect(admin.getByRole("table", { name: "Active users of Finvu Data Services" })).toContainText("Arjun Mehta");
+});
+
+test("the designated user sees people and offices but cannot change them", async ({ page }) => {
+  await signInAs(page, "Finvu secret rotation (SPOC)");
+  await page.goto("/orgs/finvu/manage/active-users");
+  await expect(page.getByText("Invite a user")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "De-activate" })).toHaveCount(0);
+  await page.goto("/orgs/finvu/manage/offices");
+  await expect(page.getByText("Add an office")).toHaveCount(0);
+});

@@ -1,0 +1,130 @@
+import { and, count, eq, ne } from "drizzle-orm";
+import type { Database, Executor } from "@/db/client";
+import { type MembershipRole, memberships, personalApiTokens, sessions, users } from "@/db/schema";
+import type { Actor } from "@/lib/credentials/context";
+import { auditActor } from "@/lib/credentials/context";
+import { recordAudit } from "@/lib/data/audit";
+import { getPlatformSettings } from "@/lib/data/platform";
+import { DomainError } from "@/lib/errors";
+
+/*
+ * The people rules of issue 6 and seed 001: exactly one designated user (SPOC) per organisation,
+ * designated by the platform operator or, where the platform allows it, by an admin; at least one
+ * active admin always; de-activation ends sessions and API tokens at once. Each runs in a
+ * transaction that locks the membership rows it reasons about.
+ */
+
+async function lockMembership(tx: Executor, organisationId: string, membershipId: string) {
+  const [row] = await tx
+    .select({ membership: memberships, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
+    .for("update");
+  if (!row) throw new DomainError("not_found", "There is no such member of your organisation.");
+  return row;
+}
+
+async function activeCount(tx: Executor, organisationId: string, role: MembershipRole, except?: string) {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        eq(memberships.role, role),
+        eq(memberships.status, "active"),
+        ...(except ? [ne(memberships.id, except)] : []),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export interface ActingAs {
+  actor: Actor;
+  /** Operators may designate the SPOC; admins only where the platform allows it. */
+  isOperator: boolean;
+}
+
+async function mayDesignateSpoc(tx: Executor, acting: ActingAs): Promise<void> {
+  if (acting.isOperator || acting.actor.type === "cli") return;
+  if (!(await getPlatformSettings(tx)).adminsMayDesignateSpoc) {
+    throw new DomainError("forbidden", "Only the platform operator designates your organisation's designated user (SPOC).", "role");
+  }
+}
+
+export async function changeRole(db: Database, acting: ActingAs, organisationId: string, membershipId: string, role: MembershipRole) {
+  return db.transaction(async (tx) => {
+    const { membership, email } = await lockMembership(tx, organisationId, membershipId);
+    if (membership.status !== "active") throw new DomainError("conflict", "Re-activate this person before changing their role.");
+    if (membership.role === role) return membership;
+    if (role === "spoc" || membership.role === "spoc") await mayDesignateSpoc(tx, acting);
+    if (membership.role === "admin" && (await activeCount(tx, organisationId, "admin", membership.id)) === 0) {
+      throw new DomainError("conflict", `${email} is the last active admin; make someone else an admin first.`, "role");
+    }
+    if (role === "spoc" && (await activeCount(tx, organisationId, "spoc", membership.id)) > 0) {
+      throw new DomainError("conflict", "Your organisation already has a designated user (SPOC); change their role first.", "role");
+    }
+    const [updated] = await tx.update(memberships).set({ role }).where(eq(memberships.id, membership.id)).returning();
+    await recordAudit(tx, {
+      organisationId,
+      actor: auditActor(acting.actor),
+      action: "user.role_changed",
+      target: { type: "user", id: membership.userId },
+      metadata: { email, from: membership.role, to: role },
+    });
+    return updated!;
+  });
+}
+
+export async function deactivateMember(db: Database, acting: ActingAs, organisationId: string, membershipId: string, now: Date) {
+  return db.transaction(async (tx) => {
+    const { membership, email } = await lockMembership(tx, organisationId, membershipId);
+    if (membership.status === "deactivated") throw new DomainError("conflict", `${email} is already de-activated.`);
+    if (membership.userId === acting.actor.userId) throw new DomainError("conflict", "You cannot de-activate yourself; ask another admin.");
+    if (membership.role === "admin" && (await activeCount(tx, organisationId, "admin", membership.id)) === 0) {
+      throw new DomainError("conflict", `${email} is the last active admin; make someone else an admin first.`);
+    }
+    await tx
+      .update(memberships)
+      .set({ status: "deactivated", deactivatedAt: now, deactivatedBy: acting.actor.userId })
+      .where(eq(memberships.id, membership.id));
+    // At once: every session of theirs, and their API tokens for this organisation.
+    await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
+    await tx
+      .update(personalApiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(personalApiTokens.userId, membership.userId), eq(personalApiTokens.organisationId, organisationId)));
+    await recordAudit(tx, {
+      organisationId,
+      actor: auditActor(acting.actor),
+      action: "user.deactivated",
+      target: { type: "user", id: membership.userId },
+      metadata: { email },
+    });
+  });
+}
+
+export async function reactivateMember(db: Database, acting: ActingAs, organisationId: string, membershipId: string) {
+  return db.transaction(async (tx) => {
+    const { membership, email } = await lockMembership(tx, organisationId, membershipId);
+    if (membership.status === "active") throw new DomainError("conflict", `${email} is already active.`);
+    if (membership.role === "spoc" && (await activeCount(tx, organisationId, "spoc")) > 0) {
+      throw new DomainError(
+        "conflict",
+        `Your organisation already has a designated user (SPOC); ${email} would be a second. Change their role after re-activating, or change the current SPOC's role first.`,
+      );
+    }
+    await tx
+      .update(memberships)
+      .set({ status: "active", deactivatedAt: null, deactivatedBy: null })
+      .where(eq(memberships.id, membership.id));
+    await recordAudit(tx, {
+      organisationId,
+      actor: auditActor(acting.actor),
+      action: "user.reactivated",
+      target: { type: "user", id: membership.userId },
+      metadata: { email },
+    });
+  });
+}

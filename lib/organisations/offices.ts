@@ -1,0 +1,130 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { offices } from "@/db/schema";
+import type { Actor } from "@/lib/credentials/context";
+import { auditActor } from "@/lib/credentials/context";
+import { recordAudit } from "@/lib/data/audit";
+import { DomainError } from "@/lib/errors";
+
+const optional = (schema: z.ZodString) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(schema.optional());
+
+/** An office, as the Offices tab's form and every other edge send it. */
+export const officeInput = z.object({
+  name: z
+    .string({ error: "Give the office a name." })
+    .trim()
+    .min(1, { error: "Give the office a name." })
+    .max(200, { error: "Keep the name under 200 characters." }),
+  addressLine1: z
+    .string({ error: "Give the first line of the address." })
+    .trim()
+    .min(1, { error: "Give the first line of the address." })
+    .max(200, { error: "Keep each address line under 200 characters." }),
+  addressLine2: optional(z.string().max(200, { error: "Keep each address line under 200 characters." })),
+  town: z
+    .string({ error: "Give the town or city." })
+    .trim()
+    .min(1, { error: "Give the town or city." })
+    .max(100, { error: "Keep the town under 100 characters." }),
+  postcode: z
+    .string({ error: "Give the postcode." })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9 -]{1,10}[A-Z0-9]$/, { error: "That does not look like a postcode, e.g. EC3V 1AB or 400051." }),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, { error: "Use the two-letter country code, e.g. GB or IN." })
+    .default("GB"),
+  phone: optional(
+    z.string().regex(/^\+?[0-9 ()-]{6,20}$/, { error: "A phone number is digits, spaces, brackets or dashes, e.g. 020 7946 0000." }),
+  ),
+});
+export type OfficeInput = z.infer<typeof officeInput>;
+
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505";
+
+async function audited<T>(
+  db: Database,
+  run: (tx: Parameters<Parameters<Database["transaction"]>[0]>[0]) => Promise<T>,
+  name: string,
+): Promise<T> {
+  try {
+    return await db.transaction(run);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("conflict", `Your organisation already has an office called "${name}".`, "name");
+    throw error;
+  }
+}
+
+export async function addOffice(db: Database, actor: Actor, organisationId: string, input: OfficeInput, now: Date) {
+  return audited(
+    db,
+    async (tx) => {
+      const [office] = await tx
+        .insert(offices)
+        .values({ organisationId, ...input, addressLine2: input.addressLine2 ?? null, phone: input.phone ?? null, createdAt: now })
+        .returning();
+      await recordAudit(tx, {
+        organisationId,
+        actor: auditActor(actor),
+        action: "office.added",
+        target: { type: "office", id: office!.id },
+        metadata: { name: input.name },
+      });
+      return office!;
+    },
+    input.name,
+  );
+}
+
+export async function updateOffice(db: Database, actor: Actor, organisationId: string, officeId: string, input: OfficeInput) {
+  return audited(
+    db,
+    async (tx) => {
+      const [office] = await tx
+        .update(offices)
+        .set({ ...input, addressLine2: input.addressLine2 ?? null, phone: input.phone ?? null })
+        .where(and(eq(offices.id, officeId), eq(offices.organisationId, organisationId)))
+        .returning();
+      if (!office) throw new DomainError("not_found", "There is no such office in your organisation.");
+      await recordAudit(tx, {
+        organisationId,
+        actor: auditActor(actor),
+        action: "office.updated",
+        target: { type: "office", id: officeId },
+        metadata: { name: input.name },
+      });
+      return office;
+    },
+    input.name,
+  );
+}
+
+/** Closing keeps the office's history (and its people's link to it); reopening undoes it. */
+export async function setOfficeClosed(db: Database, actor: Actor, organisationId: string, officeId: string, closed: boolean, now: Date) {
+  return db.transaction(async (tx) => {
+    const [office] = await tx
+      .update(offices)
+      .set({ closedAt: closed ? now : null })
+      .where(and(eq(offices.id, officeId), eq(offices.organisationId, organisationId)))
+      .returning();
+    if (!office) throw new DomainError("not_found", "There is no such office in your organisation.");
+    await recordAudit(tx, {
+      organisationId,
+      actor: auditActor(actor),
+      action: closed ? "office.closed" : "office.reopened",
+      target: { type: "office", id: officeId },
+      metadata: { name: office.name },
+    });
+    return office;
+  });
+}
