@@ -11,9 +11,11 @@ async function expectNoSeriousViolations(page: Page, label: string) {
   ).toEqual([]);
 }
 
-test("the sign-in page has no serious accessibility violation", async ({ page }) => {
-  await page.goto("/signin");
-  await expectNoSeriousViolations(page, "/signin");
+test("the sign-in pages have no serious accessibility violation", async ({ page }) => {
+  for (const path of ["/signin", "/signin/check-email", "/signin/error?error=Verification", "/signin/error"]) {
+    await page.goto(path);
+    await expectNoSeriousViolations(page, path);
+  }
 });
 
 test("every organisation page an admin sees has no serious accessibility violation", async ({ page }) => {

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/data/database";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
+import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
 
 declare module "next-auth" {
   interface Session {
@@ -17,7 +18,7 @@ declare module "next-auth" {
  * (sign-out, deactivation) takes effect on the next request. The config is built lazily because
  * the embedded database opens asynchronously.
  */
-export const { handlers, auth } = NextAuth(async () => {
+export const { handlers, auth, signIn } = NextAuth(async () => {
   const e = env();
   return {
     adapter: DrizzleAdapter(await getDb(), {
@@ -30,9 +31,28 @@ export const { handlers, auth } = NextAuth(async () => {
     // Behind a proxy the public URL comes from ROTOR_PUBLIC_URL; see stack-notes on AUTH_TRUST_HOST.
     trustHost: true,
     session: { strategy: "database", maxAge: SESSION_MAX_AGE_SECONDS },
-    providers: [],
-    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      {
+        id: "email",
+        type: "email",
+        name: "E-mail",
+        from: e.EMAIL_FROM ?? "Rotor <no-reply@rotor.example>",
+        maxAge: SIGN_IN_LINK_MINUTES * 60,
+        options: {},
+        async sendVerificationRequest({ identifier, url }) {
+          await sendSignInLink(identifier, url);
+        },
+      },
+    ],
+    pages: { signIn: "/signin", error: "/signin/error", verifyRequest: "/signin/check-email" },
     callbacks: {
+      async signIn({ user, email }) {
+        const allowed = await maySignIn(user.email);
+        // Asking for a link: someone not invited sees the same "check your e-mail" page and gets
+        // nothing, so the form does not reveal who is registered.
+        if (email?.verificationRequest) return allowed ? true : "/signin/check-email";
+        return allowed;
+      },
       session({ session, user }) {
         session.user.id = user.id;
         return session;

@@ -3,6 +3,7 @@ import { createElement } from "react";
 import { formatLastUsed } from "@/lib/format";
 import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { ExpiryReminder } from "./templates/expiry-reminder";
+import { SignInLink } from "./templates/sign-in-link";
 
 /** What the scheduler stores with an outbox row (set-based SQL), rendered at delivery time. */
 export interface ExpiryReminderData {
@@ -40,6 +41,10 @@ export async function renderMessage(
   now: Date,
   publicUrl: string,
 ): Promise<{ html: string; text: string }> {
+  if (template === "sign-in-link") {
+    const element = createElement(SignInLink, data as unknown as { url: string; minutes: number; service: string });
+    return { html: await render(element), text: await render(element, { plainText: true }) };
+  }
   if (template !== "expiry-reminder") throw new Error(`unknown e-mail template ${template}`);
   const d = data as unknown as ExpiryReminderData;
   const expiry = calendarDate(d.expiryDate);

@@ -11,6 +11,7 @@ const optional = (schema: z.ZodString) =>
   z
     .string()
     .trim()
+    .optional()
     .transform((v) => (v === "" ? undefined : v))
     .pipe(schema.optional());
 

@@ -2,6 +2,8 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
@@ -27,4 +29,19 @@ export async function demoSignInAction(_previous: DemoSignInState, formData: For
     expires: result.expires,
   });
   redirect(result.landing);
+}
+
+export interface EmailSignInState {
+  error: string | null;
+  email?: string;
+}
+
+/** Asks Auth.js's e-mail provider for a sign-in link; the page it lands on is the same for everyone. */
+export async function emailSignInAction(_previous: EmailSignInState, formData: FormData): Promise<EmailSignInState> {
+  const email = String(formData.get("email") ?? "");
+  const parsed = z.email({ error: "Enter your e-mail address, e.g. name@example.com." }).safeParse(email.trim().toLowerCase());
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
+  // Same destination for everyone, whether or not a link was sent (see the signIn callback).
+  await signIn("email", { email: parsed.data, redirectTo: "/", redirect: false });
+  redirect("/signin/check-email");
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { DemoSignInForm } from "@/components/demo-sign-in-form";
+import { EmailSignInForm } from "@/components/email-sign-in-form";
 import { Logo } from "@/components/logo";
 import { getCaller } from "@/lib/auth/caller";
 import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
@@ -8,7 +9,7 @@ import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { listDemoAccounts } from "@/lib/data/users";
-import { demoSignInAction } from "./actions";
+import { demoSignInAction, emailSignInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -42,6 +43,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           You have signed out.
         </p>
       ) : null}
+      <section aria-labelledby="email-heading" className="mb-8 space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="email-heading" className="text-lg font-semibold">
+          Sign in with your e-mail address
+        </h2>
+        <p className="text-slate-700">We e-mail you a link that signs you in. It works once, for 10 minutes.</p>
+        <EmailSignInForm action={emailSignInAction} />
+      </section>
       {demo ? (
         <section aria-labelledby="demo-heading" className="space-y-3">
           <h2 id="demo-heading" className="text-lg font-semibold">
@@ -53,12 +61,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           </p>
           <DemoSignInForm people={people} action={demoSignInAction} />
         </section>
-      ) : (
-        <p className="rounded border border-slate-300 bg-white px-4 py-3">
-          No sign-in method is configured on this deployment yet. Ask your platform operator to set up your organisation&apos;s identity
-          provider.
-        </p>
-      )}
+      ) : null}
     </main>
   );
 }
