@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { env } from "./lib/env";
 
@@ -20,6 +21,15 @@ function e2eDatabaseUrl(url: string): string {
 }
 
 const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test" };
+const opPort = 3300;
+// The main server signs in through the test OpenID Provider (e2e/oidc/op-server.ts).
+const oidcKeys = JSON.parse(readFileSync("e2e/fixtures/oidc-keys.json", "utf8"));
+const oidc = {
+  OIDC_ISSUER: `http://localhost:${opPort}`,
+  OIDC_CLIENT_ID: "rotor-test",
+  OIDC_CLIENT_PRIVATE_KEY: JSON.stringify(oidcKeys.client.private),
+  OIDC_PROVIDER_NAME: "GOV.UK One Login (test)",
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -71,6 +81,12 @@ export default defineConfig({
   ],
   webServer: [
     {
+      command: `exec npx tsx e2e/oidc/op-server.ts ${opPort} http://localhost:${mainPort}`,
+      url: `http://localhost:${opPort}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+    {
       command: serverUrl
         ? `npx tsx scripts/e2e-prepare-database.ts && exec npx tsx scripts/server.ts`
         : `rm -rf .data/e2e-main && exec npx tsx scripts/server.ts`,
@@ -83,6 +99,7 @@ export default defineConfig({
         ROTOR_DATA_DIR: ".data/e2e-main",
         PORT: String(mainPort),
         HOSTNAME: "localhost",
+        ...oidc,
         ROTOR_PUBLIC_URL: `http://localhost:${mainPort}`,
         ...(serverUrl ? { DATABASE_URL: e2eDatabaseUrl(serverUrl) } : {}),
       },

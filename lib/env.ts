@@ -58,8 +58,23 @@ const envSchema = z
     RESEND_API_KEY: optionalText,
     RESEND_BASE_URL: optionalText,
     EMAIL_FROM: optionalText,
+    OIDC_ISSUER: optionalText.refine(
+      (v) => v === undefined || /^https?:\/\//.test(v),
+      "must be the provider's issuer URL, e.g. https://oidc.integration.account.gov.uk",
+    ),
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_PRIVATE_KEY: optionalText,
+    OIDC_PROVIDER_NAME: optionalText,
+    OIDC_SCOPES: optionalText,
   })
   .superRefine((env, ctx) => {
+    if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_CLIENT_ID"],
+        message: "OIDC sign-in needs OIDC_CLIENT_ID and OIDC_CLIENT_PRIVATE_KEY (the private JWK for private_key_jwt) with OIDC_ISSUER",
+      });
+    }
     if (env.ROTOR_ENV !== "production") return;
     if (env.ROTOR_DEMO) {
       ctx.addIssue({

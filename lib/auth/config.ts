@@ -6,6 +6,7 @@ import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
 import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
+import { oidcProvider, oidcSettings } from "./oidc";
 
 declare module "next-auth" {
   interface Session {
@@ -20,6 +21,7 @@ declare module "next-auth" {
  */
 export const { handlers, auth, signIn } = NextAuth(async () => {
   const e = env();
+  const oidc = oidcSettings(e);
   return {
     adapter: DrizzleAdapter(await getDb(), {
       usersTable: users,
@@ -32,6 +34,7 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
     trustHost: true,
     session: { strategy: "database", maxAge: SESSION_MAX_AGE_SECONDS },
     providers: [
+      ...(oidc ? [await oidcProvider(oidc)] : []),
       {
         id: "email",
         type: "email",
@@ -45,6 +48,15 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
       },
     ],
     pages: { signIn: "/signin", error: "/signin/error", verifyRequest: "/signin/check-email" },
+    // Seed 003: authorize, token and UserInfo errors are logged (never with a token or secret).
+    logger: {
+      error(error) {
+        const cause = (error as { cause?: { err?: Error } }).cause?.err;
+        console.error(`sign-in: ${error.name}: ${error.message.split("\n")[0]}${cause ? ` (${cause.message.split("\n")[0]})` : ""}`);
+      },
+      warn() {},
+      debug() {},
+    },
     callbacks: {
       async signIn({ user, email }) {
         const allowed = await maySignIn(user.email);

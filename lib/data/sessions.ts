@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { sessions } from "@/db/schema";
+import { accounts, sessions } from "@/db/schema";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 
@@ -15,4 +15,15 @@ export async function createSession(db: Executor, userId: string, now: Date): Pr
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.sessionToken, token));
+}
+
+/** The ID token kept for the session's user by the OIDC sign-in: the id_token_hint for logout. */
+export async function findOidcIdTokenForSession(db: Executor, token: string): Promise<string | null> {
+  const [row] = await db
+    .select({ idToken: accounts.id_token })
+    .from(sessions)
+    .innerJoin(accounts, and(eq(accounts.userId, sessions.userId), eq(accounts.provider, "oidc")))
+    .where(eq(sessions.sessionToken, token))
+    .limit(1);
+  return row?.idToken ?? null;
 }

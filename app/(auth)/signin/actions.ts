@@ -45,3 +45,8 @@ export async function emailSignInAction(_previous: EmailSignInState, formData: F
   await signIn("email", { email: parsed.data, redirectTo: "/", redirect: false });
   redirect("/signin/check-email");
 }
+
+/** Starts the OpenID Connect sign-in (state, nonce and PKCE are made and kept by Auth.js). */
+export async function oidcSignInAction(): Promise<void> {
+  await signIn("oidc", { redirectTo: "/" });
+}

@@ -5,21 +5,32 @@ import { EmailSignInForm } from "@/components/email-sign-in-form";
 import { Logo } from "@/components/logo";
 import { getCaller } from "@/lib/auth/caller";
 import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
+import { oidcSettings } from "@/lib/auth/oidc";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { listDemoAccounts } from "@/lib/data/users";
-import { demoSignInAction, emailSignInAction } from "./actions";
+import { env } from "@/lib/env";
+import { demoSignInAction, emailSignInAction, oidcSignInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ signedOut?: string }> }) {
+/** Errors Auth.js sends back to this page; each says what happened and that trying again is safe. */
+const SIGN_IN_ERRORS: Record<string, string> = {
+  OAuthCallbackError: "The sign-in service reported a problem and did not sign you in. Nothing was changed: please try again.",
+  OAuthSignin: "We could not start signing you in with the sign-in service. Please try again in a moment.",
+  OAuthAccountNotLinked: "This sign-in is linked to another account. Sign in the way you did before, or ask your admin.",
+  AccessDenied: "You cannot sign in to this portal. Ask an admin of your organisation to invite or re-activate you.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ signedOut?: string; error?: string }> }) {
   const caller = await getCaller();
   if (caller) redirect("/");
-  const { signedOut } = await searchParams;
+  const { signedOut, error } = await searchParams;
   const db = await getDb();
   const settings = await getPlatformSettings(db);
   const demo = demoSignInEnabled();
+  const oidc = oidcSettings(env());
   const people = demo
     ? (await listDemoAccounts(db)).map((a) => ({
         email: a.email ?? "",
@@ -38,10 +49,27 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h1 className="text-2xl font-bold text-brand-900">Sign in to manage your API credentials</h1>
         </div>
       </div>
+      {error ? (
+        <p role="alert" className="mb-4 rounded border-l-4 border-red-700 bg-red-50 px-4 py-3 text-red-900">
+          {SIGN_IN_ERRORS[error] ?? "Signing in did not complete. Nothing was changed: please try again."}
+        </p>
+      ) : null}
       {signedOut ? (
         <p role="status" className="mb-4 rounded border-l-4 border-green-700 bg-green-50 px-4 py-3 text-green-900">
           You have signed out.
         </p>
+      ) : null}
+      {oidc ? (
+        <section aria-labelledby="oidc-heading" className="mb-6 space-y-3 rounded border border-slate-300 bg-white p-4">
+          <h2 id="oidc-heading" className="text-lg font-semibold">
+            Sign in with {oidc.name}
+          </h2>
+          <form action={oidcSignInAction}>
+            <button type="submit" className="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
+              Continue to {oidc.name}
+            </button>
+          </form>
+        </section>
       ) : null}
       <section aria-labelledby="email-heading" className="mb-8 space-y-3 rounded border border-slate-300 bg-white p-4">
         <h2 id="email-heading" className="text-lg font-semibold">

@@ -1,0 +1,102 @@
+import { createRemoteJWKSet, importJWK, type JWK, jwtVerify } from "jose";
+import type { OIDCConfig } from "next-auth/providers";
+import type { Env } from "@/lib/env";
+
+/**
+ * The portal's own sign-in as an OpenID Connect relying party, configurable for any provider and
+ * written to pass GOV.UK One Login's relying-party checklist (seed 003):
+ * - authorization code flow with state, nonce and PKCE S256, all checked (Auth.js, oauth4webapi);
+ * - client authentication by private_key_jwt, a new jti for every assertion (oauth4webapi);
+ * - the ID token's signature checked by kid against the provider's JWKS, cached and refetched
+ *   on an unknown kid (jose), iss exact, aud containing our client_id, exp, and auth_time not in
+ *   the future;
+ * - UserInfo fetched and its sub required to equal the ID token's (oauth4webapi);
+ * - the first sign-in links to the invited account with the same e-mail address: the provider
+ *   verifies the address (GOV.UK One Login's e-mail is its username, seed 003).
+ */
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientPrivateKey: JWK;
+  name: string;
+  scopes: string;
+}
+
+export function oidcSettings(e: Env): OidcSettings | null {
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_PRIVATE_KEY) return null;
+  return {
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID,
+    clientPrivateKey: JSON.parse(e.OIDC_CLIENT_PRIVATE_KEY) as JWK,
+    name: e.OIDC_PROVIDER_NAME ?? "GOV.UK One Login",
+    scopes: e.OIDC_SCOPES ?? "openid email",
+  };
+}
+
+const jwksCache = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+/** Seed 003: provider keys are cached (24 hours) and refetched when an unknown kid appears. */
+function providerKeys(jwksUri: string) {
+  let set = jwksCache.get(jwksUri);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(jwksUri), { cacheMaxAge: 24 * 3_600_000, cooldownDuration: 30_000 });
+    jwksCache.set(jwksUri, set);
+  }
+  return set;
+}
+
+const discovered = new Map<string, Promise<{ jwks_uri: string; end_session_endpoint?: string }>>();
+
+export function providerMetadata(issuer: string) {
+  let metadata = discovered.get(issuer);
+  if (!metadata) {
+    metadata = fetch(`${issuer}/.well-known/openid-configuration`).then((r) => {
+      if (!r.ok) throw new Error(`OIDC discovery failed: ${r.status}`);
+      return r.json() as Promise<{ jwks_uri: string; end_session_endpoint?: string }>;
+    });
+    metadata.catch(() => discovered.delete(issuer));
+    discovered.set(issuer, metadata);
+  }
+  return metadata;
+}
+
+/** The ID token checks of the checklist, beyond what the protocol library already did. */
+export async function verifyIdToken(idToken: string, settings: OidcSettings, now = new Date()) {
+  const { jwks_uri } = await providerMetadata(settings.issuer);
+  const { payload } = await jwtVerify(idToken, providerKeys(jwks_uri), {
+    issuer: settings.issuer,
+    audience: settings.clientId,
+    currentDate: now,
+    requiredClaims: ["sub", "exp", "iat"],
+  });
+  if (typeof payload.auth_time === "number" && payload.auth_time > Math.floor(now.getTime() / 1000) + 30) {
+    throw new Error("the ID token's auth_time is in the future");
+  }
+  return payload;
+}
+
+export async function oidcProvider(settings: OidcSettings): Promise<OIDCConfig<Record<string, unknown>>> {
+  const key = await importJWK(settings.clientPrivateKey, settings.clientPrivateKey.alg ?? "RS256");
+  return {
+    id: "oidc",
+    name: settings.name,
+    type: "oidc",
+    issuer: settings.issuer,
+    clientId: settings.clientId,
+    client: { token_endpoint_auth_method: "private_key_jwt" },
+    token: { clientPrivateKey: { key, kid: settings.clientPrivateKey.kid } } as never,
+    checks: ["pkce", "state", "nonce"],
+    authorization: { params: { scope: settings.scopes } },
+    // Fetch UserInfo, whose sub must equal the ID token's.
+    idToken: false,
+    allowDangerousEmailAccountLinking: true,
+    async profile(profile, tokens) {
+      if (!tokens.id_token) throw new Error("the provider returned no ID token");
+      const claims = await verifyIdToken(tokens.id_token, settings);
+      if (profile.sub !== claims.sub) throw new Error("UserInfo sub differs from the ID token's sub");
+      const email = typeof profile.email === "string" ? profile.email.toLowerCase() : null;
+      return { id: String(claims.sub), email, name: typeof profile.name === "string" ? profile.name : null };
+    },
+  };
+}
