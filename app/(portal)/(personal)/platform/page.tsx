@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
+import { LimitsForm, OnboardForm } from "@/components/platform-forms";
 import { HEALTH_LABELS } from "@/components/secret-labels";
 import { StatusBadge } from "@/components/status-badge";
 import { requireOperator } from "@/lib/auth/caller";
@@ -9,6 +10,7 @@ import { getOutboxHealth } from "@/lib/data/mailbox";
 import { listOrganisations } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { describeDaysLeft, formatDateTime } from "@/lib/format";
+import { limitsAction, onboardAction } from "./actions";
 
 export const metadata: Metadata = { title: "Platform" };
 
@@ -78,16 +80,37 @@ export default async function PlatformPage() {
           ]}
         />
       </section>
-      <section aria-labelledby="limits-heading" className="rounded border border-slate-300 bg-white p-4">
-        <h2 id="limits-heading" className="mb-2 text-lg font-semibold">
+      <section aria-labelledby="orgs-heading" className="space-y-3">
+        <h2 id="orgs-heading" className="text-xl font-semibold">
+          Organisations
+        </h2>
+        <DataTable
+          caption="Onboarded organisations"
+          empty="No organisations yet: onboard the first below."
+          rows={organisations}
+          rowKey={(o) => o.id}
+          columns={[
+            { header: "Organisation", rowHeader: true, cell: (o) => o.name },
+            { header: "URL name", cell: (o) => <code className="font-mono">{o.slug}</code> },
+            { header: "Time zone", cell: (o) => o.timeZone },
+            {
+              header: "Policy",
+              cell: (o) => `${o.validityDays} days, ${o.overlapDays}-day overlap, ${o.autoIssue ? "auto-issue" : "manual"}`,
+            },
+          ]}
+        />
+        <details className="rounded border border-slate-300 bg-white">
+          <summary className="cursor-pointer px-3 py-2 font-semibold text-brand-700">Onboard an organisation</summary>
+          <div className="p-3">
+            <OnboardForm action={onboardAction} maxValidityDays={settings.maxValidityDays} />
+          </div>
+        </details>
+      </section>
+      <section aria-labelledby="limits-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
+        <h2 id="limits-heading" className="text-lg font-semibold">
           Platform limits
         </h2>
-        <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
-          <dt className="font-semibold">Maximum secret validity</dt>
-          <dd>{settings.maxValidityDays} days</dd>
-          <dt className="font-semibold">Allowed audiences</dt>
-          <dd className="break-all">{settings.allowedAudiences.join(", ") || "—"}</dd>
-        </dl>
+        <LimitsForm action={limitsAction} limits={settings} />
       </section>
     </div>
   );
