@@ -56,13 +56,13 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: /(embedded|management-api|token-endpoint|organisation-management|platform)\.spec\.ts/,
+      testIgnore: /(embedded|management-api|token-endpoint|organisation-management|platform|cross-tenant)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },
     {
       // Changes the demo organisations' credentials: runs once the read-only specs are done.
       name: "changes",
-      testMatch: /(management-api|token-endpoint|organisation-management|platform)\.spec\.ts/,
+      testMatch: /(management-api|token-endpoint|organisation-management|platform|cross-tenant)\.spec\.ts/,
       dependencies: ["main"],
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },

@@ -69,7 +69,7 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} className="border-b border-slate-200 align-top" data-testid="secret-row">
+              <tr key={r.id} className="border-b border-slate-200 align-top" data-testid="secret-row" data-secret-id={r.id}>
                 <th scope="row" className="py-3 pr-4 font-normal">
                   <span className="block text-xs font-semibold uppercase tracking-wide text-slate-700">{r.slot}</span>
                   <code className="font-mono text-base" data-testid="masked-secret">

@@ -129,3 +129,42 @@ describe("offices", () => {
     expect(again?.message).toMatch(/already has an office called "LEEDS HUB"/);
   });
 });
+
+describe("tenant scoping of the people and office use cases", () => {
+  it("treats another organisation's member or office as not found", async () => {
+    const northwind = await findOrganisationBySlug(handle.db, "northwind");
+    const arjun = await membershipOf("arjun.member@finvu.example", "finvu");
+    const acting = { actor: await admin(), isOperator: false };
+    for (const attempt of [
+      deactivateMember(handle.db, acting, northwind!.id, arjun.membership.id, now),
+      reactivateMember(handle.db, acting, northwind!.id, arjun.membership.id),
+      changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin"),
+    ]) {
+      expect((await refusal(attempt))?.code).toBe("not_found");
+    }
+    const finvuOffice = await addOffice(
+      handle.db,
+      acting.actor,
+      arjun.org.id,
+      officeInput.parse({ name: "Pune", addressLine1: "1 FC Road", town: "Pune", postcode: "411004", country: "IN" }),
+      now,
+    );
+    const { setOfficeClosed, updateOffice } = await import("./offices");
+    expect((await refusal(setOfficeClosed(handle.db, acting.actor, northwind!.id, finvuOffice.id, true, now)))?.code).toBe("not_found");
+    expect(
+      (
+        await refusal(
+          updateOffice(
+            handle.db,
+            acting.actor,
+            northwind!.id,
+            finvuOffice.id,
+            officeInput.parse({ name: "X", addressLine1: "Y", town: "Z", postcode: "AB1 2CD" }),
+          ),
+        )
+      )?.code,
+    ).toBe("not_found");
+    const [still] = await handle.db.select().from(memberships).where(eq(memberships.id, arjun.membership.id));
+    expect(still?.status).toBe("active");
+  });
+});
