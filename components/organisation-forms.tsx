@@ -8,7 +8,7 @@ import { FormMessage } from "./form-message";
 type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
 const idle: ActionState = { status: "idle", message: null };
 const primary = "rounded bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800 disabled:opacity-60";
-const dangerOutline = "rounded border border-red-700 px-3 py-1 text-sm font-semibold text-red-800 hover:bg-red-50";
+const dangerOutline = "whitespace-nowrap rounded border border-red-700 px-3 py-1 text-sm font-semibold text-red-800 hover:bg-red-50";
 const input = "w-full rounded border border-slate-500 px-2 py-1";
 
 export interface OfficeView {

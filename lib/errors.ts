@@ -19,3 +19,8 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** A unique-key violation from Postgres (23505), as drizzle wraps it (the driver error is its cause). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505";
+}

@@ -6,7 +6,7 @@ import { auditActor } from "@/lib/credentials/context";
 import { generateClientId } from "@/lib/crypto/client-id";
 import { recordAudit } from "@/lib/data/audit";
 import { getPlatformSettings } from "@/lib/data/platform";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isUniqueViolation } from "@/lib/errors";
 import type { CreateClientInput, CreateOrganisationInput, InviteUserInput } from "./schemas";
 
 /*
@@ -24,10 +24,6 @@ function slugify(name: string): string {
       .slice(0, 60) || "organisation"
   );
 }
-
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string; cause?: { code?: string } }).code === "23505" ||
-  (error as { cause?: { code?: string } }).cause?.code === "23505";
 
 export async function createOrganisation(db: Database, actor: Actor, input: CreateOrganisationInput, now: Date) {
   const limits = await getPlatformSettings(db);

@@ -5,7 +5,7 @@ import { offices } from "@/db/schema";
 import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
 import { recordAudit } from "@/lib/data/audit";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isUniqueViolation } from "@/lib/errors";
 
 const optional = (schema: z.ZodString) =>
   z
@@ -49,9 +49,6 @@ export const officeInput = z.object({
   ),
 });
 export type OfficeInput = z.infer<typeof officeInput>;
-
-const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505";
 
 async function audited<T>(
   db: Database,
