@@ -51,8 +51,16 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
     // Seed 003: authorize, token and UserInfo errors are logged (never with a token or secret).
     logger: {
       error(error) {
+        // Auth.js errors carry a stable `type` (class names are minified in the bundle).
+        const type = (error as { type?: string }).type ?? error.name;
         const cause = (error as { cause?: { err?: Error } }).cause?.err;
-        console.error(`sign-in: ${error.name}: ${error.message.split("\n")[0]}${cause ? ` (${cause.message.split("\n")[0]})` : ""}`);
+        const detail =
+          cause?.message.split("\n")[0] ??
+          error.message
+            .split("\n")[0]
+            ?.replace(/Read more at \S+/, "")
+            .trim();
+        console.error(`sign-in: ${type}${detail ? `: ${detail}` : ""}`);
       },
       warn() {},
       debug() {},
