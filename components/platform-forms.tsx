@@ -152,3 +152,35 @@ export function LimitsForm({ action, limits }: { action: Action; limits: LimitsV
     </form>
   );
 }
+
+export function DesignateSpocForm({ action, organisation }: { action: Action; organisation: string }) {
+  const [state, formAction, pending] = useActionState(action, idle);
+  const id = useId();
+  const error = state.fieldErrors?.email;
+  return (
+    <form action={formAction} className="space-y-1" noValidate>
+      <label htmlFor={`${id}-email`} className="sr-only">
+        New designated user of {organisation}
+      </label>
+      <div className="flex flex-wrap gap-2">
+        <input
+          id={`${id}-email`}
+          name="email"
+          type="email"
+          placeholder="e-mail address"
+          defaultValue={state.values?.email}
+          aria-invalid={error ? true : undefined}
+          className="min-w-48 flex-1 rounded border border-slate-500 px-2 py-1 text-sm"
+        />
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded border border-brand-700 px-2 py-1 text-sm font-semibold text-brand-700 hover:bg-brand-50"
+        >
+          Designate
+        </button>
+      </div>
+      <FormMessage state={state} />
+    </form>
+  );
+}

@@ -37,6 +37,25 @@ test("the operator onboards an organisation with its first admin and designated 
   await expect(admin.getByRole("table", { name: "Active users of Contoso Claims" })).toContainText("api@contoso.example");
 });
 
+test("the operator designates a new SPOC; the previous one stays as a member", async ({ page }) => {
+  await signInAs(page, people.operator);
+  const row = page.getByRole("table", { name: "Onboarded organisations" }).getByRole("row").filter({ hasText: "Contoso Claims" });
+  await expect(row.getByTestId("spoc")).toHaveText("api@contoso.example");
+  await row.getByLabel("New designated user of Contoso Claims").fill("chloe.admin@contoso.example");
+  await row.getByRole("button", { name: "Designate" }).click();
+  await expect(row.getByText("last active admin")).toBeVisible();
+  await row.getByLabel("New designated user of Contoso Claims").fill("integration@contoso.example");
+  await row.getByRole("button", { name: "Designate" }).click();
+  await expect(row.getByTestId("spoc")).toHaveText("integration@contoso.example");
+
+  const admin = await page.context().browser()!.newPage();
+  await signInAs(admin, "Chloé Martin");
+  await admin.goto("/orgs/contoso-claims/manage/active-users");
+  const table = admin.getByRole("table", { name: "Active users of Contoso Claims" });
+  await expect(table.getByRole("row").filter({ hasText: "integration@contoso.example" })).toContainText("Designated user (SPOC)");
+  await expect(table.getByRole("row").filter({ hasText: "api@contoso.example" })).toContainText("Member");
+});
+
 test("the operator sets the platform limits, and cannot set a maximum below what organisations already use", async ({ page }) => {
   await signInAs(page, people.operator);
   const limits = page.getByRole("region", { name: "Platform limits" });

@@ -73,3 +73,13 @@ export async function listDeactivatedMembers(db: Executor, organisationId: strin
   // The check constraint guarantees deactivatedAt for deactivated rows.
   return rows.map((r) => ({ ...r, deactivatedAt: r.deactivatedAt as Date }));
 }
+
+/** Each organisation's active designated user, for the platform operator. */
+export async function listDesignatedUsers(db: Executor): Promise<Map<string, string | null>> {
+  const rows = await db
+    .select({ organisationId: memberships.organisationId, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.role, "spoc"), eq(memberships.status, "active")));
+  return new Map(rows.map((r) => [r.organisationId, r.email]));
+}

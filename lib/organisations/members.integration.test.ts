@@ -168,3 +168,26 @@ describe("tenant scoping of the people and office use cases", () => {
     expect(still?.status).toBe("active");
   });
 });
+
+describe("the platform operator designating a SPOC", () => {
+  it("moves the role: the old designated user becomes a member, the new one is invited or promoted, in one step", async () => {
+    const { designateSpoc } = await import("./members");
+    const finvu = await findOrganisationBySlug(handle.db, "finvu");
+    const operator = await admin("operator@rotor.example");
+    const result = await designateSpoc(handle.db, operator, finvu!.id, "new-rotation@finvu.example", now);
+    expect(result.previous).toBe("secret-rotation@finvu.example");
+    const old = await membershipOf("secret-rotation@finvu.example", "finvu");
+    expect(old.membership.role).toBe("member");
+    const fresh = await membershipOf("new-rotation@finvu.example", "finvu");
+    expect(fresh.membership).toMatchObject({ role: "spoc", status: "active" });
+    expect((await refusal(designateSpoc(handle.db, operator, finvu!.id, "new-rotation@finvu.example", now)))?.message).toMatch(
+      /already the designated user/,
+    );
+    expect((await refusal(designateSpoc(handle.db, operator, finvu!.id, "priya.admin@finvu.example", now)))?.message).toMatch(
+      /last active admin/,
+    );
+    await designateSpoc(handle.db, operator, finvu!.id, "arjun.member@finvu.example", now);
+    expect((await membershipOf("arjun.member@finvu.example", "finvu")).membership.role).toBe("spoc");
+    expect((await membershipOf("new-rotation@finvu.example", "finvu")).membership.role).toBe("member");
+  });
+});

@@ -128,3 +128,48 @@ export async function reactivateMember(db: Database, acting: ActingAs, organisat
     });
   });
 }
+
+/**
+ * The platform operator designates an organisation's SPOC (seed 001): the current one, if any,
+ * becomes a member; the new one is an existing member whose role changes, or a new person
+ * invited with that role. One transaction, so the organisation never has two, and never loses
+ * its last admin to the switch.
+ */
+export async function designateSpoc(db: Database, actor: Actor, organisationId: string, email: string, now: Date) {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select({ membership: memberships, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.organisationId, organisationId))
+      .for("update");
+    const target = rows.find((r) => r.email === email);
+    const current = rows.find((r) => r.membership.role === "spoc" && r.membership.status === "active");
+    if (current && current.email === email) throw new DomainError("conflict", `${email} is already the designated user.`, "email");
+    if (
+      target?.membership.role === "admin" &&
+      rows.filter((r) => r.membership.role === "admin" && r.membership.status === "active").length <= 1
+    ) {
+      throw new DomainError("conflict", `${email} is the last active admin; make someone else an admin first.`, "email");
+    }
+    if (current) await tx.update(memberships).set({ role: "member" }).where(eq(memberships.id, current.membership.id));
+    if (target) {
+      await tx
+        .update(memberships)
+        .set({ role: "spoc", status: "active", deactivatedAt: null, deactivatedBy: null })
+        .where(eq(memberships.id, target.membership.id));
+    } else {
+      let [user] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
+      if (!user) [user] = await tx.insert(users).values({ email, createdAt: now }).returning();
+      await tx.insert(memberships).values({ organisationId, userId: user!.id, role: "spoc", invitedBy: actor.userId, createdAt: now });
+    }
+    await recordAudit(tx, {
+      organisationId,
+      actor: auditActor(actor),
+      action: "user.spoc_designated",
+      target: { type: "membership", id: target?.membership.id ?? email },
+      metadata: { email, previous: current?.email ?? null },
+    });
+    return { previous: current?.email ?? null };
+  });
+}

@@ -1,12 +1,15 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
 import { actorFor } from "@/lib/auth/actor";
 import { requireOperator } from "@/lib/auth/caller";
 import { parseDayList } from "@/lib/credentials/schemas";
 import { getDb } from "@/lib/data/database";
+import { designateSpoc } from "@/lib/organisations/members";
 import { onboardInput, onboardOrganisation, platformLimitsInput, updatePlatformLimits } from "@/lib/organisations/platform";
+import { emailField } from "@/lib/organisations/schemas";
 
 const ONBOARD_FIELDS = [
   "name",
@@ -87,6 +90,21 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
     await updatePlatformLimits(await getDb(), await actorFor(caller), parsed.data, new Date());
     revalidatePath("/platform");
     return { status: "success", message: "Platform limits saved." };
+  } catch (error) {
+    return fromError(error, values);
+  }
+}
+
+export async function designateSpocAction(organisationId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["email"]);
+  const parsed = z.object({ email: emailField }).safeParse(values);
+  if (!parsed.success || !z.uuid().safeParse(organisationId).success)
+    return parsed.success ? { status: "error", message: "Unknown organisation." } : fromZodError(parsed.error, values);
+  const caller = await requireOperator();
+  try {
+    const { previous } = await designateSpoc(await getDb(), await actorFor(caller), organisationId, parsed.data.email, new Date());
+    revalidatePath("/platform");
+    return { status: "success", message: `${parsed.data.email} is now the designated user${previous ? `; ${previous} is a member` : ""}.` };
   } catch (error) {
     return fromError(error, values);
   }

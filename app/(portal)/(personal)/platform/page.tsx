@@ -1,16 +1,17 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { LimitsForm, OnboardForm } from "@/components/platform-forms";
+import { DesignateSpocForm, LimitsForm, OnboardForm } from "@/components/platform-forms";
 import { HEALTH_LABELS } from "@/components/secret-labels";
 import { StatusBadge } from "@/components/status-badge";
 import { requireOperator } from "@/lib/auth/caller";
 import { getCredentialHealth } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
 import { getOutboxHealth } from "@/lib/data/mailbox";
+import { listDesignatedUsers } from "@/lib/data/memberships";
 import { listOrganisations } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { describeDaysLeft, formatDateTime } from "@/lib/format";
-import { limitsAction, onboardAction } from "./actions";
+import { designateSpocAction, limitsAction, onboardAction } from "./actions";
 
 export const metadata: Metadata = { title: "Platform" };
 
@@ -21,6 +22,7 @@ export default async function PlatformPage() {
   const settings = await getPlatformSettings(db);
   const organisations = await listOrganisations(db);
   const outbox = await getOutboxHealth(db);
+  const spocs = await listDesignatedUsers(db);
   const rows = (
     await Promise.all(
       organisations.map(async (o) =>
@@ -96,6 +98,17 @@ export default async function PlatformPage() {
             {
               header: "Policy",
               cell: (o) => `${o.validityDays} days, ${o.overlapDays}-day overlap, ${o.autoIssue ? "auto-issue" : "manual"}`,
+            },
+            {
+              header: "Designated user (SPOC)",
+              cell: (o) => (
+                <div className="space-y-1">
+                  <p className="text-sm" data-testid="spoc">
+                    {spocs.get(o.id) ?? "None"}
+                  </p>
+                  <DesignateSpocForm action={designateSpocAction.bind(null, o.id)} organisation={o.name} />
+                </div>
+              ),
             },
           ]}
         />
