@@ -5,6 +5,7 @@ import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
+import { clientAddress } from "@/lib/request-meta";
 import { type ApiResult, jsonResponse, requestFingerprint, withIdempotency } from "./idempotency";
 import { problem, STATUS_FOR } from "./problem";
 
@@ -77,8 +78,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
           type: "api_token",
           userId: principal.userId,
           label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
-          ip: request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-          userAgent: request.headers.get("user-agent"),
+          ...clientAddress(request.headers),
         },
         now,
         keyRing,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createLocalJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { OAuthError } from "./errors";
 
 /** RFC 6750 3.1 invalid_token, with a reason for error_description. */
@@ -49,9 +49,8 @@ export async function verifyAccessToken(
   keys: PublishedKeys,
   expected: { issuer: string; audiences: readonly string[]; now: Date },
 ): Promise<VerifiedAccessToken> {
-  const jwks = createLocalJWKSet(keys.jwks);
   try {
-    const { payload } = await jwtVerify(token, jwks, {
+    const { payload } = await jwtVerify(token, keys.verifier, {
       issuer: expected.issuer,
       audience: expected.audiences as string[],
       typ: "at+jwt",

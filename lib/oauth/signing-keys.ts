@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Database, Executor } from "@/db/client";
 import { signingKeys } from "@/db/schema";
 import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
@@ -77,8 +77,8 @@ export interface PublishedKeys {
   jwks: { keys: JWK[] };
   /** The key each algorithm signs with now, if any. */
   signers: Partial<Record<SigningAlg, { kid: string; key: KeyObject }>>;
-  /** Public keys by kid, for verifying our own tokens (introspection, the protected API). */
-  verifiers: Map<string, { alg: SigningAlg; jwk: JWK }>;
+  /** The published keys as a jose key set, built once per load, for verifying our own tokens. */
+  verifier: ReturnType<typeof createLocalJWKSet>;
 }
 
 export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Date): Promise<PublishedKeys> {
@@ -93,11 +93,8 @@ export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Dat
     const jwk = JSON.parse(decrypt(row.privateCiphertext, row.encryptionKeyId, keyRing));
     signers[row.alg] = { kid: row.kid, key: createPrivateKey({ key: jwk, format: "jwk" }) };
   }
-  return {
-    jwks: { keys: rows.map((r) => r.publicJwk as JWK) },
-    signers,
-    verifiers: new Map(rows.map((r) => [r.kid, { alg: r.alg, jwk: r.publicJwk as JWK }])),
-  };
+  const jwks = { keys: rows.map((r) => r.publicJwk as JWK) };
+  return { jwks, signers, verifier: createLocalJWKSet(jwks) };
 }
 
 /**

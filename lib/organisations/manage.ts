@@ -1,12 +1,13 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { memberships, oauthClients, organisations, personalApiTokens, platformOperators, sessions, users } from "@/db/schema";
+import { memberships, oauthClients, organisations, platformOperators, users } from "@/db/schema";
 import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
 import { generateClientId } from "@/lib/crypto/client-id";
 import { recordAudit } from "@/lib/data/audit";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
+import { deactivateMember } from "./members";
 import type { CreateClientInput, CreateOrganisationInput, InviteUserInput } from "./schemas";
 
 /*
@@ -130,47 +131,17 @@ export async function inviteUser(
   });
 }
 
-/**
- * De-activates a member: they move to De-activated users with who and when, and their sessions
- * and this organisation's API tokens end at once. An organisation keeps at least one active admin.
- */
+/** The CLI's de-activation by e-mail: finds the membership, then applies the one set of rules. */
 export async function deactivateUser(db: Database, actor: Actor, orgSlug: string, email: string, now: Date) {
   const org = await findOrganisationOrFail(db, orgSlug);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ membership: memberships, userId: users.id })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.organisationId, org.id), eq(users.email, email.trim().toLowerCase())))
-      .for("update");
-    if (!row) throw new DomainError("not_found", `${email} is not a member of ${org.name}.`, "email");
-    if (row.membership.status === "deactivated") throw new DomainError("conflict", `${email} is already de-activated.`, "email");
-    if (row.membership.role === "admin") {
-      const [admins] = await tx
-        .select({ n: count() })
-        .from(memberships)
-        .where(and(eq(memberships.organisationId, org.id), eq(memberships.role, "admin"), eq(memberships.status, "active")));
-      if ((admins?.n ?? 0) <= 1)
-        throw new DomainError("conflict", `${email} is ${org.name}'s last active admin; invite another admin first.`, "email");
-    }
-    await tx
-      .update(memberships)
-      .set({ status: "deactivated", deactivatedAt: now, deactivatedBy: actor.userId })
-      .where(eq(memberships.id, row.membership.id));
-    await tx.delete(sessions).where(eq(sessions.userId, row.userId));
-    await tx
-      .update(personalApiTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(personalApiTokens.userId, row.userId), eq(personalApiTokens.organisationId, org.id)));
-    await recordAudit(tx, {
-      organisationId: org.id,
-      actor: auditActor(actor),
-      action: "user.deactivated",
-      target: { type: "user", id: row.userId },
-      metadata: { email },
-    });
-    return { organisation: org };
-  });
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organisationId, org.id), eq(users.email, email.trim().toLowerCase())));
+  if (!row) throw new DomainError("not_found", `${email} is not a member of ${org.name}.`, "email");
+  await deactivateMember(db, { actor, isOperator: true }, org.id, row.id, now);
+  return { organisation: org };
 }
 
 export async function createClient(db: Database, actor: Actor, orgSlug: string, input: CreateClientInput, now: Date) {

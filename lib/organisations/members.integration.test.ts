@@ -191,3 +191,20 @@ describe("the platform operator designating a SPOC", () => {
     expect((await membershipOf("new-rotation@finvu.example", "finvu")).membership.role).toBe("member");
   });
 });
+
+describe("de-activating by e-mail (the CLI's way in)", () => {
+  it("applies the same rules as the portal: unknown people are not found, sessions end at once", async () => {
+    const { deactivateUser } = await import("./manage");
+    const cli: Actor = { type: "cli", userId: null, label: "CLI" };
+    expect((await refusal(deactivateUser(handle.db, cli, "northwind", "nobody@northwind.example", now)))?.message).toMatch(
+      /is not a member of Northwind/,
+    );
+    const mo = await membershipOf("mo.member@northwind.example");
+    await createSession(handle.db, mo.userId, now);
+    await deactivateUser(handle.db, cli, "northwind", "Mo.Member@northwind.example", now);
+    expect(await handle.db.select().from(sessions).where(eq(sessions.userId, mo.userId))).toEqual([]);
+    expect((await refusal(deactivateUser(handle.db, cli, "northwind", "mo.member@northwind.example", now)))?.message).toMatch(
+      /already de-activated/,
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
+import { clientAddress } from "@/lib/request-meta";
 
 export interface DemoSignInState {
   error: string | null;
@@ -14,11 +15,7 @@ export interface DemoSignInState {
 
 export async function demoSignInAction(_previous: DemoSignInState, formData: FormData): Promise<DemoSignInState> {
   const h = await headers();
-  const result = await signInAsDemoPerson(
-    { email: formData.get("email") },
-    { ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: h.get("user-agent") },
-    new Date(),
-  );
+  const result = await signInAsDemoPerson({ email: formData.get("email") }, clientAddress(h), new Date());
   if (!result.ok) return { error: result.error };
   const publicUrl = env().ROTOR_PUBLIC_URL;
   (await cookies()).set(sessionCookieName(publicUrl), result.sessionToken, {

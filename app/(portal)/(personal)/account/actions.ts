@@ -1,22 +1,16 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens/api-tokens";
 import { createApiTokenInput, revokeApiTokenInput } from "@/lib/api-tokens/schemas";
+import { actorFor } from "@/lib/auth/actor";
 import { requireCaller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
 
 async function requester() {
   const caller = await requireCaller();
-  const h = await headers();
-  return {
-    userId: caller.userId,
-    label: caller.email ?? caller.userId,
-    ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
-    userAgent: h.get("user-agent"),
-  };
+  return { ...(await actorFor(caller)), userId: caller.userId };
 }
 
 export async function createApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
