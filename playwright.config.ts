@@ -11,17 +11,21 @@ import { env } from "./lib/env";
  * Debian's Chromium drives both (Playwright's own download does not work here).
  */
 const serverUrl = env().DATABASE_URL;
-const mainPort = 3200;
-const embeddedPort = 3201;
+// E2E_PORT_BASE lets two checkouts run their e2e suites side by side (ports and database differ).
+const portBase = Number(process.env.E2E_PORT_BASE ?? 3200);
+const mainPort = portBase;
+const embeddedPort = portBase + 1;
 
 function e2eDatabaseUrl(url: string): string {
   const u = new URL(url);
-  u.pathname = "/rotor_e2e";
+  u.pathname = portBase === 3200 ? "/rotor_e2e" : `/rotor_e2e_${portBase}`;
   return u.toString();
 }
 
 const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test" };
-const opPort = 3300;
+const opPort = portBase + 100;
+// The specs reach the test OpenID Provider here (workers load this file too).
+process.env.E2E_OP_URL = `http://localhost:${opPort}`;
 // The main server signs in through the test OpenID Provider (e2e/oidc/op-server.ts).
 const oidcKeys = JSON.parse(readFileSync("e2e/fixtures/oidc-keys.json", "utf8"));
 const oidc = {

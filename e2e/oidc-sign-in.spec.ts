@@ -7,7 +7,7 @@ import { expect, type Page, test } from "@playwright/test";
  */
 test.describe.configure({ mode: "serial" });
 
-const OP = "http://localhost:3300";
+const OP = process.env.E2E_OP_URL ?? "http://localhost:3300";
 const setMode = (value: string) => fetch(`${OP}/test/mode?value=${value}`);
 
 test.afterEach(async () => {
