@@ -24,3 +24,12 @@ export function isDomainError(error: unknown): error is DomainError {
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === "23505" || (error as { cause?: { code?: string } }).cause?.code === "23505";
 }
+
+/**
+ * The database refused a third live secret or key for a client (SQLSTATE 23P01, raised by the
+ * triggers of db/migrations/0003_live_credential_limits.sql).
+ */
+export function isLiveLimitViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } };
+  return e.code === "23P01" || e.cause?.code === "23P01";
+}

@@ -143,7 +143,7 @@ async function clientContext(clientId: string): Promise<{ ctx: CredentialContext
     .limit(1);
   if (!row) throw new CliError(`--client: there is no client ${parsed}`);
   const organisation = (await findOrganisationBySlug(db, row.slug))!;
-  return { organisation, ctx: { db, organisation, role: null, actor, now: new Date(), keyRing: loadKeyRing(env()) } };
+  return { organisation, ctx: { db, organisation, role: null, actor, clock: () => new Date(), keyRing: loadKeyRing(env()) } };
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
@@ -413,7 +413,7 @@ secret
   .action(
     action(async (opts: { client: string }, cmd: Command) => {
       const { ctx, organisation } = await clientContext(opts.client);
-      const found = await getClientCredentials(ctx.db, organisation, opts.client, ctx.now);
+      const found = await getClientCredentials(ctx.db, organisation, opts.client, ctx.clock());
       const rows = found?.secrets ?? [];
       emit(
         cmd,
@@ -471,7 +471,7 @@ key
   .action(
     action(async (opts: { client: string }, cmd: Command) => {
       const { ctx, organisation } = await clientContext(opts.client);
-      const found = await getClientCredentials(ctx.db, organisation, opts.client, ctx.now);
+      const found = await getClientCredentials(ctx.db, organisation, opts.client, ctx.clock());
       const rows = found?.keys ?? [];
       emit(cmd, { keys: rows }, rows.length ? rows.map((k) => `${k.id} ${k.kid} RSA ${k.bits} ${k.state}`) : ["No keys."]);
     }),

@@ -12,7 +12,7 @@ export async function credentialContextFor(access: OrganisationAccess): Promise<
     organisation: access.organisation,
     role: access.role,
     actor: await actorFor(access.caller),
-    now: new Date(),
+    clock: () => new Date(),
     keyRing: loadKeyRing(env()),
   };
 }

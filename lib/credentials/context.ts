@@ -22,7 +22,12 @@ export interface CredentialContext {
   /** The caller's role in this organisation; null for the CLI and the scheduler, which act as the platform. */
   role: MembershipRole | null;
   actor: Actor;
-  now: Date;
+  /**
+   * The time, read when the use case acts: a change to a client's credentials reads it only once
+   * it holds the client's lock, so a request that waited behind another judges liveness at the
+   * moment it writes, not at the moment it arrived.
+   */
+  clock: () => Date;
   keyRing: KeyRing;
 }
 

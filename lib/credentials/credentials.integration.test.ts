@@ -42,7 +42,7 @@ async function ctx(slug: string, role: CredentialContext["role"] = "spoc", at = 
     organisation: await org(slug),
     role,
     actor: { type: "user", userId: null, label: `${role}@test` },
-    now: at,
+    clock: () => at,
     keyRing,
   };
 }

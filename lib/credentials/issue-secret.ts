@@ -3,8 +3,11 @@ import type { Executor } from "@/db/client";
 import { clientSecrets } from "@/db/schema";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isLiveLimitViolation } from "@/lib/errors";
 import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
+
+export const TWO_LIVE_SECRETS =
+  "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.";
 
 export interface IssuedSecret {
   id: string;
@@ -49,7 +52,13 @@ export async function insertNewSecret(
       replacesSecretId: input.replacesSecretId ?? null,
     })
     .onConflictDoNothing({ target: clientSecrets.replacesSecretId, where: sql`${clientSecrets.revokedAt} is null` })
-    .returning({ id: clientSecrets.id, createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt });
+    .returning({ id: clientSecrets.id, createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt })
+    .catch((error: unknown) => {
+      // The database's own limit (db/migrations/0003_live_credential_limits.sql): only a path that
+      // skipped the client lock can meet it, but its answer must still be the domain's.
+      if (isLiveLimitViolation(error)) throw new DomainError("conflict", TWO_LIVE_SECRETS);
+      throw error;
+    });
   const row = rows[0];
   if (!row) {
     // The scheduler issued this secret's successor at the same moment.

@@ -1,14 +1,15 @@
 import { clientPublicKeys } from "@/db/schema";
 import { parsePublicKey } from "@/lib/crypto/public-key";
 import { recordAudit } from "@/lib/data/audit";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isLiveLimitViolation } from "@/lib/errors";
 import { addDays, calendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
-import { isKeyLive } from "@/lib/rotation/secret-state";
+import { holdsAPlace } from "@/lib/rotation/secret-state";
 import { keysOf, lockClient } from "./client-lock";
 import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RegisterKeyInput } from "./schemas";
 
 export const MAX_LIVE_KEYS = 2;
+const TWO_LIVE_KEYS = `This client already has ${MAX_LIVE_KEYS} active keys, the most allowed. Revoke the one your systems no longer sign with, then register the new one.`;
 
 export interface RegisteredKey {
   id: string;
@@ -26,23 +27,19 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
   let expiresAt: Date | null = null;
   if (input.expiresOn) {
     const lastDay = calendarDate(input.expiresOn);
-    if (lastDay < toCalendarDate(ctx.now, tz)) throw new DomainError("invalid", "The expiry date is in the past.", "expiresOn");
+    if (lastDay < toCalendarDate(ctx.clock(), tz)) throw new DomainError("invalid", "The expiry date is in the past.", "expiresOn");
     expiresAt = startOfDay(addDays(lastDay, 1), tz);
   }
   const kid = input.kid ?? parsed.thumbprint;
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const now = ctx.clock();
     const keys = await keysOf(tx, client.id);
-    const live = keys.filter((k) => isKeyLive(k, ctx.now));
+    const live = keys.filter((k) => holdsAPlace(k, now));
     if (live.some((k) => k.thumbprint === parsed.thumbprint)) {
       throw new DomainError("conflict", "This key is already registered for this client.", "key");
     }
-    if (live.length >= MAX_LIVE_KEYS) {
-      throw new DomainError(
-        "conflict",
-        `This client already has ${MAX_LIVE_KEYS} active keys, the most allowed. Revoke the one your systems no longer sign with, then register the new one.`,
-      );
-    }
+    if (live.length >= MAX_LIVE_KEYS) throw new DomainError("conflict", TWO_LIVE_KEYS);
     if (keys.some((k) => k.kid === kid)) {
       throw new DomainError(
         "conflict",
@@ -59,11 +56,16 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
         jwk: { ...parsed.jwk, kid, alg: parsed.alg, use: "sig" },
         thumbprint: parsed.thumbprint,
         bits: parsed.bits,
-        createdAt: ctx.now,
+        createdAt: now,
         expiresAt,
         createdByUserId: ctx.actor.userId,
       })
-      .returning({ id: clientPublicKeys.id });
+      .returning({ id: clientPublicKeys.id })
+      .catch((error: unknown) => {
+        // The database's own limit (db/migrations/0003_live_credential_limits.sql).
+        if (isLiveLimitViolation(error)) throw new DomainError("conflict", TWO_LIVE_KEYS);
+        throw error;
+      });
     if (!row) throw new Error("key insert returned nothing");
     await recordAudit(tx, {
       organisationId: ctx.organisation.id,

@@ -33,7 +33,7 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
     )
     .limit(1);
   if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
-  if (!isLive(row.secret, ctx.now)) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
+  if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
   if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
     throw new DomainError("gone", "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.");
   }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { clientPublicKeys } from "@/db/schema";
 import { recordAudit } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
-import { isKeyLive } from "@/lib/rotation/secret-state";
+import { holdsAPlace } from "@/lib/rotation/secret-state";
 import { keysOf, lockClient } from "./client-lock";
 import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RevokeKeyInput } from "./schemas";
@@ -11,10 +11,11 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
   authorize(ctx, "credentials.rotate");
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const now = ctx.clock();
     const key = (await keysOf(tx, client.id)).find((k) => k.id === input.keyId);
     if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");
-    if (!isKeyLive(key, ctx.now)) throw new DomainError("conflict", "This key is already revoked or expired.");
-    await tx.update(clientPublicKeys).set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId }).where(eq(clientPublicKeys.id, key.id));
+    if (!holdsAPlace(key, now)) throw new DomainError("conflict", "This key is already revoked or expired.");
+    await tx.update(clientPublicKeys).set({ revokedAt: now, revokedByUserId: ctx.actor.userId }).where(eq(clientPublicKeys.id, key.id));
     await recordAudit(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
@@ -24,6 +25,6 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });
-    return { revokedAt: ctx.now };
+    return { revokedAt: now };
   });
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { clientSecrets } from "@/db/schema";
 import { recordAudit } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
-import { isLive, liveSecrets } from "@/lib/rotation/secret-state";
+import { holdsAPlace, placeHolders } from "@/lib/rotation/secret-state";
 import { lockClient, secretsOf } from "./client-lock";
 import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RevokeSecretInput } from "./schemas";
@@ -12,11 +12,12 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
   authorize(ctx, "credentials.rotate");
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    const now = ctx.clock();
     const secrets = await secretsOf(tx, client.id);
     const target = secrets.find((s) => s.id === input.secretId);
     if (!target) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
-    if (!isLive(target, ctx.now)) throw new DomainError("conflict", "This secret is already revoked or expired.");
-    if (liveSecrets(secrets, ctx.now).length === 1) {
+    if (!holdsAPlace(target, now)) throw new DomainError("conflict", "This secret is already revoked or expired.");
+    if (placeHolders(secrets, now).length === 1) {
       throw new DomainError(
         "conflict",
         "This is the client's last live secret: revoking it would cut off every system that uses this client. Rotate first, move your systems to the new secret, then revoke this one.",
@@ -24,7 +25,7 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
     }
     await tx
       .update(clientSecrets)
-      .set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId, revokedReason: input.reason ?? "revoked" })
+      .set({ revokedAt: now, revokedByUserId: ctx.actor.userId, revokedReason: input.reason ?? "revoked" })
       .where(eq(clientSecrets.id, target.id));
     await recordAudit(tx, {
       organisationId: ctx.organisation.id,
@@ -35,6 +36,6 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });
-    return { revokedAt: ctx.now };
+    return { revokedAt: now };
   });
 }

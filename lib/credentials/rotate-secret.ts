@@ -2,10 +2,10 @@ import { eq } from "drizzle-orm";
 import { clientSecrets } from "@/db/schema";
 import { recordAudit } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
-import { liveSecrets, oldSecretExpiryAfterRotation } from "@/lib/rotation/secret-state";
+import { oldSecretExpiryAfterRotation, placeHolders } from "@/lib/rotation/secret-state";
 import { lockClient, secretsOf } from "./client-lock";
 import { auditActor, authorize, type CredentialContext, policyOf } from "./context";
-import { type IssuedSecret, insertNewSecret } from "./issue-secret";
+import { type IssuedSecret, insertNewSecret, TWO_LIVE_SECRETS } from "./issue-secret";
 import type { RotateSecretInput } from "./schemas";
 
 export interface RotationResult {
@@ -26,7 +26,10 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
   const policy = policyOf(ctx.organisation);
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
-    const live = liveSecrets(await secretsOf(tx, client.id), ctx.now);
+    const now = ctx.clock();
+    // Every secret neither revoked nor expired, even one created "after" now by a request that
+    // held the lock before us: a compromise revokes them all, and none may become a third.
+    const live = placeHolders(await secretsOf(tx, client.id), now);
     const revokedSecretIds: string[] = [];
     let previousSecretAcceptedUntil: Date | null = null;
     let replacesSecretId: string | null = null;
@@ -35,19 +38,16 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       for (const s of live) {
         await tx
           .update(clientSecrets)
-          .set({ revokedAt: ctx.now, revokedByUserId: ctx.actor.userId, revokedReason: "compromised" })
+          .set({ revokedAt: now, revokedByUserId: ctx.actor.userId, revokedReason: "compromised" })
           .where(eq(clientSecrets.id, s.id));
         revokedSecretIds.push(s.id);
       }
     } else if (live.length >= 2) {
-      throw new DomainError(
-        "conflict",
-        "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.",
-      );
+      throw new DomainError("conflict", TWO_LIVE_SECRETS);
     } else if (live.length === 1) {
       const old = live[0]!;
       replacesSecretId = old.id;
-      const cut = oldSecretExpiryAfterRotation(old.expiresAt, ctx.now, policy);
+      const cut = oldSecretExpiryAfterRotation(old.expiresAt, now, policy);
       if (cut < old.expiresAt) {
         await tx.update(clientSecrets).set({ expiresAt: cut }).where(eq(clientSecrets.id, old.id));
         previousSecretAcceptedUntil = cut;
@@ -58,7 +58,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       clientUuid: client.id,
       policy,
       reveal: ctx.organisation.secretRevealPolicy === "reveal",
-      now: ctx.now,
+      now,
       keyRing: ctx.keyRing,
       issuedBy: ctx.actor.type === "system" ? "auto" : ctx.actor.type,
       userId: ctx.actor.userId,

@@ -27,7 +27,7 @@ export async function updateRotationPolicy(ctx: CredentialContext, input: Rotati
         reminderOffsets: input.reminderOffsets,
         autoIssue: input.autoIssue,
         secretRevealPolicy: input.secretRevealPolicy,
-        updatedAt: ctx.now,
+        updatedAt: ctx.clock(),
       })
       .where(eq(organisations.id, ctx.organisation.id));
     let ciphertextsDestroyed = 0;

@@ -16,7 +16,7 @@ import { managementRoute } from "./handler";
  */
 
 async function credentialsOr404(ctx: CredentialContext, clientId: string) {
-  const found = await getClientCredentials(ctx.db, ctx.organisation, clientId, ctx.now);
+  const found = await getClientCredentials(ctx.db, ctx.organisation, clientId, ctx.clock());
   if (!found) throw new DomainError("not_found", `There is no client ${clientId} in your organisation.`);
   return found;
 }

@@ -80,7 +80,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
           label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
           ...clientAddress(request.headers),
         },
-        now,
+        clock: () => new Date(),
         keyRing,
       };
       const url = new URL(request.url);

@@ -16,7 +16,7 @@ import { machineListener } from "./node-adapter";
 /** Test helpers for the authorization server: provisioning through the real use cases. */
 
 export function cliContext(db: Database, organisation: OrganisationDto, keyRing: KeyRing, now = new Date()): CredentialContext {
-  return { db, organisation, role: null, actor: { type: "cli", userId: null, label: "test" }, now, keyRing };
+  return { db, organisation, role: null, actor: { type: "cli", userId: null, label: "test" }, clock: () => now, keyRing };
 }
 
 export async function provisionClient(

@@ -43,6 +43,24 @@ export function isLive(secret: SecretLifetime, now: Date): boolean {
   return (secret.revokedAt === null || secret.revokedAt > now) && now < secret.expiresAt && secret.createdAt <= now;
 }
 
+/**
+ * Takes one of the client's two places: neither revoked nor expired at `now`, whenever it was
+ * created. A secret another request created a moment "after" our clock reading (or on another
+ * instance whose clock runs ahead) counts too: a use case holding the client's lock judges the
+ * limit with this, never with isLive, so it cannot overlook a secret it has not yet seen start.
+ */
+export function holdsAPlace(credential: { expiresAt: Date | null; revokedAt: Date | null }, now: Date): boolean {
+  return (credential.revokedAt === null || credential.revokedAt > now) && (credential.expiresAt === null || now < credential.expiresAt);
+}
+
+/** Those holding a place, oldest first. */
+export function placeHolders<T extends { createdAt: Date; expiresAt: Date | null; revokedAt: Date | null }>(
+  credentials: readonly T[],
+  now: Date,
+): T[] {
+  return credentials.filter((c) => holdsAPlace(c, now)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
 /** Live secrets, oldest first: the first is "Current", a second is "New" (seed 000's table). */
 export function liveSecrets<T extends SecretLifetime>(secrets: readonly T[], now: Date): T[] {
   return secrets.filter((s) => isLive(s, now)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());

@@ -141,7 +141,14 @@ describe(`400 days of scheduler runs (seed ${seed})`, () => {
           ) {
             const dto = (await findOrganisationBySlug(handle.db, org[0]!.slug))!;
             await rotateSecret(
-              { db: handle.db, organisation: dto, role: "spoc", actor: { type: "user", userId: null, label: "spoc" }, now, keyRing },
+              {
+                db: handle.db,
+                organisation: dto,
+                role: "spoc",
+                actor: { type: "user", userId: null, label: "spoc" },
+                clock: () => now,
+                keyRing,
+              },
               { clientId: client[0]!.clientId, compromised: false },
             );
             manualRotations++;
