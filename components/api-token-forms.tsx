@@ -11,10 +11,12 @@ const idle: ActionState = { status: "idle", message: null };
 export function CreateApiTokenForm({
   organisations,
   lifetimes,
+  scopes,
   action,
 }: {
   organisations: { slug: string; name: string }[];
   lifetimes: readonly number[];
+  scopes: Record<"read" | "rotate", string>;
   action: Action;
 }) {
   const [state, formAction, pending] = useActionState(action, idle);
@@ -69,6 +71,27 @@ export function CreateApiTokenForm({
           </select>
         </div>
       </div>
+      <fieldset className="space-y-1" aria-describedby={err.scope ? `${id}-scope-error` : undefined}>
+        <legend className="text-sm font-semibold">What the token may do</legend>
+        {(Object.keys(scopes) as ("read" | "rotate")[]).map((scope) => (
+          <label key={scope} className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="scope"
+              value={scope}
+              defaultChecked={(state.values?.scope ?? "read") === scope}
+              aria-invalid={err.scope ? true : undefined}
+              className="mt-1"
+            />
+            <span>{scopes[scope]}</span>
+          </label>
+        ))}
+        {err.scope ? (
+          <p id={`${id}-scope-error`} className="text-xs font-semibold text-red-800">
+            {err.scope}
+          </p>
+        ) : null}
+      </fieldset>
       <button
         type="submit"
         disabled={pending}

@@ -38,6 +38,8 @@ export const actorType = pgEnum("actor_type", ["user", "api_token", "cli", "syst
 export const outboxStatus = pgEnum("outbox_status", ["pending", "sent", "dead"]);
 export const signingAlg = pgEnum("signing_alg", ["ES256", "RS256"]);
 export const publicKeyAlg = pgEnum("public_key_alg", ["RS256", "PS256", "ES256"]);
+/** Seed 001 separates Secret-Read from Secret-Reset: a token may read, or read and rotate. */
+export const apiTokenScope = pgEnum("api_token_scope", ["read", "rotate"]);
 
 // ---------------------------------------------------------------------------------------------
 // Platform
@@ -431,6 +433,8 @@ export const personalApiTokens = pgTable(
     name: text("name").notNull(),
     digest: text("digest").notNull().unique(),
     maskedTail: text("masked_tail").notNull(),
+    /** Chosen at creation; never more than the owner's role allows, checked on every request. */
+    scope: apiTokenScope("scope").notNull(),
     createdAt: createdAt(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),

@@ -13,6 +13,7 @@ async function createToken(page: Page, name: string): Promise<string> {
   await page.goto("/account");
   const section = page.getByRole("region", { name: "Personal API tokens" });
   await section.getByLabel("Token name").fill(name);
+  await section.getByLabel(/Read and rotate/).check();
   await section.getByRole("button", { name: "Create token" }).click();
   await expect(section.getByText("Copy it now: it will not be shown again.")).toBeVisible();
   return section.getByTestId("secret-value").inputValue();
@@ -25,6 +26,37 @@ test("the designated user creates a personal API token in Account Management, sh
   const row = page.getByRole("table", { name: "Your personal API tokens" }).getByRole("row").filter({ hasText: "rotation pipeline" });
   await expect(row).toContainText("Active");
   await expect(page.locator("body")).not.toContainText(token);
+});
+
+test("a read-only token reads but may not rotate: 403 insufficient_scope, and nothing changes", async ({ page, request }) => {
+  await signInAs(page, people.northwindSpoc);
+  await page.goto("/account");
+  const section = page.getByRole("region", { name: "Personal API tokens" });
+  await section.getByLabel("Token name").fill("read-only dashboard");
+  await section.getByRole("button", { name: "Create token" }).click();
+  const readOnly = await section.getByTestId("secret-value").inputValue();
+  await page.reload();
+  const row = page.getByRole("table", { name: "Your personal API tokens" }).getByRole("row").filter({ hasText: "read-only dashboard" });
+  await expect(row).toContainText("Read only");
+  const auth = { authorization: `Bearer ${readOnly}` };
+  const clients = await request.get("/api/v1/clients", { headers: auth });
+  expect(clients.status()).toBe(200);
+  const clientId = (await clients.json()).clients[0].clientId;
+  const ids = async () =>
+    ((await (await request.get(`/api/v1/clients/${clientId}/secrets`, { headers: auth })).json()).secrets as { id: string }[]).map(
+      (x) => x.id,
+    );
+  const before = await ids();
+  const rotate = await request.post(`/api/v1/clients/${clientId}/secrets`, { headers: auth, data: {} });
+  expect(rotate.status()).toBe(403);
+  expect(rotate.headers()["www-authenticate"]).toBe('Bearer realm="rotor-management", error="insufficient_scope", scope="rotate"');
+  expect(await rotate.json()).toEqual({
+    type: "about:blank",
+    title: "Forbidden",
+    status: 403,
+    detail: "This token is read-only. Create a token with the read and rotate scope in Account Management to change credentials.",
+  });
+  expect(await ids()).toEqual(before);
 });
 
 test("without a valid token the API answers 401 problem+json with a Bearer challenge", async ({ request }) => {

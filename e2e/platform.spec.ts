@@ -37,7 +37,21 @@ test("the operator onboards an organisation with its first admin and designated 
   await expect(admin.getByRole("table", { name: "Active users of Contoso Claims" })).toContainText("api@contoso.example");
 });
 
-test("the operator designates a new SPOC; the previous one stays as a member", async ({ page }) => {
+test("the operator designates a new SPOC; the previous one stays as a member, and their API token stops working at once", async ({
+  page,
+  request,
+}) => {
+  // The designated user makes a read-only token and can list the organisation's clients with it.
+  const spoc = await page.context().browser()!.newPage();
+  await signInAs(spoc, "api@contoso.example");
+  await spoc.goto("/account");
+  const tokens = spoc.getByRole("region", { name: "Personal API tokens" });
+  await tokens.getByLabel("Token name").fill("contoso pipeline");
+  await tokens.getByRole("button", { name: "Create token" }).click();
+  const token = await tokens.getByTestId("secret-value").inputValue();
+  const auth = { authorization: `Bearer ${token}` };
+  expect((await request.get("/api/v1/clients", { headers: auth })).status()).toBe(200);
+
   await signInAs(page, people.operator);
   const row = page.getByRole("table", { name: "Onboarded organisations" }).getByRole("row").filter({ hasText: "Contoso Claims" });
   await expect(row.getByTestId("spoc")).toHaveText("api@contoso.example");
@@ -47,6 +61,10 @@ test("the operator designates a new SPOC; the previous one stays as a member", a
   await row.getByLabel("New designated user of Contoso Claims").fill("integration@contoso.example");
   await row.getByRole("button", { name: "Designate" }).click();
   await expect(row.getByTestId("spoc")).toHaveText("integration@contoso.example");
+  // The former designated user's token lists nothing any more.
+  const refused = await request.get("/api/v1/clients", { headers: auth });
+  expect(refused.status()).toBe(401);
+  expect(refused.headers()["www-authenticate"]).toContain('error="invalid_token"');
 
   const admin = await page.context().browser()!.newPage();
   await signInAs(admin, "Chloé Martin");

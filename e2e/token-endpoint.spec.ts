@@ -21,6 +21,7 @@ async function createApiToken(page: Page): Promise<string> {
   await page.goto("/account");
   const section = page.getByRole("region", { name: "Personal API tokens" });
   await section.getByLabel("Token name").fill(`openid-client e2e ${Date.now()}`);
+  await section.getByLabel(/Read and rotate/).check();
   await section.getByRole("button", { name: "Create token" }).click();
   return section.getByTestId("secret-value").inputValue();
 }

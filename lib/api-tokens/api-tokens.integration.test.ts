@@ -26,30 +26,45 @@ async function person(email: string) {
 describe("personal API tokens (seed 001's user token)", () => {
   it("are created only by the designated user, and authenticate as them in their organisation", async () => {
     const spoc = await person("api-team@northwind.example");
-    const { value } = await createApiToken(handle.db, spoc, { organisation: "northwind", name: "pipeline", expiresInDays: 30 }, now);
+    const { value } = await createApiToken(
+      handle.db,
+      spoc,
+      { organisation: "northwind", name: "pipeline", scope: "rotate", expiresInDays: 30 },
+      now,
+    );
     expect(value).toMatch(/^rtr_pat_/);
     const principal = await authenticateApiToken(handle.db, `Bearer ${value}`, now);
     expect(principal?.organisation.slug).toBe("northwind");
     expect(principal?.role).toBe("spoc");
     const admin = await person("alice.admin@northwind.example");
-    await expect(createApiToken(handle.db, admin, { organisation: "northwind", name: "x", expiresInDays: 30 }, now)).rejects.toThrow(
-      /designated user/,
-    );
-    await expect(createApiToken(handle.db, spoc, { organisation: "finvu", name: "x", expiresInDays: 30 }, now)).rejects.toThrow(
-      /not a member/,
-    );
+    await expect(
+      createApiToken(handle.db, admin, { organisation: "northwind", name: "x", scope: "rotate", expiresInDays: 30 }, now),
+    ).rejects.toThrow(/designated user/);
+    await expect(
+      createApiToken(handle.db, spoc, { organisation: "finvu", name: "x", scope: "rotate", expiresInDays: 30 }, now),
+    ).rejects.toThrow(/not a member/);
   });
 
   it("are stored only as a digest", async () => {
     const spoc = await person("api-team@northwind.example");
-    const { id, value } = await createApiToken(handle.db, spoc, { organisation: "northwind", name: "digest", expiresInDays: 7 }, now);
+    const { id, value } = await createApiToken(
+      handle.db,
+      spoc,
+      { organisation: "northwind", name: "digest", scope: "rotate", expiresInDays: 7 },
+      now,
+    );
     const [row] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, id));
     expect(JSON.stringify(row)).not.toContain(value.slice(8, -6));
   });
 
   it("stop working when expired, revoked, mistyped, or when their owner is de-activated", async () => {
     const spoc = await person("api-team@northwind.example");
-    const { id, value } = await createApiToken(handle.db, spoc, { organisation: "northwind", name: "lifecycle", expiresInDays: 7 }, now);
+    const { id, value } = await createApiToken(
+      handle.db,
+      spoc,
+      { organisation: "northwind", name: "lifecycle", scope: "rotate", expiresInDays: 7 },
+      now,
+    );
     expect(await authenticateApiToken(handle.db, `Bearer ${value}`, new Date(now.getTime() + 8 * 86_400_000))).toBeNull();
     expect(await authenticateApiToken(handle.db, `Bearer ${value.slice(0, -1)}x`, now)).toBeNull();
     expect(await authenticateApiToken(handle.db, value, now)).toBeNull();

@@ -7,12 +7,14 @@ import { digestSecret, maskSecret, secretTail } from "@/lib/crypto/tokens";
 import { recordAudit } from "@/lib/data/audit";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
-import type { CreateApiTokenInput } from "./schemas";
+import type { ApiTokenScope, CreateApiTokenInput } from "./schemas";
 
 /**
  * Seed 001's "user token": the designated user's personal token for the management API. Shown
- * once, stored as a digest, always expiring, revocable, and worthless the moment its owner's
- * membership is no longer an active SPOC one (checked on every request).
+ * once, stored as a digest, always expiring, revocable, limited to the scope chosen at creation,
+ * and carrying exactly its owner's current power: any change of the owner's role revokes it
+ * (lib/data/api-tokens.ts), and every request checks again that the owner is still the
+ * organisation's active designated user.
  */
 
 interface Requester {
@@ -45,6 +47,7 @@ export async function createApiToken(db: Database, who: Requester, input: Create
         name: input.name,
         digest: digestSecret(value),
         maskedTail: secretTail(value),
+        scope: input.scope,
         createdAt: now,
         expiresAt,
       })
@@ -55,7 +58,7 @@ export async function createApiToken(db: Database, who: Requester, input: Create
       actor: { type: "user", userId: who.userId, label: who.label },
       action: "api_token.created",
       target: { type: "personal_api_token", id: row.id },
-      metadata: { name: input.name, expiresAt: expiresAt.toISOString() },
+      metadata: { name: input.name, scope: input.scope, expiresAt: expiresAt.toISOString() },
       ip: who.ip,
       userAgent: who.userAgent,
     });
@@ -89,6 +92,7 @@ export interface ApiTokenDto {
   id: string;
   name: string;
   organisation: string;
+  scope: ApiTokenScope;
   masked: string;
   createdAt: Date;
   expiresAt: Date;
@@ -107,6 +111,7 @@ export async function listApiTokens(db: Database, userId: string): Promise<ApiTo
     id: token.id,
     name: token.name,
     organisation,
+    scope: token.scope,
     masked: maskSecret(token.maskedTail),
     createdAt: token.createdAt,
     expiresAt: token.expiresAt,
@@ -122,11 +127,14 @@ export interface ApiPrincipal {
   email: string | null;
   organisation: OrganisationDto;
   role: MembershipRole;
+  scope: ApiTokenScope;
 }
 
 /**
  * Resolves `Authorization: Bearer rtr_pat_...` to its owner, on every request: the token must be
- * well-formed, unrevoked and unexpired, and its owner still an active member of the organisation.
+ * well-formed, unrevoked and unexpired, and its owner still an active member of the organisation
+ * whose role may hold tokens (the designated user). A role change revokes the token anyway; this
+ * check holds even for a path that changed the role without revoking.
  */
 export async function authenticateApiToken(db: Database, authorization: string | null, now: Date): Promise<ApiPrincipal | null> {
   const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? "");
@@ -149,9 +157,17 @@ export async function authenticateApiToken(db: Database, authorization: string |
       and(eq(personalApiTokens.digest, digestSecret(value)), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)),
     )
     .limit(1);
-  if (!row) return null;
+  if (!row || !can(row.role, "credentials.rotate")) return null;
   const organisation = await findOrganisationBySlug(db, row.slug);
   if (!organisation) return null;
   await db.update(personalApiTokens).set({ lastUsedAt: now }).where(eq(personalApiTokens.id, row.token.id));
-  return { tokenId: row.token.id, tokenName: row.token.name, userId: row.token.userId, email: row.email, organisation, role: row.role };
+  return {
+    tokenId: row.token.id,
+    tokenName: row.token.name,
+    userId: row.token.userId,
+    email: row.email,
+    organisation,
+    role: row.role,
+    scope: row.token.scope,
+  };
 }

@@ -2,6 +2,20 @@ import { z } from "zod";
 
 export const TOKEN_LIFETIMES = [7, 30, 90, 180] as const;
 
+/** Seed 001's Secret-Read and Secret-Reset: "read" lists and reads; "rotate" also rotates, revokes and registers keys. */
+export const API_TOKEN_SCOPES = ["read", "rotate"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
+/** What each scope allows, in the words the forms and errors use. */
+export const SCOPE_LABELS: Record<ApiTokenScope, string> = {
+  read: "Read only: list clients, secrets and keys, and read a secret where your policy allows",
+  rotate: "Read and rotate: also rotate and revoke secrets, register and revoke keys",
+};
+
+export function scopeAllows(granted: ApiTokenScope, needed: ApiTokenScope): boolean {
+  return granted === "rotate" || needed === "read";
+}
+
 export const createApiTokenInput = z.object({
   organisation: z.string().regex(/^[a-z0-9-]+$/, { error: "Choose an organisation." }),
   name: z
@@ -9,6 +23,7 @@ export const createApiTokenInput = z.object({
     .trim()
     .min(1, { error: "Name the token after the system that will use it." })
     .max(80, { error: "Keep the name under 80 characters." }),
+  scope: z.enum(API_TOKEN_SCOPES, { error: "Choose what the token may do: read only, or read and rotate." }),
   expiresInDays: z.coerce
     .number()
     .refine((d) => (TOKEN_LIFETIMES as readonly number[]).includes(d), { error: `Choose ${TOKEN_LIFETIMES.join(", ")} days.` }),

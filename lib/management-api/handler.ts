@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type ApiPrincipal, authenticateApiToken } from "@/lib/api-tokens/api-tokens";
+import { type ApiTokenScope, scopeAllows } from "@/lib/api-tokens/schemas";
 import type { CredentialContext } from "@/lib/credentials/context";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
@@ -31,7 +32,8 @@ function zodProblem(error: z.ZodError): Response {
  * problem+json. POSTs honour Idempotency-Key. Never a stack trace, never a secret in an error.
  */
 export function managementRoute<Schema extends z.ZodType | undefined>(
-  options: { body?: Schema; idempotent?: boolean },
+  /** `scope`: what the token must allow (RFC 6750 3.1 insufficient_scope otherwise). */
+  options: { scope: ApiTokenScope; body?: Schema; idempotent?: boolean },
   handler: (request: ManagementRequest<Schema extends z.ZodType ? z.output<Schema> : undefined>) => Promise<ApiResult>,
 ) {
   return async (request: Request, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
@@ -46,6 +48,15 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
           "Send a valid personal API token as Authorization: Bearer rtr_pat_... Tokens are created by the designated user in Account Management.",
           {},
           { "WWW-Authenticate": 'Bearer realm="rotor-management", error="invalid_token"' },
+        );
+      }
+      if (!scopeAllows(principal.scope, options.scope)) {
+        return problem(
+          403,
+          "Forbidden",
+          "This token is read-only. Create a token with the read and rotate scope in Account Management to change credentials.",
+          {},
+          { "WWW-Authenticate": `Bearer realm="rotor-management", error="insufficient_scope", scope="${options.scope}"` },
         );
       }
       let text = "";

@@ -13,7 +13,7 @@ const problems = (...statuses: number[]) =>
 const PROBLEM_TEXT: Record<number, string> = {
   400: "Malformed request (invalid JSON, bad Idempotency-Key)",
   401: "Missing, invalid, expired or revoked personal API token",
-  403: "The token's owner is not the designated user",
+  403: "The token's scope does not allow this (a read-only token asked to change something), or its owner's role does not",
   404: "No such client or credential in your organisation",
   409: "Refused by a rotation rule (two live secrets, last live secret, two active keys) or a request in progress",
   410: "The secret cannot be shown (show-once policy, revoked or expired)",
@@ -41,7 +41,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       title: "Rotor management API",
       version: "1.0.0",
       description:
-        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (seed 001: Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. Errors are RFC 9457 problem details.",
+        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (seed 001: Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. A token has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys); a token stops working when its owner stops being the designated user. Errors are RFC 9457 problem details.",
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ personalToken: [] }],
@@ -49,13 +49,14 @@ export function buildOpenApiDocument(publicUrl: string) {
       "/clients": {
         get: {
           operationId: "listClients",
+          security: [{ personalToken: ["read"] }],
           summary: "List your organisation's clients",
           responses: {
             "200": json(
               { type: "object", properties: { clients: { type: "array", items: ref("Client") } }, required: ["clients"] },
               "The clients",
             ),
-            ...problems(401),
+            ...problems(401, 403),
           },
         },
       },
@@ -63,17 +64,19 @@ export function buildOpenApiDocument(publicUrl: string) {
         parameters: [clientId],
         get: {
           operationId: "listSecrets",
+          security: [{ personalToken: ["read"] }],
           summary: "Read a client's secrets (metadata, masked)",
           responses: {
             "200": json(
               { type: "object", properties: { secrets: { type: "array", items: ref("Secret") } }, required: ["secrets"] },
               "Newest first",
             ),
-            ...problems(401, 404),
+            ...problems(401, 403, 404),
           },
         },
         post: {
           operationId: "rotateSecret",
+          security: [{ personalToken: ["rotate"] }],
           summary: "Reset (rotate) the client's secret",
           description:
             "Issues a new secret. The old one stays accepted for the overlap window; with compromised=true every live secret is revoked at once. Never more than two live secrets.",
@@ -89,6 +92,7 @@ export function buildOpenApiDocument(publicUrl: string) {
         parameters: [clientId, { $ref: "#/components/parameters/secretId" }],
         get: {
           operationId: "revealSecret",
+          security: [{ personalToken: ["read"] }],
           summary: "Read a live secret's value (where the organisation allows reveal; audited)",
           responses: { "200": json(ref("SecretValue"), "The value"), ...problems(401, 403, 404, 409, 410) },
         },
@@ -97,6 +101,7 @@ export function buildOpenApiDocument(publicUrl: string) {
         parameters: [clientId, { $ref: "#/components/parameters/secretId" }],
         post: {
           operationId: "revokeSecret",
+          security: [{ personalToken: ["rotate"] }],
           summary: "Revoke a secret now (never the last live one)",
           parameters: [idempotencyKey],
           requestBody: { required: false, content: { "application/json": { schema: ref("RevokeSecretRequest") } } },
@@ -107,17 +112,19 @@ export function buildOpenApiDocument(publicUrl: string) {
         parameters: [clientId],
         get: {
           operationId: "listKeys",
+          security: [{ personalToken: ["read"] }],
           summary: "List the client's public keys for private_key_jwt",
           responses: {
             "200": json(
               { type: "object", properties: { keys: { type: "array", items: ref("PublicKey") } }, required: ["keys"] },
               "Newest first",
             ),
-            ...problems(401, 404),
+            ...problems(401, 403, 404),
           },
         },
         post: {
           operationId: "registerKey",
+          security: [{ personalToken: ["rotate"] }],
           summary: "Register an RSA public key (at most two active)",
           parameters: [idempotencyKey],
           requestBody: { required: true, content: { "application/json": { schema: ref("RegisterKeyRequest") } } },
@@ -128,6 +135,7 @@ export function buildOpenApiDocument(publicUrl: string) {
         parameters: [clientId, { $ref: "#/components/parameters/keyId" }],
         post: {
           operationId: "revokeKey",
+          security: [{ personalToken: ["rotate"] }],
           summary: "Revoke a public key now",
           parameters: [idempotencyKey],
           responses: { "200": json(ref("Revoked"), "Revoked"), ...problems(400, 401, 403, 404, 409, 422) },
@@ -136,7 +144,12 @@ export function buildOpenApiDocument(publicUrl: string) {
     },
     components: {
       securitySchemes: {
-        personalToken: { type: "http", scheme: "bearer", description: "A personal API token (rtr_pat_...) created in Account Management" },
+        personalToken: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            'A personal API token (rtr_pat_...) created in Account Management, with the scope `read` or `rotate` (`rotate` includes `read`). A call the scope does not allow is 403 with WWW-Authenticate error="insufficient_scope" (RFC 6750 3.1).',
+        },
       },
       parameters: {
         clientId: { name: "clientId", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" } },

@@ -48,7 +48,7 @@ describe("people of an organisation", () => {
   it("keeps at least one active admin: the last one can be neither demoted nor de-activated", async () => {
     const { org, membership } = await membershipOf("alice.admin@northwind.example");
     const acting = { actor: await admin("api-team@northwind.example"), isOperator: false };
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "member")))?.message).toMatch(/last active admin/);
+    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "member", now)))?.message).toMatch(/last active admin/);
     expect((await refusal(deactivateMember(handle.db, acting, org.id, membership.id, now)))?.message).toMatch(/last active admin/);
   });
 
@@ -61,12 +61,14 @@ describe("people of an organisation", () => {
   it("leaves designating the SPOC to the platform operator unless the platform allows admins to", async () => {
     const { org, membership } = await membershipOf("mo.member@northwind.example");
     const acting = { actor: await admin(), isOperator: false };
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc")))?.code).toBe("forbidden");
+    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc", now)))?.code).toBe("forbidden");
     expect(
       (await refusal(inviteUser(handle.db, acting.actor, "northwind", { email: "x@northwind.example", role: "spoc" }, now)))?.code,
     ).toBe("forbidden");
     await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc")))?.message).toMatch(/already has a designated user/);
+    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc", now)))?.message).toMatch(
+      /already has a designated user/,
+    );
     await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
   });
 
@@ -76,7 +78,7 @@ describe("people of an organisation", () => {
     const token = await createApiToken(
       handle.db,
       { userId: spoc.userId, label: "spoc" },
-      { organisation: "northwind", name: "t", expiresInDays: 7 },
+      { organisation: "northwind", name: "t", scope: "rotate", expiresInDays: 7 },
       now,
     );
     const operator = { actor: await admin(), isOperator: true };
@@ -138,7 +140,7 @@ describe("tenant scoping of the people and office use cases", () => {
     for (const attempt of [
       deactivateMember(handle.db, acting, northwind!.id, arjun.membership.id, now),
       reactivateMember(handle.db, acting, northwind!.id, arjun.membership.id),
-      changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin"),
+      changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin", now),
     ]) {
       expect((await refusal(attempt))?.code).toBe("not_found");
     }

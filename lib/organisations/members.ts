@@ -1,8 +1,9 @@
 import { and, count, eq, ne } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
-import { type MembershipRole, memberships, personalApiTokens, sessions, users } from "@/db/schema";
+import { type MembershipRole, memberships, sessions, users } from "@/db/schema";
 import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
+import { revokeMemberApiTokens } from "@/lib/data/api-tokens";
 import { recordAudit } from "@/lib/data/audit";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError } from "@/lib/errors";
@@ -53,7 +54,14 @@ async function mayDesignateSpoc(tx: Executor, acting: ActingAs): Promise<void> {
   }
 }
 
-export async function changeRole(db: Database, acting: ActingAs, organisationId: string, membershipId: string, role: MembershipRole) {
+export async function changeRole(
+  db: Database,
+  acting: ActingAs,
+  organisationId: string,
+  membershipId: string,
+  role: MembershipRole,
+  now: Date,
+) {
   return db.transaction(async (tx) => {
     const { membership, email } = await lockMembership(tx, organisationId, membershipId);
     if (membership.status !== "active") throw new DomainError("conflict", "Re-activate this person before changing their role.");
@@ -66,12 +74,14 @@ export async function changeRole(db: Database, acting: ActingAs, organisationId:
       throw new DomainError("conflict", "Your organisation already has a designated user (SPOC); change their role first.", "role");
     }
     const [updated] = await tx.update(memberships).set({ role }).where(eq(memberships.id, membership.id)).returning();
+    // A token carries its owner's current role, no more: a new role starts with none.
+    const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, now);
     await recordAudit(tx, {
       organisationId,
       actor: auditActor(acting.actor),
       action: "user.role_changed",
       target: { type: "user", id: membership.userId },
-      metadata: { email, from: membership.role, to: role },
+      metadata: { email, from: membership.role, to: role, apiTokensRevoked },
     });
     return updated!;
   });
@@ -91,16 +101,13 @@ export async function deactivateMember(db: Database, acting: ActingAs, organisat
       .where(eq(memberships.id, membership.id));
     // At once: every session of theirs, and their API tokens for this organisation.
     await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
-    await tx
-      .update(personalApiTokens)
-      .set({ revokedAt: now })
-      .where(and(eq(personalApiTokens.userId, membership.userId), eq(personalApiTokens.organisationId, organisationId)));
+    const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, now);
     await recordAudit(tx, {
       organisationId,
       actor: auditActor(acting.actor),
       action: "user.deactivated",
       target: { type: "user", id: membership.userId },
-      metadata: { email },
+      metadata: { email, apiTokensRevoked },
     });
   });
 }
@@ -152,12 +159,18 @@ export async function designateSpoc(db: Database, actor: Actor, organisationId: 
     ) {
       throw new DomainError("conflict", `${email} is the last active admin; make someone else an admin first.`, "email");
     }
-    if (current) await tx.update(memberships).set({ role: "member" }).where(eq(memberships.id, current.membership.id));
+    // The previous SPOC's tokens end with the role; so do the new one's from any earlier role.
+    let apiTokensRevoked = 0;
+    if (current) {
+      await tx.update(memberships).set({ role: "member" }).where(eq(memberships.id, current.membership.id));
+      apiTokensRevoked += await revokeMemberApiTokens(tx, current.membership.userId, organisationId, now);
+    }
     if (target) {
       await tx
         .update(memberships)
         .set({ role: "spoc", status: "active", deactivatedAt: null, deactivatedBy: null })
         .where(eq(memberships.id, target.membership.id));
+      apiTokensRevoked += await revokeMemberApiTokens(tx, target.membership.userId, organisationId, now);
     } else {
       let [user] = await tx.select().from(users).where(eq(users.email, email)).limit(1);
       if (!user) [user] = await tx.insert(users).values({ email, createdAt: now }).returning();
@@ -168,7 +181,7 @@ export async function designateSpoc(db: Database, actor: Actor, organisationId: 
       actor: auditActor(actor),
       action: "user.spoc_designated",
       target: { type: "membership", id: target?.membership.id ?? email },
-      metadata: { email, previous: current?.email ?? null },
+      metadata: { email, previous: current?.email ?? null, apiTokensRevoked },
     });
     return { previous: current?.email ?? null };
   });

@@ -94,7 +94,10 @@ describe("a scheduler killed mid-run", () => {
         url,
         `create function rotor_test_pause() returns trigger language plpgsql as $$ begin perform pg_sleep(600); return null; end $$`,
       );
-      await runSql(url, "create trigger rotor_test_pause before insert on audit_event for each statement execute function rotor_test_pause()");
+      await runSql(
+        url,
+        "create trigger rotor_test_pause before insert on audit_event for each statement execute function rotor_test_pause()",
+      );
       const child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/cron.ts"], {
         env: {
           ...process.env,

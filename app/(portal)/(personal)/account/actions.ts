@@ -14,10 +14,11 @@ async function requester() {
 }
 
 export async function createApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = submitted(form, ["name", "organisation", "expiresInDays"]);
+  const values = submitted(form, ["name", "organisation", "scope", "expiresInDays"]);
   const parsed = createApiTokenInput.safeParse({
     organisation: form.get("organisation"),
     name: form.get("name"),
+    scope: form.get("scope"),
     expiresInDays: form.get("expiresInDays"),
   });
   if (!parsed.success) return fromZodError(parsed.error, values);

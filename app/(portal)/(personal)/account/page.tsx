@@ -4,7 +4,7 @@ import { CreateApiTokenForm, RevokeApiTokenForm } from "@/components/api-token-f
 import { DataTable } from "@/components/data-table";
 import { StatusBadge } from "@/components/status-badge";
 import { listApiTokens } from "@/lib/api-tokens/api-tokens";
-import { TOKEN_LIFETIMES } from "@/lib/api-tokens/schemas";
+import { SCOPE_LABELS, TOKEN_LIFETIMES } from "@/lib/api-tokens/schemas";
 import { requireCaller } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
@@ -64,10 +64,11 @@ export default async function AccountPage() {
               <a className="text-brand-700 underline" href="/api/v1/openapi.json">
                 management API
               </a>
-              . A token acts as you, expires, and is shown only once. It stops working at once if you are de-activated.
+              . A token acts as you, with the scope you choose, expires, and is shown only once. It stops working at once if you are
+              de-activated or stop being the designated user.
             </p>
           </div>
-          <CreateApiTokenForm organisations={spocOf} lifetimes={TOKEN_LIFETIMES} action={createApiTokenAction} />
+          <CreateApiTokenForm organisations={spocOf} lifetimes={TOKEN_LIFETIMES} scopes={SCOPE_LABELS} action={createApiTokenAction} />
           <DataTable
             caption="Your personal API tokens"
             empty="You have no API tokens."
@@ -77,6 +78,7 @@ export default async function AccountPage() {
               { header: "Name", rowHeader: true, cell: (t) => t.name },
               { header: "Token", cell: (t) => <code className="font-mono">{t.masked}</code> },
               { header: "Organisation", cell: (t) => t.organisation },
+              { header: "Scope", cell: (t) => (t.scope === "rotate" ? "Read and rotate" : "Read only") },
               { header: "Created", cell: (t) => when(t.createdAt) },
               { header: "Expires", cell: (t) => when(t.expiresAt) },
               { header: "Last used", cell: (t) => formatLastUsed(t.lastUsedAt, now, "en-GB") },

@@ -91,7 +91,7 @@ export async function changeRoleAction(org: string, membershipId: string, _prev:
   if (!role.success || !idField.safeParse(membershipId).success) return { status: "error", message: "Choose a role." };
   const { access, db, actor } = await manage(org);
   try {
-    await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role.data);
+    await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role.data, new Date());
     revalidatePath(`/orgs/${org}/manage`, "layout");
     return { status: "success", message: "Role changed." };
   } catch (error) {
