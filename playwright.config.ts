@@ -24,8 +24,10 @@ function e2eDatabaseUrl(url: string): string {
 
 const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test" };
 const opPort = portBase + 100;
-// The specs reach the test OpenID Provider here (workers load this file too).
+const mailPort = portBase + 102;
+// The specs reach the test OpenID Provider and the main server's e-mail inboxes here (workers load this file too).
 process.env.E2E_OP_URL = `http://localhost:${opPort}`;
+process.env.E2E_MAIL_URL = `http://127.0.0.1:${mailPort}`;
 // The main server signs in through the test OpenID Provider (e2e/oidc/op-server.ts).
 const oidcKeys = JSON.parse(readFileSync("e2e/fixtures/oidc-keys.json", "utf8"));
 const oidc = {
@@ -79,7 +81,8 @@ export default defineConfig({
     },
     {
       name: "embedded",
-      testMatch: /embedded\.spec\.ts/,
+      // The demo on the embedded database, and what every mount must do alike.
+      testMatch: /(embedded|hardening)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${embeddedPort}` },
     },
   ],
@@ -87,6 +90,13 @@ export default defineConfig({
     {
       command: `exec npx tsx e2e/oidc/op-server.ts ${opPort} http://localhost:${mainPort}`,
       url: `http://localhost:${opPort}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+    {
+      // The main server's e-mail goes through the real Resend SDK to this local provider.
+      command: `exec npx tsx e2e/mail/fake-resend-server.ts ${mailPort}`,
+      url: `http://127.0.0.1:${mailPort}/test/inbox?to=probe`,
       timeout: 60_000,
       reuseExistingServer: false,
     },
@@ -104,6 +114,8 @@ export default defineConfig({
         PORT: String(mainPort),
         HOSTNAME: "localhost",
         ...oidc,
+        RESEND_API_KEY: "re_e2e",
+        RESEND_BASE_URL: `http://127.0.0.1:${mailPort}`,
         ROTOR_PUBLIC_URL: `http://localhost:${mainPort}`,
         ...(serverUrl ? { DATABASE_URL: e2eDatabaseUrl(serverUrl) } : {}),
       },

@@ -8,6 +8,8 @@ export interface MailView {
   status: "pending" | "sent" | "dead";
   text: string;
   html: string;
+  /** A credential-bearing message (a sign-in link) whose body was erased once delivered. */
+  erased?: boolean;
 }
 
 const TONE = { sent: "good", pending: "warn", dead: "bad" } as const;
@@ -27,20 +29,26 @@ export function Mailbox({ messages }: { messages: MailView[] }) {
                 {m.when} · to {m.to}
               </span>
             </summary>
-            <div className="space-y-2 border-t border-slate-200 p-3">
-              <iframe
-                title={`E-mail: ${m.subject}`}
-                sandbox=""
-                srcDoc={m.html}
-                className="h-96 w-full rounded border border-slate-200 bg-white"
-              />
-              <details>
-                <summary className="cursor-pointer text-sm text-brand-700">Plain-text version</summary>
-                <pre className="whitespace-pre-wrap text-xs" data-testid="mail-text">
-                  {m.text}
-                </pre>
-              </details>
-            </div>
+            {m.erased ? (
+              <p className="border-t border-slate-200 p-3 text-sm text-slate-700" data-testid="mail-erased">
+                The link in this message was erased from Rotor once it was delivered: only its recipient has it.
+              </p>
+            ) : (
+              <div className="space-y-2 border-t border-slate-200 p-3">
+                <iframe
+                  title={`E-mail: ${m.subject}`}
+                  sandbox=""
+                  srcDoc={m.html}
+                  className="h-96 w-full rounded border border-slate-200 bg-white"
+                />
+                <details>
+                  <summary className="cursor-pointer text-sm text-brand-700">Plain-text version</summary>
+                  <pre className="whitespace-pre-wrap text-xs" data-testid="mail-text">
+                    {m.text}
+                  </pre>
+                </details>
+              </div>
+            )}
           </details>
         </li>
       ))}

@@ -91,6 +91,7 @@ test("a Northwind token reaches none of Finvu's clients through any management-A
   await page.goto("/account");
   const section = page.getByRole("region", { name: "Personal API tokens" });
   await section.getByLabel("Token name").fill("cross-tenant probe");
+  await section.getByLabel(/Read and rotate/).check();
   await section.getByRole("button", { name: "Create token" }).click();
   const token = await section.getByTestId("secret-value").inputValue();
   const base = test.info().project.use.baseURL;

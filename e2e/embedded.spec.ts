@@ -35,3 +35,35 @@ test("the demo's scheduler runs in-process: the overlapping secret's reminders a
   await mails.nth(0).getByText("Plain-text version").click();
   await expect(mails.nth(0).getByTestId("mail-text")).toContainText(`expires on ${london(20)}`);
 });
+
+test("a sign-in link never shows in an organisation's mailbox, and its recipient sees only that it was sent", async ({ browser }) => {
+  const asker = await browser.newPage();
+  await asker.goto("/signin");
+  await asker.getByLabel("E-mail address", { exact: true }).fill("priya.admin@finvu.example");
+  await asker.getByRole("button", { name: "E-mail me a sign-in link" }).click();
+  await expect(asker.getByRole("heading", { name: "Check your e-mail" })).toBeVisible();
+
+  // Priya herself (signed in another way) sees the message was sent, without its link.
+  const priya = await browser.newPage();
+  await signInAs(priya, people.finvuAdmin);
+  await expect
+    .poll(
+      async () => {
+        await priya.goto("/orgs/finvu/dev-tools");
+        return priya.getByTestId("mail").filter({ hasText: "sign-in link" }).count();
+      },
+      { timeout: 20_000, intervals: [500] },
+    )
+    .toBeGreaterThan(0);
+  const own = priya.getByTestId("mail").filter({ hasText: "sign-in link" }).first();
+  await own.getByText("sign-in link").click();
+  await expect(own.getByTestId("mail-erased")).toBeVisible();
+  await expect(priya.locator("body")).not.toContainText("/api/auth/callback/email");
+
+  // The organisation's designated user sees none of it.
+  const spoc = await browser.newPage();
+  await signInAs(spoc, "Finvu secret rotation (SPOC)");
+  await spoc.goto("/orgs/finvu/dev-tools");
+  await expect(spoc.getByRole("list", { name: "Development mailbox" }).or(spoc.getByText("No e-mail yet"))).toBeVisible();
+  await expect(spoc.getByTestId("mail").filter({ hasText: "priya.admin@finvu.example" })).toHaveCount(0);
+});

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { expect, type Page } from "@playwright/test";
 
 export const people = {
@@ -22,3 +23,35 @@ export function dayNumber(ddmmyyyy: string): number {
   if (!m) throw new Error(`Not DD/MM/YYYY: ${ddmmyyyy}`);
   return Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])) / 86_400_000;
 }
+
+/** An HTTP request with headers a browser would never let a page set (Host among them). */
+export function raw(
+  base: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const url = new URL(path, base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method ?? "GET",
+        headers: options.headers,
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => {
+          body += c.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** Headers an attacker sends to pass for another host. */
+export const SPOOFED = { host: "attacker.example", "x-forwarded-host": "attacker.example", "x-forwarded-proto": "https" };

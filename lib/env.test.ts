@@ -38,4 +38,35 @@ describe("the environment", () => {
       expect(String(error)).not.toContain("short-but-secret");
     }
   });
+
+  it("takes the public URL as an origin only, and refuses one with a path, query or credentials", () => {
+    expect(parseEnv({ ROTOR_PUBLIC_URL: "https://auth.example.com/" }, "/x").ROTOR_PUBLIC_URL).toBe("https://auth.example.com");
+    expect(() => parseEnv({ ROTOR_PUBLIC_URL: "https://auth.example.com/rotor" }, "/x")).toThrow(
+      /ROTOR_PUBLIC_URL: must be the origin only/,
+    );
+    expect(() => parseEnv({ ROTOR_PUBLIC_URL: "https://u:p@auth.example.com" }, "/x")).toThrow(/must be the origin only/);
+  });
+
+  it("requires an https public URL in production, and never defaults it to localhost there", () => {
+    const production = {
+      ROTOR_ENV: "production",
+      DATABASE_URL: "postgres://db/rotor",
+      AUTH_SECRET: "x".repeat(32),
+      ROTOR_ENCRYPTION_KEYS: `k:${Buffer.alloc(32, 1).toString("base64")}`,
+    };
+    expect(() => parseEnv(production, "/x")).toThrow(/ROTOR_PUBLIC_URL: is required in production/);
+    expect(() => parseEnv({ ...production, ROTOR_PUBLIC_URL: "http://auth.example.com" }, "/x")).toThrow(
+      /ROTOR_PUBLIC_URL: must be an https:\/\/ origin in production/,
+    );
+  });
+
+  it("takes trusted proxies as CIDR blocks and names a bad one", () => {
+    expect(parseEnv({ ROTOR_TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1, ::1/128" }, "/x").ROTOR_TRUSTED_PROXIES).toBe(
+      "10.0.0.0/8, 127.0.0.1, ::1/128",
+    );
+    expect(() => parseEnv({ ROTOR_TRUSTED_PROXIES: "10.0.0.0/33" }, "/x")).toThrow(
+      /ROTOR_TRUSTED_PROXIES: "10.0.0.0\/33" is not a CIDR block/,
+    );
+    expect(() => parseEnv({ ROTOR_TRUSTED_PROXIES: "loadbalancer" }, "/x")).toThrow(/is not a CIDR block/);
+  });
 });

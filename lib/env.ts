@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -23,18 +24,51 @@ const postgresUrl = optionalText.refine(
   'must start with "postgres://" or "postgresql://"; leave it unset to use the embedded database',
 );
 
-const httpUrl = (fallback: string) =>
-  optionalText
-    .transform((v) => v ?? fallback)
-    .refine((v) => {
-      try {
-        const u = new URL(v);
-        return u.protocol === "http:" || u.protocol === "https:";
-      } catch {
-        return false;
-      }
-    }, "must be an absolute http(s) URL, such as https://auth.example.com")
-    .transform((v) => v.replace(/\/+$/, ""));
+/**
+ * The public origin every URL Rotor writes is built from (the issuer, sign-in links, redirect
+ * URIs, e-mail links): scheme, host and port only, so a request's Host or X-Forwarded-Host never
+ * has a say. Unset only outside production (see the production rules below).
+ */
+const publicOrigin = optionalText
+  .refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an absolute http(s) URL, such as https://auth.example.com")
+  .refine((v) => {
+    if (v === undefined || !URL.canParse(v)) return true;
+    const u = new URL(v);
+    return (u.pathname === "/" || u.pathname === "") && u.search === "" && u.hash === "" && u.username === "" && u.password === "";
+  }, "must be the origin only (scheme, host and port), such as https://auth.example.com, with no path, query or credentials")
+  .transform((v) => (v === undefined ? undefined : new URL(v).origin));
+
+/** CIDR blocks, comma-separated: "10.0.0.0/8, 192.168.1.7/32, fd00::/8". */
+const cidrList = optionalText.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  for (const entry of v.split(",").map((x) => x.trim())) {
+    if (parseCidr(entry) === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${entry.slice(0, 60)}" is not a CIDR block; list the proxies in front of Rotor as CIDRs, such as 10.0.0.0/8, 127.0.0.1/32`,
+      });
+    }
+  }
+});
+
+export function parseCidr(entry: string): { address: string; prefix: number; family: "ipv4" | "ipv6" } | null {
+  const m = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(entry.trim());
+  if (!m?.[1]) return null;
+  const family = isIP(m[1]);
+  if (family === 0) return null;
+  const max = family === 4 ? 32 : 128;
+  const prefix = m[2] === undefined ? max : Number(m[2]);
+  if (prefix > max) return null;
+  return { address: m[1], prefix, family: family === 4 ? "ipv4" : "ipv6" };
+}
 
 const envSchema = z
   .object({
@@ -46,7 +80,17 @@ const envSchema = z
     ROTOR_DEMO: booleanFlag,
     DATABASE_URL: postgresUrl,
     ROTOR_DATA_DIR: optionalText,
-    ROTOR_PUBLIC_URL: httpUrl("http://localhost:3000"),
+    ROTOR_PUBLIC_URL: publicOrigin,
+    /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts). */
+    ROTOR_TRUSTED_PROXIES: cidrList,
+    /**
+     * A header a hosting platform sets itself and callers cannot (Vercel: x-real-ip), read only
+     * when Rotor is not served by its own server (plain `next start`, serverless).
+     */
+    ROTOR_CLIENT_ADDRESS_HEADER: optionalText.refine(
+      (v) => v === undefined || /^[a-z0-9-]{1,64}$/.test(v),
+      "must be a lower-case header name, such as x-real-ip",
+    ),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535, { error: "must be a port number" }).default(3000),
     HOSTNAME: optionalText,
     AUTH_SECRET: optionalText.refine(
@@ -76,6 +120,19 @@ const envSchema = z
       });
     }
     if (env.ROTOR_ENV !== "production") return;
+    if (env.ROTOR_PUBLIC_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ROTOR_PUBLIC_URL"],
+        message: "is required in production: the https origin people and systems reach Rotor at, such as https://auth.example.com",
+      });
+    } else if (!env.ROTOR_PUBLIC_URL.startsWith("https://")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ROTOR_PUBLIC_URL"],
+        message: "must be an https:// origin in production (sign-in links and the OAuth issuer must not travel in clear)",
+      });
+    }
     if (env.ROTOR_DEMO) {
       ctx.addIssue({
         code: "custom",
@@ -106,7 +163,12 @@ const envSchema = z
     }
   });
 
-export type Env = z.output<typeof envSchema> & {
+/** Where the development server listens when nothing else is said. */
+const DEVELOPMENT_ORIGIN = "http://localhost:3000";
+
+export type Env = Omit<z.output<typeof envSchema>, "ROTOR_PUBLIC_URL"> & {
+  /** The public origin, no trailing slash: ROTOR_PUBLIC_URL, or the development default. */
+  ROTOR_PUBLIC_URL: string;
   /** Absolute folder for the embedded database and development-only secrets. */
   dataDir: string;
   /** The embedded database is used when no DATABASE_URL is given. */
@@ -134,6 +196,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
   const env = result.data;
   return {
     ...env,
+    ROTOR_PUBLIC_URL: env.ROTOR_PUBLIC_URL ?? DEVELOPMENT_ORIGIN,
     dataDir: path.resolve(cwd, env.ROTOR_DATA_DIR ?? ".data"),
     embedded: env.DATABASE_URL === undefined,
   };
@@ -142,6 +205,14 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
 let cached: Env | undefined;
 
 export function env(): Env {
-  cached ??= parseEnv(process.env, process.cwd());
+  if (cached === undefined) {
+    cached = parseEnv(process.env, process.cwd());
+    // Auth.js reads its own URL from process.env.AUTH_URL only (next-auth's reqWithEnvURL and
+    // createActionURL); without it, it builds links from the request's Host/X-Forwarded-Host. Pin
+    // it to the configured origin, so no request header ever steers a sign-in link; whatever the
+    // environment said (NEXTAUTH_URL too) is replaced.
+    process.env.AUTH_URL = `${cached.ROTOR_PUBLIC_URL}/api/auth`;
+    delete process.env.NEXTAUTH_URL;
+  }
   return cached;
 }

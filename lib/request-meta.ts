@@ -1,7 +1,10 @@
-/** Where a request came from, for the audit trail: the first X-Forwarded-For hop and the user agent. */
+import { env } from "@/lib/env";
+import { requestClientAddress } from "@/lib/http/client-address";
+
+/** Where a request came from, for the audit trail: its client address (never a request header the caller chose) and user agent. */
 export function clientAddress(headers: { get(name: string): string | null }): { ip: string | null; userAgent: string | null } {
   return {
-    ip: headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null,
-    userAgent: headers.get("user-agent"),
+    ip: requestClientAddress(headers, env().ROTOR_CLIENT_ADDRESS_HEADER),
+    userAgent: headers.get("user-agent")?.slice(0, 400) ?? null,
   };
 }

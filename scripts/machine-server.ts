@@ -6,12 +6,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { env } from "@/lib/env";
+import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 
 const e = env();
 const machine = await getMachine();
-const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL));
+markClientAddressesStamped();
+const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL, { proxies: trustedProxies(e.ROTOR_TRUSTED_PROXIES) }));
 server.listen(e.PORT, "127.0.0.1", () => console.info(`machine listening on ${(server.address() as AddressInfo).port}`));
 process.on("SIGTERM", () => {
   server.close();

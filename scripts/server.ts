@@ -7,6 +7,7 @@
 import { createServer } from "node:http";
 import next from "next";
 import { env } from "@/lib/env";
+import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
@@ -20,7 +21,15 @@ const app = next({ dev: false, hostname, port: e.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
 const machine = await getMachine();
-const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL, (req, res) => void handle(req, res)));
+// This server decides every request's client address from its socket (lib/http/client-address.ts);
+// the marker tells code in this process (Next's too) that the stamped header can be believed.
+markClientAddressesStamped();
+const server = createServer(
+  machineListener(machine.routes, e.ROTOR_PUBLIC_URL, {
+    fallback: (req, res) => void handle(req, res),
+    proxies: trustedProxies(e.ROTOR_TRUSTED_PROXIES),
+  }),
+);
 server.keepAliveTimeout = 65_000;
 server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
 

@@ -30,8 +30,8 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
       verificationTokensTable: verificationTokens,
     }),
     secret: e.AUTH_SECRET ?? readOrCreateDevSecret(e.dataDir, "auth-secret"),
-    // Behind a proxy the public URL comes from ROTOR_PUBLIC_URL; see stack-notes on AUTH_TRUST_HOST.
-    trustHost: true,
+    // No trustHost: env() pinned AUTH_URL to ROTOR_PUBLIC_URL, and Auth.js builds every URL (links,
+    // redirect URIs, callbacks) from it, never from a request's Host or X-Forwarded-Host.
     session: { strategy: "database", maxAge: SESSION_MAX_AGE_SECONDS },
     providers: [
       ...(oidc ? [await oidcProvider(oidc)] : []),
@@ -66,6 +66,11 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
       debug() {},
     },
     callbacks: {
+      // Only our own origin: a callbackUrl elsewhere lands on the home page instead (open redirect).
+      redirect({ url }) {
+        if (url.startsWith("/") && !url.startsWith("//")) return `${e.ROTOR_PUBLIC_URL}${url}`;
+        return URL.canParse(url) && new URL(url).origin === e.ROTOR_PUBLIC_URL ? url : e.ROTOR_PUBLIC_URL;
+      },
       async signIn({ user, email }) {
         const allowed = await maySignIn(user.email);
         // Asking for a link: someone not invited sees the same "check your e-mail" page and gets

@@ -1,14 +1,16 @@
-import { and, asc, eq } from "drizzle-orm";
-import { emailOutbox, memberships, organisations } from "@/db/schema";
+import { emailOutbox } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { listOrganisationsForUser } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
-import { drainOutbox } from "@/lib/email/outbox";
+import { deliverMessage } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
 import { mailTransport } from "@/lib/scheduler/runtime";
 
 export const SIGN_IN_LINK_MINUTES = 10;
+
+/** A sign-in link waits at most this long for the provider before it is left to the scheduler's retries. */
+export const SIGN_IN_SEND_TIMEOUT_MS = 5_000;
 
 /** Only invited people with an active membership, and platform operators, may sign in. */
 export async function maySignIn(email: string | null | undefined): Promise<boolean> {
@@ -20,34 +22,41 @@ export async function maySignIn(email: string | null | undefined): Promise<boole
   return (await listOrganisationsForUser(db, user.id)).length > 0;
 }
 
+export class ForeignOriginLinkError extends Error {
+  override name = "ForeignOriginLinkError";
+}
+
 /**
- * Sends a sign-in link through the outbox, the same path (and the same development mailbox) as
- * the reminders, and delivers it at once rather than waiting for the scheduler.
+ * Sends a sign-in link through the outbox and delivers that one message at once, by id, with a
+ * short timeout: it never waits behind other mail, and a hung provider cannot hang sign-in (the
+ * scheduler retries it). The link must point at the configured public origin; a link built for
+ * any other origin is never sent (docs/security.md, "The public origin"). The message belongs to
+ * no organisation, so no organisation's mailbox lists it, and the outbox erases the link once it
+ * is delivered (lib/email/outbox.ts).
  */
 export async function sendSignInLink(email: string, url: string): Promise<void> {
+  const e = env();
+  if (!URL.canParse(url) || new URL(url).origin !== e.ROTOR_PUBLIC_URL) {
+    throw new ForeignOriginLinkError("a sign-in link for another origin was refused and not sent");
+  }
   const db = await getDb();
-  const user = await findUserByEmail(db, email);
-  const [home] = user
-    ? await db
-        .select({ id: organisations.id })
-        .from(memberships)
-        .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
-        .where(and(eq(memberships.userId, user.id), eq(memberships.status, "active")))
-        .orderBy(asc(organisations.name))
-        .limit(1)
-    : [];
   const settings = await getPlatformSettings(db);
   const now = new Date();
-  await db.insert(emailOutbox).values({
-    organisationId: home?.id ?? null,
-    kind: "sign_in_link",
-    toAddresses: [email],
-    subject: `Your sign-in link for ${settings.serviceName}`,
-    template: "sign-in-link",
-    data: { url, minutes: SIGN_IN_LINK_MINUTES, service: settings.serviceName },
-    createdAt: now,
-    nextAttemptAt: now,
-  });
+  const [message] = await db
+    .insert(emailOutbox)
+    .values({
+      organisationId: null,
+      kind: "sign_in_link",
+      toAddresses: [email],
+      subject: `Your sign-in link for ${settings.serviceName}`,
+      template: "sign-in-link",
+      data: { url, minutes: SIGN_IN_LINK_MINUTES, service: settings.serviceName },
+      createdAt: now,
+      nextAttemptAt: now,
+    })
+    .returning({ id: emailOutbox.id });
   const transport = mailTransport();
-  if (transport) await drainOutbox(db, transport, { now, publicUrl: env().ROTOR_PUBLIC_URL, maxBatches: 1 });
+  if (transport && message) {
+    await deliverMessage(db, transport, message.id, { now, publicUrl: e.ROTOR_PUBLIC_URL, timeoutMs: SIGN_IN_SEND_TIMEOUT_MS });
+  }
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, arrayContains, count, desc, eq, ne } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { emailOutbox, organisations } from "@/db/schema";
 
@@ -18,26 +18,42 @@ export interface MailDto {
   text: string | null;
 }
 
-/** The organisation's e-mail, newest first: the development mailbox that Dev Tools shows. */
+const mailColumns = {
+  id: emailOutbox.id,
+  kind: emailOutbox.kind,
+  to: emailOutbox.toAddresses,
+  subject: emailOutbox.subject,
+  status: emailOutbox.status,
+  attempts: emailOutbox.attempts,
+  createdAt: emailOutbox.createdAt,
+  sentAt: emailOutbox.sentAt,
+  lastError: emailOutbox.lastError,
+  template: emailOutbox.template,
+  data: emailOutbox.data,
+  html: emailOutbox.html,
+  text: emailOutbox.text,
+};
+
+/**
+ * The organisation's e-mail, newest first: the development mailbox that Dev Tools shows. Never a
+ * sign-in link, not even one from before links stopped belonging to an organisation: a link is for
+ * its recipient's eyes only.
+ */
 export async function listOrganisationMail(db: Executor, organisationId: string, limit = 20): Promise<MailDto[]> {
   return db
-    .select({
-      id: emailOutbox.id,
-      kind: emailOutbox.kind,
-      to: emailOutbox.toAddresses,
-      subject: emailOutbox.subject,
-      status: emailOutbox.status,
-      attempts: emailOutbox.attempts,
-      createdAt: emailOutbox.createdAt,
-      sentAt: emailOutbox.sentAt,
-      lastError: emailOutbox.lastError,
-      template: emailOutbox.template,
-      data: emailOutbox.data,
-      html: emailOutbox.html,
-      text: emailOutbox.text,
-    })
+    .select(mailColumns)
     .from(emailOutbox)
-    .where(eq(emailOutbox.organisationId, organisationId))
+    .where(and(eq(emailOutbox.organisationId, organisationId), ne(emailOutbox.kind, "sign_in_link")))
+    .orderBy(desc(emailOutbox.createdAt))
+    .limit(limit);
+}
+
+/** Sign-in mail addressed to one person, for their own eyes (its link is erased once delivered). */
+export async function listOwnSignInMail(db: Executor, email: string, limit = 10): Promise<MailDto[]> {
+  return db
+    .select(mailColumns)
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.kind, "sign_in_link"), arrayContains(emailOutbox.toAddresses, [email])))
     .orderBy(desc(emailOutbox.createdAt))
     .limit(limit);
 }

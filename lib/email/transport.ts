@@ -13,18 +13,23 @@ export type SendResult = { ok: true; providerId: string } | { ok: false; error: 
 
 export interface MailTransport {
   name: "resend" | "dev-mailbox";
-  send(message: OutgoingMessage): Promise<SendResult>;
+  /** Never hangs: a provider that does not answer within `timeoutMs` is a failed send, retried later. */
+  send(message: OutgoingMessage, options?: { timeoutMs?: number }): Promise<SendResult>;
 }
+
+/** A provider call's longest wait unless the caller says otherwise (the scheduler's sends). */
+export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
 export function resendTransport(options: { apiKey: string; baseUrl?: string; from: string }): MailTransport {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
   return {
     name: "resend",
-    async send(m) {
+    async send(m, sendOptions) {
       try {
         const { data, error } = await resend.emails.send(
           { from: options.from, to: m.to, subject: m.subject, html: m.html, text: m.text },
-          { idempotencyKey: `rotor-outbox-${m.id}` },
+          // The SDK hands the signal to fetch: a hung provider ends as an error, not a hung request.
+          { idempotencyKey: `rotor-outbox-${m.id}`, signal: AbortSignal.timeout(sendOptions?.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS) },
         );
         if (error || !data) return { ok: false, error: `${error?.name ?? "error"}: ${error?.message ?? "no response"}`.slice(0, 300) };
         return { ok: true, providerId: data.id };

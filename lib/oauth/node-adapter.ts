@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BlockList } from "node:net";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "@/lib/http/client-address";
+import { machineHeaders } from "./security";
 import { MAX_FORM_BYTES } from "./constants";
 import type { FetchHandler } from "./machine";
 
@@ -36,7 +39,7 @@ export async function serveFetch(handler: FetchHandler, req: IncomingMessage, re
     body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
   });
   const response = await handler(request);
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = { ...machineHeaders(origin) };
   response.headers.forEach((value, name) => {
     out[name] = value;
   });
@@ -47,25 +50,39 @@ export async function serveFetch(handler: FetchHandler, req: IncomingMessage, re
 }
 
 /**
+ * Replaces whatever the caller sent as CLIENT_ADDRESS_HEADER with the address worked out from the
+ * socket (and X-Forwarded-For from trusted proxies only): the one place an address is decided.
+ */
+export function stampClientAddress(req: IncomingMessage, proxies: BlockList): void {
+  const forwarded = req.headers["x-forwarded-for"];
+  const address = resolveClientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, proxies);
+  if (address === null) delete req.headers[CLIENT_ADDRESS_HEADER];
+  else req.headers[CLIENT_ADDRESS_HEADER] = address;
+}
+
+/**
  * A Node request listener for the machine paths; anything else goes to `fallback` (Next's request
- * handler in production) or is a 404.
+ * handler in production) or is a 404. Every request first gets its client address stamped.
  */
 export function machineListener(
   routes: Record<string, FetchHandler>,
   origin: string,
-  fallback?: (req: IncomingMessage, res: ServerResponse) => void,
+  options: { fallback?: (req: IncomingMessage, res: ServerResponse) => void; proxies: BlockList },
 ) {
+  const { fallback, proxies } = options;
+  const baseline = machineHeaders(origin);
   return (req: IncomingMessage, res: ServerResponse) => {
+    stampClientAddress(req, proxies);
     const url = req.url ?? "/";
     const query = url.indexOf("?");
     const handler = routes[query === -1 ? url : url.slice(0, query)];
     if (!handler) {
       if (fallback) fallback(req, res);
-      else res.writeHead(404, { "Content-Type": "application/json" }).end('{"error":"not_found"}');
+      else res.writeHead(404, { ...baseline, "Content-Type": "application/json" }).end('{"error":"not_found"}');
       return;
     }
     serveFetch(handler, req, res, origin).catch(() => {
-      if (!res.headersSent) res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
+      if (!res.headersSent) res.writeHead(503, { ...baseline, "Content-Type": "application/json", "Retry-After": "1" });
       res.end('{"error":"temporarily_unavailable"}');
     });
   };

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, BlockList } from "node:net";
 import { SignJWT } from "jose";
 import type { Database } from "@/db/client";
 import { oauthClients } from "@/db/schema";
@@ -92,7 +92,7 @@ export function directMount(machine: Machine, origin: string): Mount {
 
 /** The self-hosted mount: Node's http server with the adapter, over a real socket. */
 export async function httpMount(machine: Machine, origin: string): Promise<Mount> {
-  const server: Server = createServer(machineListener(machine.routes, origin));
+  const server: Server = createServer(machineListener(machine.routes, origin, { proxies: new BlockList() }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -4,7 +4,7 @@ import { Mailbox } from "@/components/mailbox";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getApiDetails } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
-import { listOrganisationMail } from "@/lib/data/mailbox";
+import { listOrganisationMail, listOwnSignInMail, type MailDto } from "@/lib/data/mailbox";
 import { renderMessage } from "@/lib/email/render";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
@@ -16,24 +16,33 @@ export const metadata: Metadata = { title: "Dev Tools" };
 
 export default async function DevToolsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organisation } = await requireOrganisationAccess(org, "api.view");
+  const { organisation, caller } = await requireOrganisationAccess(org, "api.view");
   const publicUrl = env().ROTOR_PUBLIC_URL;
   const db = await getDb();
   const details = await getApiDetails(db, organisation, new Date(), publicUrl);
+  const view = async (m: MailDto) => {
+    const at = m.sentAt ?? m.createdAt;
+    const erased = (m.data as { erased?: boolean }).erased === true;
+    const body = erased
+      ? { html: "", text: "", erased: true }
+      : m.html && m.text
+        ? { html: m.html, text: m.text }
+        : await renderMessage(m.template, m.data, at, publicUrl);
+    return {
+      id: m.id,
+      subject: m.subject,
+      to: m.to.join(", "),
+      when: formatDateTime(at, organisation.locale, organisation.timeZone),
+      status: m.status,
+      ...body,
+    };
+  };
+  // The organisation's mail, and the viewer's own sign-in mail: nobody sees another person's link.
   const mailbox = usesDevMailbox()
     ? await Promise.all(
-        (await listOrganisationMail(db, organisation.id)).map(async (m) => {
-          const at = m.sentAt ?? m.createdAt;
-          const body = m.html && m.text ? { html: m.html, text: m.text } : await renderMessage(m.template, m.data, at, publicUrl);
-          return {
-            id: m.id,
-            subject: m.subject,
-            to: m.to.join(", "),
-            when: formatDateTime(at, organisation.locale, organisation.timeZone),
-            status: m.status,
-            ...body,
-          };
-        }),
+        [...(caller.email ? await listOwnSignInMail(db, caller.email) : []), ...(await listOrganisationMail(db, organisation.id))]
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+          .map(view),
       )
     : null;
   const clientId = details.clients[0]?.clientId ?? "YOUR_CLIENT_ID";
@@ -131,8 +140,9 @@ const { access_token, expires_in } = await response.json();`;
             Development mailbox
           </h2>
           <p>
-            No e-mail service is configured (RESEND_API_KEY is unset), so e-mail to your organisation lands here instead. This mailbox
-            exists in development and demo deployments only.
+            No e-mail service is configured (RESEND_API_KEY is unset), so e-mail to your organisation lands here instead, with your own
+            sign-in mail (never anyone else's; a sign-in link is erased once delivered). This mailbox exists in development and demo
+            deployments only.
           </p>
           <Mailbox messages={mailbox} />
         </section>

@@ -1,5 +1,7 @@
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+import type { NextConfig } from "next";
+import { MACHINE_CSP, PERMISSIONS_POLICY } from "./lib/http/security-headers";
+
+const nextConfig: NextConfig = {
   // PGlite bundled by Turbopack fails at run time (stack-notes): load it from node_modules.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
@@ -7,6 +9,8 @@ const nextConfig = {
   experimental: { authInterrupts: true },
   // Migrations are read from disk at start-up; make sure traced deployments carry them.
   outputFileTracingIncludes: { "/**": ["./db/migrations/**/*"] },
+  // The floor for every response, static files included. Pages get their nonce-based CSP and the
+  // rest of lib/http/security-headers.ts from proxy.ts; machine paths from their own core.
   async headers() {
     return [
       {
@@ -15,7 +19,12 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
         ],
+      },
+      {
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: MACHINE_CSP }],
       },
     ];
   },

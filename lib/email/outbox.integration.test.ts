@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { emailOutbox } from "@/db/schema";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { deliverMessage, drainOutbox, MAX_ATTEMPTS } from "./outbox";
+import { startFakeResend } from "./testing/fake-resend";
+import { devMailbox, resendTransport } from "./transport";
+
+/*
+ * The outbox's promises for sign-in mail (docs/security.md, "Sign-in links"): it goes out with its
+ * own request, not behind other mail; a provider that hangs cannot hang it; and once delivered or
+ * given up on, nothing in the database holds its link any more, whatever the transport.
+ */
+
+const now = new Date();
+let handle: DatabaseHandle;
+let resend: Awaited<ReturnType<typeof startFakeResend>>;
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  resend = await startFakeResend();
+});
+afterAll(async () => {
+  await resend?.close();
+  await handle?.close();
+});
+
+const transport = () => resendTransport({ apiKey: "re_test", baseUrl: resend.url, from: "Rotor <rotor@example.com>" });
+const link = () => `https://rotor.example/api/auth/callback/email?token=${randomBytes(16).toString("hex")}&email=p%40x.example`;
+
+async function signInMail(url = link()) {
+  const [row] = await handle.db
+    .insert(emailOutbox)
+    .values({
+      kind: "sign_in_link",
+      toAddresses: ["p@x.example"],
+      subject: "Your sign-in link",
+      template: "sign-in-link",
+      data: { url, minutes: 10, service: "Rotor" },
+      createdAt: now,
+      nextAttemptAt: now,
+    })
+    .returning();
+  return row!;
+}
+
+/** Already-rendered mail, so a backlog costs no rendering. */
+async function backlog(n: number, tag: string) {
+  const rows = await handle.db
+    .insert(emailOutbox)
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        kind: "expiry_reminder",
+        toAddresses: [`${tag}${i}@x.example`],
+        subject: `Reminder ${tag} ${i}`,
+        template: "expiry-reminder",
+        html: "<p>reminder</p>",
+        text: "reminder",
+        createdAt: new Date(now.getTime() - 3_600_000),
+        nextAttemptAt: new Date(now.getTime() - 3_600_000),
+      })),
+    )
+    .returning({ id: emailOutbox.id });
+  return rows.map((r) => r.id);
+}
+
+async function row(id: string) {
+  const [r] = await handle.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
+  return r!;
+}
+
+describe("sign-in mail", () => {
+  it("is delivered by its own id at once, ahead of an older backlog", async () => {
+    const waiting = await backlog(120, "queued");
+    const mail = await signInMail();
+    const before = resend.requests.length;
+    expect(await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example" })).toBe("sent");
+    expect(resend.requests.slice(before).map((r) => r.to)).toEqual([["p@x.example"]]);
+    const queued = await handle.db.select({ status: emailOutbox.status }).from(emailOutbox).where(inArray(emailOutbox.id, waiting));
+    expect(new Set(queued.map((q) => q.status))).toEqual(new Set(["pending"]));
+    await handle.db.delete(emailOutbox).where(inArray(emailOutbox.id, waiting));
+  });
+
+  it("keeps no link or body once sent, through Resend and through the development mailbox", async () => {
+    for (const t of [transport(), devMailbox]) {
+      const url = link();
+      const mail = await signInMail(url);
+      await deliverMessage(handle.db, t, mail.id, { now, publicUrl: "https://rotor.example" });
+      const stored = await row(mail.id);
+      expect(stored).toMatchObject({ status: "sent", data: { erased: true }, html: null, text: null });
+      expect(JSON.stringify(stored)).not.toContain(url.split("token=")[1]!.split("&")[0]!);
+    }
+  });
+
+  it("keeps no link once given up on", async () => {
+    const mail = await signInMail();
+    await handle.db.update(emailOutbox).set({ attempts: MAX_ATTEMPTS }).where(eq(emailOutbox.id, mail.id));
+    resend.setFailing(true);
+    try {
+      await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example" });
+    } finally {
+      resend.setFailing(false);
+    }
+    expect(await row(mail.id)).toMatchObject({ status: "dead", data: { erased: true }, html: null, text: null });
+  });
+
+  it("does not hang on a provider that never answers: the send fails after its timeout and is retried later", async () => {
+    const mail = await signInMail();
+    resend.setHanging(true);
+    try {
+      const outcome = await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example", timeoutMs: 300 });
+      expect(outcome).toBe("retrying");
+    } finally {
+      resend.setHanging(false);
+    }
+    const stored = await row(mail.id);
+    expect(stored.status).toBe("pending");
+    expect(stored.nextAttemptAt.getTime()).toBeGreaterThan(now.getTime());
+  });
+});
+
+describe("a drain of the outbox", () => {
+  it("keeps going until the outbox is empty, past any fixed count", async () => {
+    await backlog(1_100, "wave");
+    const summary = await drainOutbox(handle.db, devMailbox, { now, publicUrl: "https://rotor.example", batch: 100 });
+    expect(summary).toEqual({ sent: 1_100, retrying: 0, dead: 0 });
+  }, 120_000);
+
+  it("stops claiming when its time budget is spent, leaving the rest for the next run", async () => {
+    await backlog(30, "budget");
+    const clock = [0, 10, 60_000];
+    const summary = await drainOutbox(handle.db, devMailbox, {
+      now,
+      publicUrl: "https://rotor.example",
+      batch: 10,
+      budgetMs: 1_000,
+      elapsedMs: () => clock.shift() ?? 60_000,
+    });
+    expect(summary.sent).toBe(20);
+    const [left] = await handle.db.select({ n: emailOutbox.id }).from(emailOutbox).where(eq(emailOutbox.status, "pending"));
+    expect(left).toBeDefined();
+  });
+});
