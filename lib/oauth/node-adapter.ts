@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "@/lib/http/client-address";
-import { machineHeaders } from "./security";
 import { MAX_FORM_BYTES } from "./constants";
 import type { FetchHandler } from "./machine";
+import { machineHeaders } from "./security";
 
 const HARD_CAP_BYTES = 8 * 1024 * 1024;
 
