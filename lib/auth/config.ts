@@ -1,12 +1,11 @@
-import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth from "next-auth";
-import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
 import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
 import { oidcProvider, oidcSettings } from "./oidc";
+import { rotorAdapter } from "./session-adapter";
 
 declare module "next-auth" {
   interface Session {
@@ -23,12 +22,8 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
   const e = env();
   const oidc = oidcSettings(e);
   return {
-    adapter: DrizzleAdapter(await getDb(), {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    // Session tokens are kept as digests in the database (lib/auth/session-adapter.ts).
+    adapter: rotorAdapter(await getDb()),
     secret: e.AUTH_SECRET ?? readOrCreateDevSecret(e.dataDir, "auth-secret"),
     // Behind a proxy the public URL comes from ROTOR_PUBLIC_URL; see stack-notes on AUTH_TRUST_HOST.
     trustHost: true,
