@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, clientSecrets } from "@/db/schema";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { secretExpiry } from "@/lib/rotation/secret-state";
 import { rows } from "./sql-rows";
 
@@ -55,8 +57,10 @@ export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: D
     after = page[page.length - 1]!.client_uuid;
     const values = page.map((c) => {
       const value = generateClientSecret();
-      const sealed = c.reveal ? encrypt(value, keyRing) : null;
+      const id = randomUUID();
+      const sealed = c.reveal ? encrypt(value, keyRing, secretCipherContext(id)) : null;
       return {
+        id,
         clientId: c.client_uuid,
         digest: digestSecret(value),
         ciphertext: sealed?.ciphertext ?? null,
