@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accounts, sessions } from "@/db/schema";
 
@@ -38,3 +38,12 @@ export async function findOidcIdTokenForSession(db: Executor, token: string): Pr
   return row?.idToken ?? null;
 }
 
+/**
+ * Data migration: rows written before tokens were stored as digests hold the token itself. They
+ * can never match again (a cookie is now looked up by its digest), and they last at most
+ * SESSION_MAX_AGE_SECONDS, so they are dropped rather than converted: those people sign in again.
+ */
+export async function deleteClearTextSessions(db: Executor): Promise<number> {
+  const dropped = await db.delete(sessions).where(sql`${sessions.sessionToken} !~ '^[0-9a-f]{64}$'`).returning({ userId: sessions.userId });
+  return dropped.length;
+}
