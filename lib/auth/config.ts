@@ -68,9 +68,10 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
         if (email?.verificationRequest) return allowed ? true : "/signin/check-email";
         return allowed;
       },
+      // Who is signed in and until when, nothing more: passing the session through would put the
+      // row, and with it the cookie's token, in /api/auth/session for any script on the page.
       session({ session, user }) {
-        session.user.id = user.id;
-        return session;
+        return { user: { id: user.id, name: user.name, email: user.email }, expires: session.expires };
       },
     },
   };
