@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { count } from "drizzle-orm";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { generateClientId } from "@/lib/crypto/client-id";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { addDays, type CalendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
 import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
 import type { Database, Executor } from "./client";
@@ -33,13 +35,15 @@ async function addSecret(
   clientId: string,
   policy: RotationPolicy & { reveal: boolean },
   createdAt: Date,
-  extra: Partial<typeof t.clientSecrets.$inferInsert> = {},
+  extra: Omit<Partial<typeof t.clientSecrets.$inferInsert>, "id"> = {},
 ) {
   const value = generateClientSecret();
-  const sealed = policy.reveal ? encrypt(value, keyRing) : null;
+  const id = randomUUID();
+  const sealed = policy.reveal ? encrypt(value, keyRing, secretCipherContext(id)) : null;
   const [row] = await tx
     .insert(t.clientSecrets)
     .values({
+      id,
       clientId,
       digest: digestSecret(value),
       ciphertext: sealed?.ciphertext ?? null,

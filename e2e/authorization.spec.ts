@@ -43,6 +43,17 @@ test("a de-activated person cannot sign in", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin$/);
 });
 
+test("the session endpoint says who is signed in, never the session cookie's token", async ({ page, context }) => {
+  await signInAs(page, people.northwindAdmin);
+  const cookie = (await context.cookies()).find((c) => c.name === "authjs.session-token");
+  expect(cookie?.httpOnly).toBe(true);
+  const response = await page.request.get("/api/auth/session");
+  const text = await response.text();
+  expect(JSON.parse(text).user).toMatchObject({ name: people.northwindAdmin });
+  expect(text).not.toContain(cookie!.value);
+  expect(Object.keys(JSON.parse(text)).sort()).toEqual(["expires", "user"]);
+});
+
 test("logout ends the session itself: the old cookie no longer opens anything", async ({ page, context }) => {
   await signInAs(page, people.northwindAdmin);
   const cookie = (await context.cookies()).find((c) => c.name === "authjs.session-token");

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env";
 
@@ -27,6 +28,29 @@ describe("the environment", () => {
     expect(attempt).toThrow(/DATABASE_URL: is required in production/);
     expect(attempt).toThrow(/AUTH_SECRET: is required in production/);
     expect(attempt).toThrow(/ROTOR_ENCRYPTION_KEYS: is required in production/);
+  });
+
+  it("checks the encryption key ring's format, naming the entry and how to fix it, never the key", () => {
+    const ring = `k2026:${randomBytes(32).toString("base64")},k2025:${randomBytes(32).toString("base64")}`;
+    expect(parseEnv({ ROTOR_ENCRYPTION_KEYS: ring }, "/x").ROTOR_ENCRYPTION_KEYS).toBe(ring);
+    const messageFor = (value: string) => {
+      try {
+        parseEnv({ ROTOR_ENCRYPTION_KEYS: value }, "/x");
+      } catch (error) {
+        return String(error);
+      }
+      throw new Error(`accepted ${value}`);
+    };
+    const short = randomBytes(16).toString("base64");
+    const shortMessage = messageFor(`k2026:${short}`);
+    expect(shortMessage).toMatch(/ROTOR_ENCRYPTION_KEYS: key "k2026" must be 32 bytes in base64 \(try: openssl rand -base64 32\)/);
+    expect(shortMessage).not.toContain(short);
+    const bare = randomBytes(32).toString("base64");
+    const bareMessage = messageFor(bare);
+    expect(bareMessage).toMatch(/ROTOR_ENCRYPTION_KEYS: entry 1 must be kid:base64key/);
+    expect(bareMessage).not.toContain(bare);
+    expect(messageFor(`${ring},k2026:${randomBytes(32).toString("base64")}`)).toMatch(/ROTOR_ENCRYPTION_KEYS: names a key id twice/);
+    expect(messageFor(" , ")).toMatch(/ROTOR_ENCRYPTION_KEYS: has no key/);
   });
 
   it("never echoes a secret value in its error", () => {

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { KeyRingError, parseKeyRing } from "./crypto/encryption";
 
 /**
  * The one reader of process.env. Every setting is validated once; a bad value stops the
@@ -70,6 +71,18 @@ export function parseCidr(entry: string): { address: string; prefix: number; fam
   return { address: m[1], prefix, family: family === 4 ? "ipv4" : "ipv6" };
 }
 
+// Parsed here too, so a malformed key ring stops the start (lib/startup.ts) rather than failing
+// the first request that needs it; the parser's messages name the entry, never the key.
+const encryptionKeys = optionalText.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  try {
+    parseKeyRing(v);
+  } catch (error) {
+    if (!(error instanceof KeyRingError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+  }
+});
+
 const envSchema = z
   .object({
     ROTOR_ENV: z
@@ -97,7 +110,7 @@ const envSchema = z
       (v) => v === undefined || v.length >= 32,
       "must be at least 32 characters (try: openssl rand -base64 32)",
     ),
-    ROTOR_ENCRYPTION_KEYS: optionalText,
+    ROTOR_ENCRYPTION_KEYS: encryptionKeys,
     CRON_SECRET: optionalText,
     RESEND_API_KEY: optionalText,
     RESEND_BASE_URL: optionalText,

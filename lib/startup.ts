@@ -1,15 +1,18 @@
+import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDatabaseHandle } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { schedulerDeps } from "@/lib/scheduler/runtime";
 
 /**
- * Server start-up: validate the environment and open the database, or stop with a message that
- * says what is wrong (a bad setting, another process holding the embedded folder).
+ * Server start-up: validate the environment, load the encryption key ring and open the database,
+ * or stop with a message that says what is wrong (a bad setting, another process holding the
+ * embedded folder). Whatever a request would need and could find broken is checked here, so a bad
+ * deployment never starts instead of answering requests with an empty 500.
  */
 export async function startOrExit(options: { scheduler: boolean } = { scheduler: true }): Promise<void> {
   try {
-    env();
+    loadKeyRing(env());
     await getDatabaseHandle();
   } catch (error) {
     console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);

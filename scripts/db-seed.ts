@@ -6,6 +6,7 @@
 import { openDatabase } from "@/db/client";
 import { isEmpty, seedDemoData } from "@/db/seed";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
+import { migrateDatabase } from "@/lib/data/data-migrations";
 import { embeddedDataFolder } from "@/lib/data/database";
 import { env } from "@/lib/env";
 
@@ -16,7 +17,7 @@ if (e.ROTOR_ENV === "production") {
 }
 const handle = await openDatabase(e.DATABASE_URL ? { url: e.DATABASE_URL } : { pgliteDir: embeddedDataFolder(e.dataDir) });
 try {
-  await handle.migrate();
+  await migrateDatabase(handle, loadKeyRing(e));
   if (!(await isEmpty(handle.db))) {
     console.error("The database already has organisations; demo data was not loaded. Use a fresh database (or delete .data).");
     process.exitCode = 1;

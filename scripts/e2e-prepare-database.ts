@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
+import { migrateDatabase } from "@/lib/data/data-migrations";
 import { env } from "@/lib/env";
 
 const e = env();
@@ -20,7 +21,7 @@ await admin.unsafe(`drop database if exists ${name} with (force)`);
 await admin.unsafe(`create database ${name}`);
 await admin.end();
 const handle = await openDatabase({ url: e.DATABASE_URL });
-await handle.migrate();
+await migrateDatabase(handle, loadKeyRing(e));
 await seedDemoData(handle.db, { now: new Date(), keyRing: loadKeyRing(e) });
 await handle.close();
 console.info(`e2e database ${name} ready`);

@@ -21,6 +21,7 @@ import { rotateSecret } from "@/lib/credentials/rotate-secret";
 import { parseDayList, registerKeyInput, revokeKeyInput, revokeSecretInput, rotateSecretInput } from "@/lib/credentials/schemas";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getClientCredentials } from "@/lib/data/client-credentials";
+import { describeDataMigrations, migrateDatabase } from "@/lib/data/data-migrations";
 import { embeddedDataFolder } from "@/lib/data/database";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { env } from "@/lib/env";
@@ -72,7 +73,9 @@ async function database() {
       }
       throw error;
     }
-    await handle.migrate();
+    // As the server does on start: SQL migrations, then the data migrations (lib/data/data-migrations.ts).
+    const { warnings } = describeDataMigrations(await migrateDatabase(handle, loadKeyRing(e)));
+    for (const line of warnings) console.warn(`rotor: warning: ${line}`);
   }
   return handle.db;
 }

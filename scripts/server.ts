@@ -12,11 +12,12 @@ import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
 
+// Validates the settings and the key ring, and opens (for the embedded database migrates and
+// seeds) before anything listens; a bad setting ends here with its message, not a stack trace. The
+// demo's scheduler timer is started by Next's instrumentation, inside Next's own module graph.
+await startOrExit({ scheduler: false });
 const e = env();
 const hostname = e.HOSTNAME ?? "0.0.0.0";
-// Opens (and for the embedded database migrates and seeds) before anything listens; the demo's
-// scheduler timer is started by Next's instrumentation, inside Next's own module graph.
-await startOrExit({ scheduler: false });
 const app = next({ dev: false, hostname, port: e.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();

@@ -1,12 +1,11 @@
-import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth from "next-auth";
-import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
 import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
 import { oidcProvider, oidcSettings } from "./oidc";
+import { rotorAdapter } from "./session-adapter";
 
 declare module "next-auth" {
   interface Session {
@@ -23,12 +22,8 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
   const e = env();
   const oidc = oidcSettings(e);
   return {
-    adapter: DrizzleAdapter(await getDb(), {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    // Session tokens are kept as digests in the database (lib/auth/session-adapter.ts).
+    adapter: rotorAdapter(await getDb()),
     secret: e.AUTH_SECRET ?? readOrCreateDevSecret(e.dataDir, "auth-secret"),
     // No trustHost: env() pinned AUTH_URL to ROTOR_PUBLIC_URL, and Auth.js builds every URL (links,
     // redirect URIs, callbacks) from it, never from a request's Host or X-Forwarded-Host.
@@ -78,9 +73,10 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
         if (email?.verificationRequest) return allowed ? true : "/signin/check-email";
         return allowed;
       },
+      // Who is signed in and until when, nothing more: passing the session through would put the
+      // row, and with it the cookie's token, in /api/auth/session for any script on the page.
       session({ session, user }) {
-        session.user.id = user.id;
-        return session;
+        return { user: { id: user.id, name: user.name, email: user.email }, expires: session.expires };
       },
     },
   };

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { clientSecrets } from "@/db/schema";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { DomainError, isLiveLimitViolation } from "@/lib/errors";
 import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
 
@@ -36,10 +38,13 @@ export async function insertNewSecret(
   },
 ): Promise<IssuedSecret> {
   const value = generateClientSecret();
-  const sealed = input.reveal ? encrypt(value, input.keyRing) : null;
+  // The id is made here, not by the database: the ciphertext is bound to its row (lib/crypto/encryption.ts).
+  const id = randomUUID();
+  const sealed = input.reveal ? encrypt(value, input.keyRing, secretCipherContext(id)) : null;
   const rows = await tx
     .insert(clientSecrets)
     .values({
+      id,
       clientId: input.clientUuid,
       digest: digestSecret(value),
       ciphertext: sealed?.ciphertext ?? null,

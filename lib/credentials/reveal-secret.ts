@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { clientSecrets, oauthClients } from "@/db/schema";
-import { decrypt } from "@/lib/crypto/encryption";
+import { DecryptionError, decrypt } from "@/lib/crypto/encryption";
 import { recordAudit } from "@/lib/data/audit";
+import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { DomainError } from "@/lib/errors";
 import { isLive } from "@/lib/rotation/secret-state";
 import { auditActor, authorize, type CredentialContext } from "./context";
@@ -37,7 +38,7 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
   if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
     throw new DomainError("gone", "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.");
   }
-  const value = decrypt(row.secret.ciphertext, row.secret.encryptionKeyId, ctx.keyRing);
+  const value = openSecret(ctx, row.secret.id, row.secret.ciphertext, row.secret.encryptionKeyId);
   await recordAudit(ctx.db, {
     organisationId: ctx.organisation.id,
     actor: auditActor(ctx.actor),
@@ -48,4 +49,14 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
     userAgent: ctx.actor.userAgent,
   });
   return { value };
+}
+
+/** A ciphertext that does not authenticate for this row (moved or altered in the database) is refused, never shown. */
+function openSecret(ctx: CredentialContext, secretId: string, ciphertext: string, keyId: string): string {
+  try {
+    return decrypt(ciphertext, keyId, ctx.keyRing, secretCipherContext(secretId));
+  } catch (error) {
+    if (!(error instanceof DecryptionError)) throw error;
+    throw new DomainError("gone", "This secret's stored value cannot be verified, so it is not shown. Rotate to get a new secret.");
+  }
 }

@@ -3,6 +3,7 @@ import { type Database, type DatabaseHandle, openDatabase } from "@/db/client";
 import { isEmpty, seedDemoData } from "@/db/seed";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { env } from "@/lib/env";
+import { describeDataMigrations, migrateDatabase } from "./data-migrations";
 
 /**
  * The process's one database handle. Kept on globalThis so that re-evaluated modules (dev
@@ -21,8 +22,11 @@ async function open(): Promise<DatabaseHandle> {
   if (e.DATABASE_URL) return openDatabase({ url: e.DATABASE_URL });
   const handle = await openDatabase({ pgliteDir: embeddedDataFolder(e.dataDir) });
   // Embedded mode is self-contained: migrate on start, and seed the demo on the first start.
-  await handle.migrate();
-  if (await isEmpty(handle.db)) await seedDemoData(handle.db, { now: new Date(), keyRing: loadKeyRing(e) });
+  const keyRing = loadKeyRing(e);
+  const { info, warnings } = describeDataMigrations(await migrateDatabase(handle, keyRing));
+  for (const line of info) console.info(line);
+  for (const line of warnings) console.warn(line);
+  if (await isEmpty(handle.db)) await seedDemoData(handle.db, { now: new Date(), keyRing });
   return handle;
 }
 

@@ -1,20 +1,30 @@
-import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accounts, sessions } from "@/db/schema";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 
+/**
+ * The cookie holds the random session token; the `session` table holds only its SHA-256 digest
+ * (hex), so a copy of the database (a backup, a read replica, an SQL injection elsewhere) yields
+ * no usable session. A fast digest is enough for a high-entropy random value (see
+ * lib/crypto/tokens.ts). Every look-up by token goes through here or lib/auth/session-adapter.ts.
+ */
+export function sessionTokenDigest(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
 /** A database session, the same row Auth.js's adapter creates and reads. */
 export async function createSession(db: Executor, userId: string, now: Date): Promise<{ token: string; expires: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expires = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
-  await db.insert(sessions).values({ sessionToken: token, userId, expires });
+  await db.insert(sessions).values({ sessionToken: sessionTokenDigest(token), userId, expires });
   return { token, expires };
 }
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.sessionToken, token));
+  await db.delete(sessions).where(eq(sessions.sessionToken, sessionTokenDigest(token)));
 }
 
 /** The ID token kept for the session's user by the OIDC sign-in: the id_token_hint for logout. */
@@ -23,7 +33,17 @@ export async function findOidcIdTokenForSession(db: Executor, token: string): Pr
     .select({ idToken: accounts.id_token })
     .from(sessions)
     .innerJoin(accounts, and(eq(accounts.userId, sessions.userId), eq(accounts.provider, "oidc")))
-    .where(eq(sessions.sessionToken, token))
+    .where(eq(sessions.sessionToken, sessionTokenDigest(token)))
     .limit(1);
   return row?.idToken ?? null;
+}
+
+/**
+ * Data migration: rows written before tokens were stored as digests hold the token itself. They
+ * can never match again (a cookie is now looked up by its digest), and they last at most
+ * SESSION_MAX_AGE_SECONDS, so they are dropped rather than converted: those people sign in again.
+ */
+export async function deleteClearTextSessions(db: Executor): Promise<number> {
+  const dropped = await db.delete(sessions).where(sql`${sessions.sessionToken} !~ '^[0-9a-f]{64}$'`).returning({ userId: sessions.userId });
+  return dropped.length;
 }

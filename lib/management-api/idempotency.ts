@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { idempotencyRecords } from "@/db/schema";
 import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { idempotencyCipherContext } from "@/lib/data/cipher-contexts";
 import { problem } from "./problem";
 
 export interface ApiResult {
@@ -67,7 +68,10 @@ export async function withIdempotency(
     }
     const sealed = record.responseBody as { ciphertext: string; keyId: string };
     return jsonResponse(
-      { status: record.responseStatus, body: JSON.parse(decrypt(sealed.ciphertext, sealed.keyId, input.keyRing)) },
+      {
+        status: record.responseStatus,
+        body: JSON.parse(decrypt(sealed.ciphertext, sealed.keyId, input.keyRing, idempotencyCipherContext(input.tokenId, input.key))),
+      },
       { "Idempotent-Replayed": "true" },
     );
   }
@@ -83,7 +87,7 @@ export async function withIdempotency(
     await release();
     throw error;
   }
-  const sealed = encrypt(JSON.stringify(result.body), input.keyRing);
+  const sealed = encrypt(JSON.stringify(result.body), input.keyRing, idempotencyCipherContext(input.tokenId, input.key));
   await db
     .update(idempotencyRecords)
     .set({ responseStatus: result.status, responseBody: sealed })

@@ -1,9 +1,10 @@
-import { createPrivateKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Database, Executor } from "@/db/client";
 import { signingKeys } from "@/db/schema";
 import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { signingKeyCipherContext } from "@/lib/data/cipher-contexts";
 
 /**
  * The platform's own access-token signing keys. A key is published in the JWKS from creation,
@@ -25,11 +26,13 @@ async function createKey(db: Executor, keyRing: KeyRing, alg: SigningAlg, activa
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "RS256" ? { modulusLength: 2048 } : {}) });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk, "sha256");
-  const sealed = encrypt(JSON.stringify(await exportJWK(privateKey)), keyRing);
+  const id = randomUUID();
+  const sealed = encrypt(JSON.stringify(await exportJWK(privateKey)), keyRing, signingKeyCipherContext(id));
   const retiresAt = new Date(activatesAt.getTime() + KEY_SIGNING_LIFETIME_MS);
   await db
     .insert(signingKeys)
     .values({
+      id,
       kid,
       alg,
       publicJwk: { ...publicJwk, kid, alg, use: "sig" },
@@ -90,7 +93,7 @@ export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Dat
   const signers: PublishedKeys["signers"] = {};
   for (const row of rows) {
     if (signers[row.alg] || row.activatesAt > now || row.retiresAt <= now) continue;
-    const jwk = JSON.parse(decrypt(row.privateCiphertext, row.encryptionKeyId, keyRing));
+    const jwk = JSON.parse(decrypt(row.privateCiphertext, row.encryptionKeyId, keyRing, signingKeyCipherContext(row.id)));
     signers[row.alg] = { kid: row.kid, key: createPrivateKey({ key: jwk, format: "jwk" }) };
   }
   const jwks = { keys: rows.map((r) => r.publicJwk as JWK) };

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { auditEvents, clientSecrets } from "@/db/schema";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { secretExpiry } from "@/lib/rotation/secret-state";
 import { rows } from "./sql-rows";
 
@@ -72,8 +74,11 @@ export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: D
       if (due.length === 0) return 0;
       const values = due.map((c) => {
         const value = generateClientSecret();
-        const sealed = c.reveal ? encrypt(value, keyRing) : null;
+        // The row id is made here, so the ciphertext can be bound to its row (lib/crypto/encryption.ts).
+        const id = randomUUID();
+        const sealed = c.reveal ? encrypt(value, keyRing, secretCipherContext(id)) : null;
         return {
+          id,
           clientId: c.client_uuid,
           digest: digestSecret(value),
           ciphertext: sealed?.ciphertext ?? null,
