@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { emailOutbox, memberships, organisations } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { listOrganisationsForUser } from "@/lib/data/organisations";
@@ -7,8 +8,17 @@ import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
 import { drainOutbox } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
 import { mailTransport } from "@/lib/scheduler/runtime";
+import { storableText } from "@/lib/text-field";
 
 export const SIGN_IN_LINK_MINUTES = 10;
+
+const ENTER_EMAIL = "Enter your e-mail address, e.g. name@example.com.";
+
+/** The address typed on the sign-in page. */
+export const signInEmailField = storableText({ error: ENTER_EMAIL })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: ENTER_EMAIL }));
 
 /** Only invited people with an active membership, and platform operators, may sign in. */
 export async function maySignIn(email: string | null | undefined): Promise<boolean> {

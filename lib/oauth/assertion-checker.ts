@@ -1,11 +1,23 @@
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "@/db/client";
 import { consumedAssertions, oauthClients } from "@/db/schema";
 import type { OrganisationDto } from "@/lib/data/organisations";
+import { textField } from "@/lib/text-field";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError } from "./errors";
 import { createTokenStore } from "./store";
+
+/** The Dev Tools form: a pasted assertion and, optionally, the client_assertion_type to check with it. */
+export const assertionCheckInput = z.object({
+  assertion: textField({
+    required: "Paste a client_assertion (a signed JWT).",
+    max: 20_000,
+    tooLong: "That is far too long for an assertion.",
+  }),
+  assertionType: textField({ max: 200, tooLong: "A client_assertion_type is under 200 characters." }).optional(),
+});
 
 export type AssertionVerdict =
   | { ok: true; clientId: string; keyKid: string; message: string }

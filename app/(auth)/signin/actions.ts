@@ -2,9 +2,9 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
+import { signInEmailField } from "@/lib/auth/email-sign-in";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { clientAddress } from "@/lib/request-meta";
@@ -36,7 +36,7 @@ export interface EmailSignInState {
 /** Asks Auth.js's e-mail provider for a sign-in link; the page it lands on is the same for everyone. */
 export async function emailSignInAction(_previous: EmailSignInState, formData: FormData): Promise<EmailSignInState> {
   const email = String(formData.get("email") ?? "");
-  const parsed = z.email({ error: "Enter your e-mail address, e.g. name@example.com." }).safeParse(email.trim().toLowerCase());
+  const parsed = signInEmailField.safeParse(email);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
   // Same destination for everyone, whether or not a link was sent (see the signIn callback).
   await signIn("email", { email: parsed.data, redirectTo: "/", redirect: false });
