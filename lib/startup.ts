@@ -1,5 +1,6 @@
 import { getDatabaseHandle } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { errorSummary, operatorMessage } from "@/lib/error-summary";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { schedulerDeps } from "@/lib/scheduler/runtime";
 
@@ -12,7 +13,7 @@ export async function startOrExit(options: { scheduler: boolean } = { scheduler:
     env();
     await getDatabaseHandle();
   } catch (error) {
-    console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    console.error(`\n${operatorMessage(error)}\n`);
     process.exit(1);
   }
   // Started from inside Next's module graph (instrumentation), where e-mail rendering gets one React.
@@ -38,7 +39,7 @@ function startEmbeddedScheduler(): void {
         );
       }
     } catch (error) {
-      console.error(`scheduler run failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`scheduler run failed: ${errorSummary(error)}`);
     }
   };
   setTimeout(tick, 3_000).unref();

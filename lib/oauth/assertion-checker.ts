@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { consumedAssertions, oauthClients } from "@/db/schema";
+import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { textField } from "@/lib/text-field";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
@@ -35,6 +36,14 @@ export async function checkAssertion(
 ): Promise<AssertionVerdict> {
   try {
     const read = readClientAssertion(input.assertionType ?? JWT_BEARER_ASSERTION_TYPE, input.assertion.trim(), undefined);
+    // Not looked up unless it could be a client ID at all (a NUL byte would fail the query).
+    if (!isWellFormedClientId(read.clientId)) {
+      return {
+        ok: false,
+        error: "invalid_client",
+        description: "The assertion's iss and sub must be your client_id: 8 to 64 letters, digits, - or _.",
+      };
+    }
     const [own] = await db
       .select({ id: oauthClients.id })
       .from(oauthClients)
