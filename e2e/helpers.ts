@@ -22,3 +22,12 @@ export function dayNumber(ddmmyyyy: string): number {
   if (!m) throw new Error(`Not DD/MM/YYYY: ${ddmmyyyy}`);
   return Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])) / 86_400_000;
 }
+
+/**
+ * Today's day number in a time zone, by this machine's clock (the servers under test share it).
+ * A page's "today" lies between two readings taken before and after it was rendered, so a test
+ * that compares with both cannot fail by crossing midnight.
+ */
+export function todayIn(timeZone: string): number {
+  return dayNumber(new Intl.DateTimeFormat("en-GB", { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(Date.now()));
+}
