@@ -27,7 +27,10 @@ async function replayAs(page: Page, path: string, fields: Record<string, string>
   expect(await response.text()).not.toMatch(/added\.|invited\.|De-activated\.|saved\.|New secret issued/);
 }
 
-test("Finvu's server actions, replayed by Northwind's admin and designated user, are refused and change nothing", async ({ browser }) => {
+// Compares Finvu's people before and after: takes turns with the specs that change them.
+test("Finvu's server actions, replayed by Northwind's admin and designated user, are refused and change nothing", {
+  lock: "finvu-people",
+}, async ({ browser }) => {
   const finvu = await browser.newPage();
   await signInAs(finvu, people.finvuAdmin);
 

@@ -55,3 +55,12 @@ export function raw(
 
 /** Headers an attacker sends to pass for another host. */
 export const SPOOFED = { host: "attacker.example", "x-forwarded-host": "attacker.example", "x-forwarded-proto": "https" };
+
+/**
+ * Today's day number in a time zone, by this machine's clock (the servers under test share it).
+ * A page's "today" lies between two readings taken before and after it was rendered, so a test
+ * that compares with both cannot fail by crossing midnight.
+ */
+export function todayIn(timeZone: string): number {
+  return dayNumber(new Intl.DateTimeFormat("en-GB", { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(Date.now()));
+}

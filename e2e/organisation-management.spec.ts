@@ -1,8 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { people, signInAs } from "./helpers";
 
-// Changes Finvu's offices and people, so it runs in the "changes" project, after the read-only specs.
-test.describe.configure({ mode: "serial" });
+// Changes Finvu's offices and people, so it runs in the "changes" project, after the read-only
+// specs. Each test stands alone; those that change or check Finvu's people take turns with the
+// other specs that do (the "finvu-people" lock), and the invitation's role list, which follows
+// a platform setting, with the spec that changes it (the "platform-settings" lock).
 
 test("an admin adds an office (a bad postcode is refused with the reason), edits it, closes and reopens it", async ({ page }) => {
   await signInAs(page, people.finvuAdmin);
@@ -36,7 +38,9 @@ test("an admin adds an office (a bad postcode is refused with the reason), edits
   await expect(renamed).toContainText("Open");
 });
 
-test("an admin invites a member and changes a role; the designated user is the platform operator's to choose", async ({ page }) => {
+test("an admin invites a member and changes a role; the designated user is the platform operator's to choose", {
+  lock: ["finvu-people", "platform-settings"],
+}, async ({ page }) => {
   await signInAs(page, people.finvuAdmin);
   await page.goto("/orgs/finvu/manage/active-users");
   await page.getByText("Invite a user").click();
@@ -57,7 +61,7 @@ test("an admin invites a member and changes a role; the designated user is the p
   await expect(table.getByRole("row").filter({ hasText: "Priya Raman" })).toContainText("You");
 });
 
-test("de-activating a person signs them out at once; re-activating brings them back", async ({ browser }) => {
+test("de-activating a person signs them out at once; re-activating brings them back", { lock: "finvu-people" }, async ({ browser }) => {
   const arjun = await browser.newPage();
   await signInAs(arjun, "Arjun Mehta");
   await arjun.goto("/orgs/finvu/manage/offices");

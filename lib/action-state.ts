@@ -1,4 +1,6 @@
+import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { errorSummary, isDataException } from "@/lib/error-summary";
 import { isDomainError } from "@/lib/errors";
 
 /** What a form's server action returns: a message to show, field errors, and (once) a revealed value. */
@@ -31,10 +33,25 @@ export function fromZodError(error: z.ZodError, values?: Record<string, string>)
   return { status: "error", message: "Please correct the highlighted fields.", fieldErrors, values };
 }
 
-/** Domain refusals become messages; anything else is rethrown (Next's notFound/forbidden included). */
-export function fromError(error: unknown, values?: Record<string, string>): ActionState {
+/**
+ * Domain refusals become messages; Next's own control flow (notFound, forbidden, redirect) is
+ * rethrown for Next to handle. Anything else is logged by its class and SQLSTATE only (a failed
+ * query's message carries its parameters, and Next would log a rethrown error whole) and becomes a
+ * plain message, never an error page: the database refusing a value (SQLSTATE class 22) is the
+ * submitter's to fix, anything else is ours.
+ */
+export function fromError(error: unknown, values?: Record<string, string>, log: (line: string) => void = console.error): ActionState {
   if (isDomainError(error)) {
     return { status: "error", message: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined, values };
   }
-  throw error;
+  unstable_rethrow(error);
+  log(`server action: unexpected ${errorSummary(error)}`);
+  return {
+    status: "error",
+    message: isDataException(error) ? UNSTORABLE_VALUE_MESSAGE : UNEXPECTED_ERROR_MESSAGE,
+    values,
+  };
 }
+
+export const UNSTORABLE_VALUE_MESSAGE = "A field holds a character that cannot be stored, such as a NUL; remove it and try again.";
+export const UNEXPECTED_ERROR_MESSAGE = "Something went wrong on our side and the change may not have been made. Try again in a moment.";

@@ -1,6 +1,7 @@
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDatabaseHandle } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { errorSummary, operatorMessage } from "@/lib/error-summary";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { schedulerDeps } from "@/lib/scheduler/runtime";
 
@@ -15,7 +16,7 @@ export async function startOrExit(options: { scheduler: boolean } = { scheduler:
     loadKeyRing(env());
     await getDatabaseHandle();
   } catch (error) {
-    console.error(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    console.error(`\n${operatorMessage(error)}\n`);
     process.exit(1);
   }
   // Started from inside Next's module graph (instrumentation), where e-mail rendering gets one React.
@@ -41,7 +42,7 @@ function startEmbeddedScheduler(): void {
         );
       }
     } catch (error) {
-      console.error(`scheduler run failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`scheduler run failed: ${errorSummary(error)}`);
     }
   };
   setTimeout(tick, 3_000).unref();

@@ -7,6 +7,7 @@ import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findUserByEmail } from "@/lib/data/users";
+import { typoOf } from "@/lib/oauth/testing";
 import { authenticateApiToken, createApiToken, revokeApiToken } from "./api-tokens";
 
 const now = new Date();
@@ -66,7 +67,7 @@ describe("personal API tokens (seed 001's user token)", () => {
       now,
     );
     expect(await authenticateApiToken(handle.db, `Bearer ${value}`, new Date(now.getTime() + 8 * 86_400_000))).toBeNull();
-    expect(await authenticateApiToken(handle.db, `Bearer ${value.slice(0, -1)}x`, now)).toBeNull();
+    expect(await authenticateApiToken(handle.db, `Bearer ${typoOf(value)}`, now)).toBeNull();
     expect(await authenticateApiToken(handle.db, value, now)).toBeNull();
 
     await handle.db

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText, textField } from "@/lib/text-field";
 
 export const TOKEN_LIFETIMES = [7, 30, 90, 180] as const;
 
@@ -17,12 +18,12 @@ export function scopeAllows(granted: ApiTokenScope, needed: ApiTokenScope): bool
 }
 
 export const createApiTokenInput = z.object({
-  organisation: z.string().regex(/^[a-z0-9-]+$/, { error: "Choose an organisation." }),
-  name: z
-    .string({ error: "Name the token after the system that will use it." })
-    .trim()
-    .min(1, { error: "Name the token after the system that will use it." })
-    .max(80, { error: "Keep the name under 80 characters." }),
+  organisation: storableText().regex(/^[a-z0-9-]+$/, { error: "Choose an organisation." }),
+  name: textField({
+    required: "Name the token after the system that will use it.",
+    max: 80,
+    tooLong: "Keep the name under 80 characters.",
+  }),
   scope: z.enum(API_TOKEN_SCOPES, { error: "Choose what the token may do: read only, or read and rotate." }),
   expiresInDays: z.coerce
     .number()

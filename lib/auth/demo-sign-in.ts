@@ -5,9 +5,10 @@ import { listOrganisationsForUser } from "@/lib/data/organisations";
 import { createSession } from "@/lib/data/sessions";
 import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
 import { env } from "@/lib/env";
+import { storableText } from "@/lib/text-field";
 
 export const demoSignInInput = z.object({
-  email: z.email({ error: "Choose one of the demo people listed." }),
+  email: storableText({ error: "Choose one of the demo people listed." }).pipe(z.email({ error: "Choose one of the demo people listed." })),
 });
 
 export function demoSignInEnabled(): boolean {

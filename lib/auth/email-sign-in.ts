@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { emailOutbox } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { listOrganisationsForUser } from "@/lib/data/organisations";
@@ -6,11 +7,20 @@ import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
 import { deliverMessage } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
 import { mailTransport } from "@/lib/scheduler/runtime";
+import { storableText } from "@/lib/text-field";
 
 export const SIGN_IN_LINK_MINUTES = 10;
 
 /** A sign-in link waits at most this long for the provider before it is left to the scheduler's retries. */
 export const SIGN_IN_SEND_TIMEOUT_MS = 5_000;
+
+const ENTER_EMAIL = "Enter your e-mail address, e.g. name@example.com.";
+
+/** The address typed on the sign-in page. */
+export const signInEmailField = storableText({ error: ENTER_EMAIL })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: ENTER_EMAIL }));
 
 /** Only invited people with an active membership, and platform operators, may sign in. */
 export async function maySignIn(email: string | null | undefined): Promise<boolean> {

@@ -1,15 +1,16 @@
 import { z } from "zod";
+import { CLIENT_ID_PATTERN } from "@/lib/crypto/client-id";
 import { isValidTimeZone } from "@/lib/rotation/calendar";
+import { storableText, textField } from "@/lib/text-field";
 
 /**
  * The inputs of the credential use cases, shared by the forms, the server actions, the management
  * API (and its OpenAPI document) and the CLI, so they cannot drift apart.
  */
 
-export const clientIdField = z
-  .string({ error: "Give the client ID." })
+export const clientIdField = storableText({ error: "Give the client ID." })
   .trim()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, { error: "A client ID is 8 to 64 letters, digits, - or _." })
+  .regex(CLIENT_ID_PATTERN, { error: "A client ID is 8 to 64 letters, digits, - or _." })
   .describe("The public client_id");
 
 export const uuidField = (what: string) => z.uuid({ error: `That is not a valid ${what} id.` });
@@ -26,15 +27,14 @@ export type RotateSecretInput = z.infer<typeof rotateSecretInput>;
 export const revokeSecretInput = z.object({
   clientId: clientIdField,
   secretId: uuidField("secret"),
-  reason: z.string().trim().max(200, { error: "Keep the reason under 200 characters." }).optional(),
+  reason: textField({ max: 200, tooLong: "Keep the reason under 200 characters." }).optional(),
 });
 export type RevokeSecretInput = z.infer<typeof revokeSecretInput>;
 
 export const revealSecretInput = z.object({ clientId: clientIdField, secretId: uuidField("secret") });
 export type RevealSecretInput = z.infer<typeof revealSecretInput>;
 
-const calendarDay = z
-  .string()
+const calendarDay = storableText()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Give the date as YYYY-MM-DD." })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
     error: "That date does not exist.",
@@ -42,13 +42,13 @@ const calendarDay = z
 
 export const registerKeyInput = z.object({
   clientId: clientIdField,
-  key: z
-    .string({ error: "Paste a public key in PEM or JWK format." })
-    .min(1, { error: "Paste a public key in PEM or JWK format." })
-    .max(20_000, { error: "That is far too long for a public key." })
-    .describe("An RSA public key (2048 to 4096 bits) as PEM or as a JWK (JSON text)"),
-  kid: z
-    .string()
+  key: textField({
+    required: "Paste a public key in PEM or JWK format.",
+    max: 20_000,
+    tooLong: "That is far too long for a public key.",
+    trim: false,
+  }).describe("An RSA public key (2048 to 4096 bits) as PEM or as a JWK (JSON text)"),
+  kid: storableText()
     .trim()
     .regex(/^[\x21-\x7e]{1,128}$/, { error: "A key ID is 1 to 128 visible characters, no spaces." })
     .optional()
@@ -92,7 +92,9 @@ export const rotationPolicyInput = z
   });
 export type RotationPolicyInput = z.infer<typeof rotationPolicyInput>;
 
-export const timeZoneField = z.string().refine(isValidTimeZone, { error: "Use an IANA time zone such as Europe/London or Asia/Kolkata." });
+export const timeZoneField = storableText().refine(isValidTimeZone, {
+  error: "Use an IANA time zone such as Europe/London or Asia/Kolkata.",
+});
 
 /** "30, 20, 10" as typed in a form or on the command line. */
 export function parseDayList(text: string): number[] | string {

@@ -1,12 +1,15 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { maskSecret } from "@/lib/crypto/tokens";
 import { daysLeft, expiryDateOf, publicKeyState, type RotationPolicy, secretState } from "@/lib/rotation/secret-state";
 import type { OrganisationDto } from "./organisations";
 
 /** One client's credentials for the management API, scoped to the organisation. */
 export async function getClientCredentials(db: Executor, org: OrganisationDto, clientId: string, now: Date) {
+  // From a URL path: an ID that cannot exist is not looked up (a NUL byte would fail the query).
+  if (!isWellFormedClientId(clientId)) return null;
   const [client] = await db
     .select()
     .from(oauthClients)

@@ -113,6 +113,21 @@ describe("tenant scoping", () => {
   });
 });
 
+describe("look-ups by what a request names (a URL, a bound action argument, Auth.js's own form)", () => {
+  it("find nothing, without asking the database, for a slug, client ID or e-mail address that cannot exist", async () => {
+    const northwind = await org("northwind");
+    const { findOrganisationOrFail } = await import("@/lib/organisations/manage");
+    const { getClientCredentials } = await import("./client-credentials");
+    for (const bad of ["northwind\u0000", "\u0000", "North Wind"]) {
+      expect(await findOrganisationBySlug(handle.db, bad), JSON.stringify(bad)).toBeNull();
+      await expect(findOrganisationOrFail(handle.db, bad)).rejects.toMatchObject({ code: "not_found" });
+      expect(await getClientCredentials(handle.db, northwind, bad, now), JSON.stringify(bad)).toBeNull();
+    }
+    expect(await findUserByEmail(handle.db, "alice.admin@northwind.example\u0000")).toBeNull();
+    expect(await findUserByEmail(handle.db, "alice.admin@northwind.example")).not.toBeNull();
+  });
+});
+
 describe("the database refuses bad states", () => {
   it("refuses a second active SPOC in one organisation", async () => {
     const northwind = await org("northwind");

@@ -28,7 +28,13 @@ const organisationColumns = {
   secretRevealPolicy: organisations.secretRevealPolicy,
 };
 
+/** The slug format, the same as the database's check (db/schema.ts, organisation_slug_format). */
+export const ORGANISATION_SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 export async function findOrganisationBySlug(db: Executor, slug: string): Promise<OrganisationDto | null> {
+  // A slug from a URL or a bound action argument may be anything; one that cannot exist is not
+  // looked up (a NUL byte would make the query fail rather than find nothing).
+  if (!ORGANISATION_SLUG_PATTERN.test(slug)) return null;
   const [row] = await db.select(organisationColumns).from(organisations).where(eq(organisations.slug, slug)).limit(1);
   return row ?? null;
 }

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { type MembershipRole, memberships, organisations, platformOperators, users } from "@/db/schema";
+import { unstorableTextProblem } from "@/lib/text-field";
 
 export interface UserDto {
   id: string;
@@ -14,6 +15,9 @@ export async function findUserById(db: Executor, userId: string): Promise<UserDt
 }
 
 export async function findUserByEmail(db: Executor, email: string): Promise<UserDto | null> {
+  // Reached by addresses nobody validated (Auth.js's own sign-in route): one that cannot be stored
+  // belongs to nobody, and is not sent to the database (a NUL byte would fail the query).
+  if (unstorableTextProblem(email)) return null;
   const [row] = await db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText, textField } from "@/lib/text-field";
 
 /** Response shapes of the management API, also the source of its OpenAPI document. */
 
@@ -64,11 +65,18 @@ export const problemDto = z
 
 /** Bodies the API accepts (the path carries the client and credential ids). */
 export const rotateBody = z.object({ compromised: z.boolean().default(false) }).meta({ id: "RotateRequest" });
-export const revokeSecretBody = z.object({ reason: z.string().max(200).optional() }).meta({ id: "RevokeSecretRequest" });
+export const revokeSecretBody = z
+  .object({ reason: textField({ max: 200, tooLong: "Keep the reason under 200 characters." }).optional() })
+  .meta({ id: "RevokeSecretRequest" });
 export const registerKeyBody = z
   .object({
-    key: z.string().min(1).max(20_000).describe("RSA public key, 2048 to 4096 bits, as PEM or JWK JSON text"),
-    kid: z.string().optional(),
+    key: textField({
+      required: "Send the public key in PEM or JWK format.",
+      max: 20_000,
+      tooLong: "That is far too long for a public key.",
+      trim: false,
+    }).describe("RSA public key, 2048 to 4096 bits, as PEM or JWK JSON text"),
+    kid: storableText().optional(),
     expiresOn: z.iso.date().optional().describe("Last day accepted, organisation's time zone"),
   })
   .meta({ id: "RegisterKeyRequest" });

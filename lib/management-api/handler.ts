@@ -5,6 +5,7 @@ import type { CredentialContext } from "@/lib/credentials/context";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { errorSummary, isDataException } from "@/lib/error-summary";
 import { isDomainError } from "@/lib/errors";
 import { clientAddress } from "@/lib/request-meta";
 import { type ApiResult, jsonResponse, requestFingerprint, withIdempotency } from "./idempotency";
@@ -115,7 +116,12 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
         return problem(status, title, error.message, error.field ? { errors: [{ field: error.field, message: error.message }] } : {});
       }
       if (error instanceof z.ZodError) return zodProblem(error);
-      console.error(`management API: unexpected ${error instanceof Error ? error.name : "error"}`);
+      // By class and SQLSTATE only: a failed query's message carries its parameters.
+      console.error(`management API: unexpected ${errorSummary(error)}`);
+      // The database refused a value the request carried (SQLSTATE class 22): the caller's to fix.
+      if (isDataException(error)) {
+        return problem(400, "Bad request", "A value in the request cannot be stored; remove any control characters and try again.");
+      }
       return problem(500, "Internal server error", "Something went wrong on our side and the change was not made. Try again.");
     }
   };

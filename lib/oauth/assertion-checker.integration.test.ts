@@ -65,4 +65,17 @@ describe("the Dev Tools assertion checker", () => {
     const verdict = await checkAssertion(handle.db, finvu, { assertion: token }, { issuer, now: new Date() });
     expect(verdict).toEqual({ ok: false, error: "invalid_client", description: `"${c.clientId}" is not a client of Finvu Data Services.` });
   });
+
+  it("answers an assertion whose sub could not be a client ID (a NUL byte) with the reason, not an error", async () => {
+    const ctx = cliContext(handle.db, northwind, keyRing);
+    const c = await provisionClient(ctx);
+    const k = await addKey(ctx, c.clientId, "k1");
+    const bad = `${c.clientId}\u0000`;
+    const token = await assertion(k.privateKey, { iss: bad, sub: bad, aud: issuer }, { kid: "k1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: token }, { issuer, now: new Date() })).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description: "The assertion's iss and sub must be your client_id: 8 to 64 letters, digits, - or _.",
+    });
+  });
 });

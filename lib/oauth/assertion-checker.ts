@@ -1,11 +1,24 @@
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "@/db/client";
 import { consumedAssertions, oauthClients } from "@/db/schema";
+import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import type { OrganisationDto } from "@/lib/data/organisations";
+import { textField } from "@/lib/text-field";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError } from "./errors";
 import { createTokenStore } from "./store";
+
+/** The Dev Tools form: a pasted assertion and, optionally, the client_assertion_type to check with it. */
+export const assertionCheckInput = z.object({
+  assertion: textField({
+    required: "Paste a client_assertion (a signed JWT).",
+    max: 20_000,
+    tooLong: "That is far too long for an assertion.",
+  }),
+  assertionType: textField({ max: 200, tooLong: "A client_assertion_type is under 200 characters." }).optional(),
+});
 
 export type AssertionVerdict =
   | { ok: true; clientId: string; keyKid: string; message: string }
@@ -23,6 +36,14 @@ export async function checkAssertion(
 ): Promise<AssertionVerdict> {
   try {
     const read = readClientAssertion(input.assertionType ?? JWT_BEARER_ASSERTION_TYPE, input.assertion.trim(), undefined);
+    // Not looked up unless it could be a client ID at all (a NUL byte would fail the query).
+    if (!isWellFormedClientId(read.clientId)) {
+      return {
+        ok: false,
+        error: "invalid_client",
+        description: "The assertion's iss and sub must be your client_id: 8 to 64 letters, digits, - or _.",
+      };
+    }
     const [own] = await db
       .select({ id: oauthClients.id })
       .from(oauthClients)

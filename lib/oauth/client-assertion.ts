@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, errors as joseErrors } from "jose";
+import { unstorableTextProblem } from "@/lib/text-field";
 import {
   ASSERTION_ALGORITHMS,
   CLOCK_SKEW_SECONDS,
@@ -176,5 +177,8 @@ export function checkAssertionClaims(payload: JWTPayload, clientId: string, keyI
   if (typeof payload.jti !== "string" || payload.jti.length === 0)
     throw fail("jti is required: a unique id (e.g. a UUID) for every assertion.");
   if (payload.jti.length > 200) throw fail("jti is longer than 200 characters.");
+  // The jti is stored to refuse replays (RFC 7523 3 (7)): it must be text the database can hold.
+  const jtiProblem = unstorableTextProblem(payload.jti);
+  if (jtiProblem) throw fail(`jti: ${jtiProblem} A UUID is a good jti.`);
   return { clientId, keyId, jti: payload.jti, jtiExpiresAt: new Date((payload.exp + CLOCK_SKEW_SECONDS) * 1000) };
 }

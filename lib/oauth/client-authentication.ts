@@ -1,3 +1,4 @@
+import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { CLIENT_AUTH_FAILED, OAuthError } from "./errors";
@@ -49,10 +50,20 @@ export function detectAuthMethods(authorization: string | null, form: Form): Aut
   return methods;
 }
 
+/**
+ * A client_id outside the format (db/schema.ts, oauth_client_id_format) names no client: it is
+ * refused before any look-up (a NUL byte would otherwise fail the query), with the very answer an
+ * unknown client gets, so a malformed ID and an unknown one cannot be told apart.
+ */
+function requireWellFormedClientId(clientId: string): void {
+  if (!isWellFormedClientId(clientId)) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+}
+
 async function bySecret(ctx: ClientAuthContext, clientId: string, secret: string, method: AuthMethod): Promise<AuthenticatedClient> {
   // The checksum refuses a mistyped or made-up secret without a database round trip; the answer
   // is the same as for an unknown client or a wrong secret.
   if (!isWellFormedClientSecret(secret)) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  requireWellFormedClientId(clientId);
   const found = await ctx.store.findClientWithSecrets(clientId, ctx.now);
   if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
   const digest = digestSecret(secret);
@@ -92,6 +103,7 @@ export async function authenticateClient(ctx: ClientAuthContext, authorization: 
   const assertion = form.get("client_assertion");
   if (!assertion) throw new OAuthError("invalid_request", "The client_assertion parameter is missing.");
   const read = readClientAssertion(form.get("client_assertion_type"), assertion, form.get("client_id"));
+  requireWellFormedClientId(read.clientId);
   const found = await ctx.store.findClientWithKeys(read.clientId, ctx.now);
   if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
   const verified = await verifyClientAssertion(read, found.keys, {

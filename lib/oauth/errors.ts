@@ -1,3 +1,5 @@
+import { errorSummary, isDataException } from "@/lib/error-summary";
+
 /**
  * RFC 6749 5.2 error responses, built in one place. invalid_client is 401, with a
  * WWW-Authenticate challenge when the client used HTTP Basic (RFC 6749 5.2). No error ever
@@ -40,4 +42,23 @@ export function oauthErrorResponse(error: OAuthError, basicUsed: boolean, extraH
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+}
+
+/**
+ * Anything else that went wrong in an endpoint: logged by its class and SQLSTATE only (never the
+ * message: a failed query's carries its parameters), and answered in JSON, never HTML. A value the
+ * database refused (SQLSTATE class 22) came from the request: invalid_request. Anything else is
+ * ours: a 503 the client may retry.
+ */
+export function unexpectedErrorResponse(error: unknown, where: string, log: (line: string) => void): Response {
+  log(`${where}: unexpected ${errorSummary(error)}`);
+  if (isDataException(error)) {
+    return oauthErrorResponse(
+      new OAuthError("invalid_request", "A parameter holds a value that cannot be processed; remove any control characters."),
+      false,
+    );
+  }
+  return oauthErrorResponse(new OAuthError("server_error", "The server could not answer just now; try again.", 503), false, {
+    "Retry-After": "1",
+  });
 }

@@ -1,6 +1,6 @@
 import { verifyAccessToken } from "./access-token";
 import { authenticateClient } from "./client-authentication";
-import { jsonResponse, OAuthError, oauthErrorResponse } from "./errors";
+import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { TokenEndpointDeps } from "./token-endpoint";
 
@@ -51,10 +51,7 @@ export function createIntrospectionEndpoint(deps: TokenEndpointDeps & { accepted
       }
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(error, basicUsed);
-      deps.log(`introspection: unexpected ${error instanceof Error ? error.name : "error"}`);
-      return oauthErrorResponse(new OAuthError("server_error", "The server could not answer just now; try again.", 503), false, {
-        "Retry-After": "1",
-      });
+      return unexpectedErrorResponse(error, "introspection", deps.log);
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { getPlatformSettings } from "@/lib/data/platform";
+import { errorSummary } from "@/lib/error-summary";
 import { jsonResponse } from "./errors";
 import { createIntrospectionEndpoint } from "./introspection";
 import { metadataResponse, methodNotAllowed } from "./metadata";
@@ -73,7 +74,7 @@ export function createMachine(options: MachineOptions) {
     const upkeep = () => {
       Promise.all([sweepConsumedAssertions(options.db, now()), ensureSigningKeys(options.db, options.keyRing, now())])
         .then(() => keys.invalidate())
-        .catch((error: unknown) => log(`machine upkeep failed: ${error instanceof Error ? error.message : String(error)}`));
+        .catch((error: unknown) => log(`machine upkeep failed: ${errorSummary(error)}`));
     };
     const timer = setInterval(upkeep, 10 * 60_000);
     timer.unref();

@@ -1,3 +1,4 @@
+import { errorSummary } from "@/lib/error-summary";
 import { InvalidTokenError, verifyAccessToken } from "./access-token";
 import type { KeyCache } from "./signing-keys";
 import type { TokenStore } from "./store";
@@ -59,7 +60,7 @@ export function createWhoamiEndpoint(deps: {
       );
     } catch (error) {
       if (error instanceof InvalidTokenError) return refuse(401, "invalid_token", error.message);
-      deps.log(`whoami: unexpected ${error instanceof Error ? error.name : "error"}`);
+      deps.log(`whoami: unexpected ${errorSummary(error)}`);
       return new Response(JSON.stringify({ error: "temporarily_unavailable" }), {
         status: 503,
         headers: { "Content-Type": "application/json", "Retry-After": "1" },

@@ -67,6 +67,15 @@ export function jwtForm(token: string, extra: Record<string, string> = {}) {
   });
 }
 
+/**
+ * A one-character typo of `value`: its last character replaced by a different one, whatever it
+ * was (always appending or substituting the same letter is no typo for a value that ends in it).
+ */
+export function typoOf(value: string): string {
+  const last = value.slice(-1);
+  return `${value.slice(0, -1)}${last === "x" ? "y" : "x"}`;
+}
+
 export function basic(clientId: string, secret: string): string {
   return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 }

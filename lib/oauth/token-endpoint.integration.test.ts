@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { type SQL, sql } from "drizzle-orm";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
@@ -11,7 +12,9 @@ import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
 import { createMachine, type Machine } from "./machine";
-import { addKey, assertion, basic, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient } from "./testing";
+import { createTokenStore, type TokenStore } from "./store";
+import { addKey, assertion, basic, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient, typoOf } from "./testing";
+import { createTokenEndpoint } from "./token-endpoint";
 
 const ISSUER = "https://auth.rotor.test";
 const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
@@ -45,6 +48,12 @@ afterAll(async () => {
 const ctx = () => cliContext(handle.db, org, keyRing);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
+/** A whole response, for comparing two byte for byte (the date and connection headers aside). */
+async function whole(res: Response) {
+  const headers = [...res.headers.entries()].filter(([k]) => k !== "date" && k !== "keep-alive" && k !== "connection");
+  return { status: res.status, headers, body: await res.text() };
+}
+const NUL = "\u0000";
 
 describe.each([0, 1])("the token endpoint, mount %#", (index) => {
   const mount = () => mounts[index]!;
@@ -85,9 +94,7 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       const other = await provisionClient(ctx());
       const wrongSecret = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: other.secret }));
       const unknown = await post(form({ grant_type: "client_credentials", client_id: "unknownclient1234", client_secret: other.secret }));
-      const typo = await post(
-        form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: `${c.secret.slice(0, -1)}x` }),
-      );
+      const typo = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: typoOf(c.secret) }));
       const strip = (r: Response) => [...r.headers.entries()].filter(([k]) => k !== "date" && k !== "keep-alive" && k !== "connection");
       const bodies = await Promise.all([wrongSecret, unknown, typo].map((r) => r.text()));
       expect(new Set(bodies).size).toBe(1);
@@ -351,6 +358,42 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       expect((await other.json()).error).toBe("unsupported_grant_type");
     });
 
+    it("answers a malformed client_id exactly like an unknown client, with every authentication method", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const before = logged.length;
+      const unknown = "unknownclient1234";
+      const viaPost = (id: string) => post(form({ grant_type: "client_credentials", client_id: id, client_secret: c.secret }));
+      const viaBasic = (id: string) => post(form({ grant_type: "client_credentials" }), { authorization: basic(id, c.secret) });
+      const viaJwt = async (id: string) => post(jwtForm(await assertion(k.privateKey, { iss: id, sub: id, aud: ISSUER }, { kid: "k" })));
+      const expected = {
+        post: await whole(await viaPost(unknown)),
+        basic: await whole(await viaBasic(unknown)),
+        jwt: await whole(await viaJwt(unknown)),
+      };
+      expect(JSON.parse(expected.post.body)).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
+      expect(expected.post.status).toBe(401);
+      for (const id of [`${c.clientId}${NUL}`, NUL, `${NUL}' or 1=1 --`, "short", "x".repeat(65), "has a space", "ünïcödé-id"]) {
+        expect(await whole(await viaPost(id)), JSON.stringify(id)).toEqual(expected.post);
+        expect(await whole(await viaBasic(id)), JSON.stringify(id)).toEqual(expected.basic);
+        expect(await whole(await viaJwt(id)), JSON.stringify(id)).toEqual(expected.jwt);
+      }
+      expect(logged.slice(before)).toEqual([]);
+    });
+
+    it("refuses an assertion whose jti the database cannot store, saying why", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const res = await post(
+        jwtForm(await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: ISSUER, jti: `a${NUL}b` }, { kid: "k" })),
+      );
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: "invalid_client",
+        error_description: "jti: Remove the NUL character (U+0000): text cannot contain it. A UUID is a good jti.",
+      });
+    });
+
     it("never answers with HTML or a stack trace, even to nonsense", async () => {
       const bodies = [
         "\u0000\u0001\u0002",
@@ -385,6 +428,19 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       expect(await (await introspect(b)).json()).toEqual({ active: false });
     });
 
+    it("answers a malformed client_id at introspection exactly like an unknown client", async () => {
+      const c = await provisionClient(ctx());
+      const introspect = (id: string) =>
+        mount().fetch("/oauth/introspect", {
+          method: "POST",
+          headers: FORM,
+          body: form({ token: "x.y.z", client_id: id, client_secret: c.secret }).toString(),
+        });
+      const unknown = await whole(await introspect("unknownclient1234"));
+      expect(unknown.status).toBe(401);
+      for (const id of [`${c.clientId}${NUL}`, "short"]) expect(await whole(await introspect(id)), JSON.stringify(id)).toEqual(unknown);
+    });
+
     it("whoami returns the client and organisation for a valid token and refuses others per RFC 6750", async () => {
       const c = await provisionClient(ctx());
       const { access_token } = await (
@@ -417,6 +473,101 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       jwks_uri: `${ISSUER}/.well-known/jwks.json`,
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "private_key_jwt"],
     });
+  });
+});
+
+describe("the database behind the token endpoint", () => {
+  function endpointWith(store: TokenStore, lines: string[]) {
+    return createTokenEndpoint({
+      issuer: ISSUER,
+      tokenEndpoint: `${ISSUER}/oauth/token`,
+      store,
+      keys: machine.keys,
+      usage: machine.usage,
+      defaultAudience: `${ISSUER}/api/v1`,
+      now: () => new Date(),
+      log: (line) => lines.push(line),
+    });
+  }
+  const request = (fields: Record<string, string>) =>
+    new Request(`${ISSUER}/oauth/token`, { method: "POST", headers: FORM, body: form(fields).toString() });
+
+  it("is not asked about a malformed client_id at all", async () => {
+    const real = createTokenStore(handle.db);
+    const asked: string[] = [];
+    const asking =
+      <A extends unknown[], R>(look: (id: string, ...rest: A) => R) =>
+      (id: string, ...rest: A) => {
+        asked.push(id);
+        return look(id, ...rest);
+      };
+    const counting: TokenStore = {
+      findClientWithSecrets: asking(real.findClientWithSecrets),
+      findClientWithKeys: asking(real.findClientWithKeys),
+      consumeJti: real.consumeJti,
+      findClient: asking(real.findClient),
+    };
+    const c = await provisionClient(ctx());
+    const lines: string[] = [];
+    const token = endpointWith(counting, lines);
+    const res = await token(request({ grant_type: "client_credentials", client_id: `${c.clientId}${NUL}`, client_secret: c.secret }));
+    expect(res.status).toBe(401);
+    expect(asked).toEqual([]);
+    expect((await token(request({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }))).status).toBe(200);
+    expect(asked).toEqual([c.clientId]);
+    expect(lines).toEqual([]);
+  });
+
+  // A query that fails for real, carrying a parameter that must never reach the log.
+  const failing = (query: (marker: string) => SQL) => {
+    const marker = `param-${randomUUID()}`;
+    const store: TokenStore = {
+      ...createTokenStore(handle.db),
+      findClientWithSecrets: async () => {
+        await handle.db.execute(query(marker));
+        return null;
+      },
+    };
+    return { marker, store };
+  };
+
+  it("logs an unexpected database error by class and SQLSTATE only, and answers a clean 503 the client may retry", async () => {
+    const { marker, store } = failing((m) => sql`select * from no_such_table where name = ${m}`);
+    const c = await provisionClient(ctx());
+    const lines: string[] = [];
+    const res = await endpointWith(
+      store,
+      lines,
+    )(request({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }));
+    expect(await whole(res)).toEqual({
+      status: 503,
+      headers: [
+        ["cache-control", "no-store"],
+        ["content-type", "application/json;charset=UTF-8"],
+        ["pragma", "no-cache"],
+        ["retry-after", "1"],
+      ],
+      body: JSON.stringify({ error: "server_error", error_description: "The server could not answer just now; try again." }),
+    });
+    expect(lines).toEqual(["token endpoint: unexpected DrizzleQueryError (code 42P01)"]);
+    expect(lines.join("\n")).not.toContain(marker);
+  });
+
+  it("answers a value the database refuses (SQLSTATE class 22) as the client's invalid_request, not a 5xx, and logs no parameter", async () => {
+    const { marker, store } = failing((m) => sql`select ${m}::uuid`);
+    const c = await provisionClient(ctx());
+    const lines: string[] = [];
+    const res = await endpointWith(
+      store,
+      lines,
+    )(request({ grant_type: "client_credentials", client_id: c.clientId, client_secret: c.secret }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: "invalid_request",
+      error_description: "A parameter holds a value that cannot be processed; remove any control characters.",
+    });
+    expect(lines).toEqual(["token endpoint: unexpected DrizzleQueryError (code 22P02)"]);
+    expect(lines.join("\n")).not.toContain(marker);
   });
 });
 

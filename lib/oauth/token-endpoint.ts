@@ -1,7 +1,7 @@
 import { signAccessToken } from "./access-token";
 import { authenticateClient } from "./client-authentication";
 import { CLIENT_CREDENTIALS } from "./constants";
-import { jsonResponse, OAuthError, oauthErrorResponse } from "./errors";
+import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { KeyCache } from "./signing-keys";
 import type { TokenStore } from "./store";
@@ -60,12 +60,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       return jsonResponse({ access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope });
     } catch (error) {
       if (error instanceof OAuthError) return oauthErrorResponse(error, basicUsed);
-      // Our queries never carry a secret in clear (digests only), so the message is safe to log.
-      deps.log(`token endpoint: unexpected ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "error"}`);
-      // Not a 500 and not HTML, whatever happened: a JSON answer the client can retry on.
-      return oauthErrorResponse(new OAuthError("server_error", "The server could not answer just now; try again.", 503), false, {
-        "Retry-After": "1",
-      });
+      // Not a 500 and not HTML, whatever happened: a JSON answer, logged without any parameter.
+      return unexpectedErrorResponse(error, "token endpoint", deps.log);
     }
   };
 }

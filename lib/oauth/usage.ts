@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+import { errorSummary } from "@/lib/error-summary";
 
 /**
  * Last use of each secret and key, and the audiences each client asks for, coalesced in memory and
@@ -74,9 +75,7 @@ export class UsageRecorder {
   start(intervalMs = 5_000) {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) =>
-        console.error(`usage flush failed: ${error instanceof Error ? error.message : String(error)}`),
-      );
+      this.flush().catch((error: unknown) => console.error(`usage flush failed: ${errorSummary(error)}`));
     }, intervalMs);
     this.timer.unref();
   }

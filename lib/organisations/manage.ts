@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
 import { generateClientId } from "@/lib/crypto/client-id";
 import { recordAudit } from "@/lib/data/audit";
+import { ORGANISATION_SLUG_PATTERN } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { deactivateMember } from "./members";
@@ -67,7 +68,9 @@ export async function createOrganisation(db: Database, actor: Actor, input: Crea
 }
 
 export async function findOrganisationOrFail(db: Database, slug: string) {
-  const [org] = await db.select().from(organisations).where(eq(organisations.slug, slug)).limit(1);
+  const [org] = ORGANISATION_SLUG_PATTERN.test(slug)
+    ? await db.select().from(organisations).where(eq(organisations.slug, slug)).limit(1)
+    : [];
   if (!org) throw new DomainError("not_found", `There is no organisation "${slug}".`, "org");
   return org;
 }

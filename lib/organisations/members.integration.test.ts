@@ -137,12 +137,14 @@ describe("tenant scoping of the people and office use cases", () => {
     const northwind = await findOrganisationBySlug(handle.db, "northwind");
     const arjun = await membershipOf("arjun.member@finvu.example", "finvu");
     const acting = { actor: await admin(), isOperator: false };
+    // One at a time, each started only when it is awaited: a list of started promises would leave
+    // the later ones rejecting unobserved while the first is awaited (an unhandled rejection).
     for (const attempt of [
-      deactivateMember(handle.db, acting, northwind!.id, arjun.membership.id, now),
-      reactivateMember(handle.db, acting, northwind!.id, arjun.membership.id),
-      changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin", now),
+      () => deactivateMember(handle.db, acting, northwind!.id, arjun.membership.id, now),
+      () => reactivateMember(handle.db, acting, northwind!.id, arjun.membership.id),
+      () => changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin", now),
     ]) {
-      expect((await refusal(attempt))?.code).toBe("not_found");
+      expect((await refusal(attempt()))?.code).toBe("not_found");
     }
     const finvuOffice = await addOffice(
       handle.db,

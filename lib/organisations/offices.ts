@@ -6,10 +6,10 @@ import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
 import { recordAudit } from "@/lib/data/audit";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
+import { storableText, textField } from "@/lib/text-field";
 
 const optional = (schema: z.ZodString) =>
-  z
-    .string()
+  storableText()
     .trim()
     .optional()
     .transform((v) => (v === "" ? undefined : v))
@@ -17,35 +17,25 @@ const optional = (schema: z.ZodString) =>
 
 /** An office, as the Offices tab's form and every other edge send it. */
 export const officeInput = z.object({
-  name: z
-    .string({ error: "Give the office a name." })
-    .trim()
-    .min(1, { error: "Give the office a name." })
-    .max(200, { error: "Keep the name under 200 characters." }),
-  addressLine1: z
-    .string({ error: "Give the first line of the address." })
-    .trim()
-    .min(1, { error: "Give the first line of the address." })
-    .max(200, { error: "Keep each address line under 200 characters." }),
-  addressLine2: optional(z.string().max(200, { error: "Keep each address line under 200 characters." })),
-  town: z
-    .string({ error: "Give the town or city." })
-    .trim()
-    .min(1, { error: "Give the town or city." })
-    .max(100, { error: "Keep the town under 100 characters." }),
-  postcode: z
-    .string({ error: "Give the postcode." })
+  name: textField({ required: "Give the office a name.", max: 200, tooLong: "Keep the name under 200 characters." }),
+  addressLine1: textField({
+    required: "Give the first line of the address.",
+    max: 200,
+    tooLong: "Keep each address line under 200 characters.",
+  }),
+  addressLine2: optional(textField({ max: 200, tooLong: "Keep each address line under 200 characters." })),
+  town: textField({ required: "Give the town or city.", max: 100, tooLong: "Keep the town under 100 characters." }),
+  postcode: storableText({ error: "Give the postcode." })
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9][A-Z0-9 -]{1,10}[A-Z0-9]$/, { error: "That does not look like a postcode, e.g. EC3V 1AB or 400051." }),
-  country: z
-    .string()
+  country: storableText()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{2}$/, { error: "Use the two-letter country code, e.g. GB or IN." })
     .default("GB"),
   phone: optional(
-    z.string().regex(/^\+?[0-9 ()-]{6,20}$/, { error: "A phone number is digits, spaces, brackets or dashes, e.g. 020 7946 0000." }),
+    storableText().regex(/^\+?[0-9 ()-]{6,20}$/, { error: "A phone number is digits, spaces, brackets or dashes, e.g. 020 7946 0000." }),
   ),
 });
 export type OfficeInput = z.infer<typeof officeInput>;

@@ -6,15 +6,18 @@ import type { Actor } from "@/lib/credentials/context";
 import { auditActor } from "@/lib/credentials/context";
 import { recordAudit } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
+import { storableText, textField } from "@/lib/text-field";
 import { createOrganisation, inviteUser } from "./manage";
 import { createOrganisationInput, emailField } from "./schemas";
 
 /** The platform operator's work (issue 6): onboarding organisations and setting the limits. */
 
+const personName = textField({ max: 200, tooLong: "Keep the name under 200 characters." });
+
 export const onboardInput = z.object({
   organisation: createOrganisationInput,
-  admin: z.object({ email: emailField, name: z.string().trim().max(200).optional() }),
-  spoc: z.object({ email: emailField, name: z.string().trim().max(200).optional() }),
+  admin: z.object({ email: emailField, name: personName.optional() }),
+  spoc: z.object({ email: emailField, name: personName.optional() }),
 });
 export type OnboardInput = z.infer<typeof onboardInput>;
 
@@ -49,7 +52,7 @@ export async function onboardOrganisation(db: Database, actor: Actor, input: Onb
   });
 }
 
-const uri = z.string().refine(
+const uri = storableText().refine(
   (v) => {
     try {
       return new URL(v).hash === "";
@@ -61,9 +64,8 @@ const uri = z.string().refine(
 );
 
 export const platformLimitsInput = z.object({
-  serviceName: z.string().trim().min(1, { error: "Give the service a name." }).max(100, { error: "Keep the name under 100 characters." }),
-  apiEndpoint: z
-    .string()
+  serviceName: textField({ required: "Give the service a name.", max: 100, tooLong: "Keep the name under 100 characters." }),
+  apiEndpoint: storableText()
     .trim()
     .transform((v) => (v === "" ? null : v))
     .pipe(z.url({ error: "The API endpoint is an absolute URL, e.g. https://api.example.com/v1." }).nullable()),

@@ -1,32 +1,27 @@
 import { z } from "zod";
 import { rotationPolicyInput, timeZoneField } from "@/lib/credentials/schemas";
+import { ORGANISATION_SLUG_PATTERN } from "@/lib/data/organisations";
+import { storableText, textField } from "@/lib/text-field";
 
 /** Inputs for onboarding and managing organisations, users and clients: shared by every edge. */
 
-export const emailField = z
-  .string({ error: "Give an e-mail address." })
+export const emailField = storableText({ error: "Give an e-mail address." })
   .trim()
   .toLowerCase()
   .pipe(z.email({ error: "That is not a valid e-mail address." }));
 
-export const slugField = z
-  .string()
+export const slugField = storableText()
   .trim()
-  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, {
+  .regex(ORGANISATION_SLUG_PATTERN, {
     error: "A slug is lower-case letters and digits joined by single hyphens, e.g. northwind-insurance.",
   })
   .max(60, { error: "Keep the slug under 60 characters." });
 
 export const createOrganisationInput = z.object({
-  name: z
-    .string({ error: "Give the organisation's name." })
-    .trim()
-    .min(1, { error: "Give the organisation's name." })
-    .max(200, { error: "Keep the name under 200 characters." }),
+  name: textField({ required: "Give the organisation's name.", max: 200, tooLong: "Keep the name under 200 characters." }),
   slug: slugField.optional(),
   timeZone: timeZoneField,
-  locale: z
-    .string()
+  locale: storableText()
     .trim()
     .regex(/^[a-z]{2}(-[A-Z]{2})?$/, { error: "Use a locale such as en-GB or en-IN." })
     .default("en-GB"),
@@ -38,14 +33,14 @@ export const ROLES = ["admin", "spoc", "member"] as const;
 
 export const inviteUserInput = z.object({
   email: emailField,
-  name: z.string().trim().max(200).optional(),
+  name: textField({ max: 200, tooLong: "Keep the name under 200 characters." }).optional(),
   role: z.enum(ROLES, { error: "The role is admin, spoc or member." }),
 });
 export type InviteUserInput = z.infer<typeof inviteUserInput>;
 
 export const deactivateUserInput = z.object({ email: emailField });
 
-const absoluteUri = z.string().refine(
+const absoluteUri = storableText().refine(
   (v) => {
     try {
       return new URL(v).hash === "";
@@ -57,13 +52,9 @@ const absoluteUri = z.string().refine(
 );
 
 export const createClientInput = z.object({
-  name: z
-    .string({ error: "Name the client." })
-    .trim()
-    .min(1, { error: "Name the client." })
-    .max(200, { error: "Keep the name under 200 characters." }),
+  name: textField({ required: "Name the client.", max: 200, tooLong: "Keep the name under 200 characters." }),
   scopes: z
-    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "A scope is printable characters without spaces or quotes." }))
+    .array(storableText().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "A scope is printable characters without spaces or quotes." }))
     .default([]),
   audiences: z.array(absoluteUri).default([]),
   tokenTtlSeconds: z.coerce

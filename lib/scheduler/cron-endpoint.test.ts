@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it, vi } from "vitest";
 import { authorizeCron } from "./cron-auth";
 import { createCronEndpoint } from "./cron-endpoint";
@@ -35,5 +36,23 @@ describe("the cron route", () => {
     expect((await res.json()).error).toMatch(/set CRON_SECRET/);
     expect(run).not.toHaveBeenCalled();
     expect(authorizeCron("Bearer ", "")).toBe("disabled");
+  });
+
+  it("logs a failed run by its class and SQLSTATE, never with the failed query's parameters", async () => {
+    const cause = Object.assign(new Error('invalid input syntax for type uuid: "priya.admin@finvu.example"'), { code: "22P02" });
+    const failure = new DrizzleQueryError("select $1::uuid", ["priya.admin@finvu.example"], cause);
+    const lines: string[] = [];
+    const handle = createCronEndpoint({
+      secret: () => "s3cret-value",
+      deps: async () => ({}) as SchedulerDeps,
+      run: async () => {
+        throw failure;
+      },
+      log: (line) => lines.push(line),
+    });
+    const res = await handle(get("Bearer s3cret-value"));
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: "The run failed; every step is idempotent, so it is safe to run again." });
+    expect(lines).toEqual(["cron: run failed: DrizzleQueryError (code 22P02)"]);
   });
 });

@@ -1,3 +1,4 @@
+import { errorSummary } from "@/lib/error-summary";
 import { authorizeCron } from "./cron-auth";
 import type { SchedulerDeps, SchedulerSummary } from "./run-scheduler";
 
@@ -21,7 +22,8 @@ export function createCronEndpoint(options: {
     try {
       return json(await options.run(await options.deps(), options.now?.() ?? new Date()), 200);
     } catch (error) {
-      options.log?.(`cron: run failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+      // By class and SQLSTATE only: a failed query's message carries its parameters (e-mail addresses).
+      options.log?.(`cron: run failed: ${errorSummary(error)}`);
       return json({ error: "The run failed; every step is idempotent, so it is safe to run again." }, 500);
     }
   };

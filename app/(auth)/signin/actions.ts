@@ -3,9 +3,9 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
-import { z } from "zod";
 import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
+import { signInEmailField } from "@/lib/auth/email-sign-in";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { clientAddress } from "@/lib/request-meta";
@@ -41,7 +41,7 @@ export interface EmailSignInState {
  */
 export async function emailSignInAction(_previous: EmailSignInState, formData: FormData): Promise<EmailSignInState> {
   const email = String(formData.get("email") ?? "");
-  const parsed = z.email({ error: "Enter your e-mail address, e.g. name@example.com." }).safeParse(email.trim().toLowerCase());
+  const parsed = signInEmailField.safeParse(email);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
   after(async () => {
     try {

@@ -1,0 +1,127 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Database, DatabaseHandle } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { createApiToken } from "@/lib/api-tokens/api-tokens";
+import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
+import { listClients } from "@/lib/data/client-credentials";
+import { findOrganisationBySlug } from "@/lib/data/organisations";
+import { findUserByEmail } from "@/lib/data/users";
+import { NUL_MESSAGE } from "@/lib/text-field";
+
+/*
+ * The management API's edges, on a real database: bad input is a 4xx that says what was wrong,
+ * and whatever else fails is logged by class and SQLSTATE, never with a query's parameters.
+ */
+const state = vi.hoisted(() => ({ db: null as Database | null, keyRing: null as KeyRing | null }));
+vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db }));
+vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
+
+const { managementRoute } = await import("./handler");
+const { listSecretsEndpoint, revokeSecretEndpoint } = await import("./endpoints");
+
+let handle: DatabaseHandle;
+let token = "";
+let clientId = "";
+const NUL = "\u0000";
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  state.db = handle.db;
+  state.keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
+  await seedDemoData(handle.db, { now: new Date(), keyRing: state.keyRing });
+  const spoc = await findUserByEmail(handle.db, "api-team@northwind.example");
+  const created = await createApiToken(
+    handle.db,
+    { userId: spoc!.id, label: "test" },
+    { organisation: "northwind", name: "test", scope: "rotate", expiresInDays: 7 },
+    new Date(),
+  );
+  token = created.value;
+  clientId = (await listClients(handle.db, (await findOrganisationBySlug(handle.db, "northwind"))!))[0]!.clientId;
+});
+afterAll(async () => handle?.close());
+
+const call = (
+  endpoint: (request: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>,
+  params: Record<string, string>,
+  init: RequestInit = {},
+) =>
+  endpoint(
+    new Request("https://rotor.example/api/v1/x", {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...init.headers },
+    }),
+    { params: Promise.resolve(params) },
+  );
+
+function capturedErrors() {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(" "));
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
+
+describe("the management API and input the database cannot store", () => {
+  it("refuses a NUL in a body field with 422 naming the field, and changes nothing", async () => {
+    const before = await (await call(listSecretsEndpoint, { clientId })).json();
+    const secretId = before.secrets[0].id;
+    const res = await call(
+      revokeSecretEndpoint,
+      { clientId, secretId },
+      { method: "POST", body: JSON.stringify({ reason: `moved${NUL}` }) },
+    );
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({
+      type: "about:blank",
+      title: "Unprocessable content",
+      status: 422,
+      detail: "The request has invalid fields; see errors.",
+      errors: [{ field: "reason", message: NUL_MESSAGE }],
+    });
+    expect(await (await call(listSecretsEndpoint, { clientId })).json()).toEqual(before);
+  });
+
+  it("answers a client ID with a NUL in the path as not found, not as a server error", async () => {
+    const errors = capturedErrors();
+    try {
+      const res = await call(listSecretsEndpoint, { clientId: `${clientId}${NUL}` });
+      expect(res.status).toBe(404);
+      expect(errors.lines).toEqual([]);
+    } finally {
+      errors.restore();
+    }
+  });
+
+  it("logs an unexpected database error without its parameters, and answers 500 or, for a value the database refused, 400", async () => {
+    const marker = `param-${randomUUID()}`;
+    const failing = (query: ReturnType<typeof sql>) =>
+      managementRoute({ scope: "read" }, async () => {
+        await handle.db.execute(query);
+        return { status: 200, body: {} };
+      });
+    const errors = capturedErrors();
+    try {
+      const missing = await call(failing(sql`select * from no_such_table where name = ${marker}`), {});
+      expect(missing.status).toBe(500);
+      expect((await missing.json()).detail).toBe("Something went wrong on our side and the change was not made. Try again.");
+      const refused = await call(failing(sql`select ${marker}::uuid`), {});
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        type: "about:blank",
+        title: "Bad request",
+        status: 400,
+        detail: "A value in the request cannot be stored; remove any control characters and try again.",
+      });
+      expect(errors.lines).toEqual([
+        "management API: unexpected DrizzleQueryError (code 42P01)",
+        "management API: unexpected DrizzleQueryError (code 22P02)",
+      ]);
+    } finally {
+      errors.restore();
+    }
+  });
+});
