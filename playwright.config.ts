@@ -114,6 +114,10 @@ export default defineConfig({
         PORT: String(mainPort),
         HOSTNAME: "localhost",
         ...oidc,
+        // Every request here comes from 127.0.0.1: the per-address sign-in limit would make the specs
+        // depend on each other (it has its own test in lib/rate-limit).
+        ROTOR_LIMIT_SIGN_IN_PER_ADDRESS: "1000/600",
+        ROTOR_LIMIT_TOKEN_FAILURES_PER_ADDRESS: "1000/60",
         RESEND_API_KEY: "re_e2e",
         RESEND_BASE_URL: `http://127.0.0.1:${mailPort}`,
         ROTOR_PUBLIC_URL: `http://localhost:${mainPort}`,

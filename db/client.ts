@@ -20,6 +20,8 @@ export interface DatabaseHandle {
   driver: "pglite" | "postgres";
   /** The PGlite client, for dumping a test template; absent on postgres.js. */
   pglite?: PGlite;
+  /** Plain SQL with $n parameters, for a library that writes its own statements (rate-limiter-flexible). */
+  rawQuery(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,6 +37,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     return {
       db,
       driver: "postgres",
+      rawQuery: async (text, values) => {
+        const result = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
+        return { rows: [...result] as Record<string, unknown>[], rowCount: result.count ?? result.length };
+      },
       migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder }),
       close: () => sql.end({ timeout: 5 }),
     };
@@ -56,6 +62,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     db,
     driver: "pglite",
     pglite: client,
+    rawQuery: async (text, values) => {
+      const result = await client.query<Record<string, unknown>>(text, values);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     close: async () => {
       await client.close();

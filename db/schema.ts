@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   check,
@@ -15,6 +16,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -446,6 +448,17 @@ export const personalApiTokens = pgTable(
     check("personal_api_token_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
   ],
 );
+
+/**
+ * Rate-limit counters shared by every instance, in the shape rate-limiter-flexible's Postgres store
+ * reads and writes (lib/data/rate-limit-store.ts): a key, the points used, and when the window
+ * ends (epoch milliseconds). Keys are digests, never an e-mail or an address in clear.
+ */
+export const rateLimits = pgTable("rate_limit", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});
 
 /** Idempotency-Key replays for management API POSTs. */
 export const idempotencyRecords = pgTable(

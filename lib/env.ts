@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { KeyRingError, parseKeyRing } from "./crypto/encryption";
+import { LIMIT_SPEC_HELP, parseLimitSpec } from "./rate-limit/spec";
 
 /**
  * The one reader of process.env. Every setting is validated once; a bad value stops the
@@ -46,6 +47,10 @@ const publicOrigin = optionalText
     return (u.pathname === "/" || u.pathname === "") && u.search === "" && u.hash === "" && u.username === "" && u.password === "";
   }, "must be the origin only (scheme, host and port), such as https://auth.example.com, with no path, query or credentials")
   .transform((v) => (v === undefined ? undefined : new URL(v).origin));
+
+/** A rate limit (lib/rate-limit/spec.ts), with the default a deployment gets when it says nothing. */
+const limit = (fallback: string) =>
+  optionalText.transform((v) => v ?? fallback).refine((v) => parseLimitSpec(v) !== "invalid", LIMIT_SPEC_HELP);
 
 /** CIDR blocks, comma-separated: "10.0.0.0/8, 192.168.1.7/32, fd00::/8". */
 const cidrList = optionalText.superRefine((v, ctx) => {
@@ -106,6 +111,24 @@ const envSchema = z
     ),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535, { error: "must be a port number" }).default(3000),
     HOSTNAME: optionalText,
+    /**
+     * Rate limits (docs/security.md, "Rate limits"). Failed client authentications at the token and
+     * introspection endpoints, per client_id and per client address; successful token requests
+     * per client (off unless set); sign-in links per e-mail address and per client address;
+     * management API calls per token.
+     */
+    ROTOR_LIMIT_TOKEN_FAILURES_PER_CLIENT: limit("50/60"),
+    ROTOR_LIMIT_TOKEN_FAILURES_PER_ADDRESS: limit("30/60"),
+    ROTOR_LIMIT_TOKEN_REQUESTS_PER_CLIENT: limit("off"),
+    ROTOR_LIMIT_SIGN_IN_PER_EMAIL: limit("1/60,5/3600"),
+    ROTOR_LIMIT_SIGN_IN_PER_ADDRESS: limit("20/600"),
+    ROTOR_LIMIT_API_PER_TOKEN: limit("120/60"),
+    /**
+     * Where the token endpoint's and the management API's counts live: "memory" (each instance
+     * its own, the fastest) or "postgres" (shared by every instance). Sign-in always counts in
+     * Postgres, where being right matters more than speed.
+     */
+    ROTOR_RATE_LIMIT_STORE: z.enum(["memory", "postgres"], { error: 'use "memory" or "postgres"' }).default("memory"),
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,
       "must be at least 32 characters (try: openssl rand -base64 32)",

@@ -11,52 +11,23 @@
  * Options (environment): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_RUNS (3), BENCH_SECONDS (10), BENCH_MOUNTS (self-hosted,route-handler).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import autocannon from "autocannon";
+import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
-import postgres from "postgres";
-import { openDatabase } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
-import { parseKeyRing } from "@/lib/crypto/encryption";
-import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { JWT_BEARER_ASSERTION_TYPE } from "@/lib/oauth/constants";
-import { addKey, basic, cliContext, provisionClient } from "@/lib/oauth/testing";
+import { addKey, basic, provisionClient } from "@/lib/oauth/testing";
+import { fmt, freshDatabase, issuer, load, median, type Result, requireBuild, startServer, stop } from "./bench/common";
 
-const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const mounts = (process.env.BENCH_MOUNTS ?? "self-hosted,route-handler").split(",");
 const CONNECTIONS = 32;
-const PORT = 3900;
-const issuer = `http://127.0.0.1:${PORT}`;
 
-if (!existsSync(".next/BUILD_ID")) {
-  console.error("Build first: npm run build");
-  process.exit(1);
-}
-
-// --- a fresh database, provisioned through the real use cases ----------------------------------
-const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe("drop database if exists rotor_bench with (force)");
-await admin.unsafe("create database rotor_bench");
-await admin.end();
-const benchUrl = new URL(serverUrl);
-benchUrl.pathname = "/rotor_bench";
-const keySpec = `bench:${randomBytes(32).toString("base64")}`;
-const keyRing = parseKeyRing(keySpec);
-const handle = await openDatabase({ url: benchUrl.toString() });
-await handle.migrate();
-await seedDemoData(handle.db, { now: new Date(), keyRing });
-const org = (await findOrganisationBySlug(handle.db, "northwind"))!;
-const ctx = cliContext(handle.db, org, keyRing);
-const secretClient = await provisionClient(ctx);
-const jwtClient = await provisionClient(ctx);
-const { privateKey, kid } = await addKey(ctx, jwtClient.clientId, "bench-key");
-await handle.close();
+requireBuild();
+const db = await freshDatabase("rotor_bench");
+const secretClient = await provisionClient(db.ctx);
+const jwtClient = await provisionClient(db.ctx);
+const { privateKey, kid } = await addKey(db.ctx, jwtClient.clientId, "bench-key");
+await db.handle.close();
 
 async function signAssertions(count: number): Promise<string[]> {
   const out: string[] = [];
@@ -83,68 +54,10 @@ async function signAssertions(count: number): Promise<string[]> {
   return out;
 }
 
-// --- the server under test ------------------------------------------------------------------------
-async function startServer(mount: string): Promise<ChildProcess> {
-  const bin = path.resolve("node_modules/.bin");
-  const [cmd, args] = mount === "self-hosted" ? [`${bin}/tsx`, ["scripts/server.ts"]] : [`${bin}/next`, ["start", "-p", String(PORT)]];
-  const child = spawn(cmd, args, {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      ROTOR_ENV: "production",
-      DATABASE_URL: benchUrl.toString(),
-      ROTOR_ENCRYPTION_KEYS: keySpec,
-      AUTH_SECRET: randomBytes(32).toString("base64"),
-      ROTOR_PUBLIC_URL: issuer,
-      PORT: String(PORT),
-      HOSTNAME: "127.0.0.1",
-      ROTOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "rotor-bench-")),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${issuer}/.well-known/oauth-authorization-server`)).ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill();
-  throw new Error(`the ${mount} server did not start`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  total: number;
-}
-
-async function load(options: autocannon.Options): Promise<Result> {
-  const r = await autocannon({ connections: CONNECTIONS, pipelining: 1, ...options });
-  // Throughput as completed requests over elapsed time (a fixed-amount run ends early).
-  return {
-    rps: r.requests.total / r.duration,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx + r.errors + r.timeouts,
-    total: r.requests.total,
-  };
-}
-
 const secretCase = () =>
   load({
     url: `${issuer}/oauth/token`,
+    connections: CONNECTIONS,
     method: "POST",
     duration: seconds,
     headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) },
@@ -156,6 +69,7 @@ async function jwtCase(expectedRps: number): Promise<Result> {
   let next = 0;
   return load({
     url: `${issuer}/oauth/token`,
+    connections: CONNECTIONS,
     amount: bodies.length,
     requests: [
       {
@@ -167,16 +81,13 @@ async function jwtCase(expectedRps: number): Promise<Result> {
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const fmt = (r: Result) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms  non-2xx ${r.non2xx} of ${r.total}`;
-
 const summary: string[] = [];
 for (const mount of mounts) {
-  const server = await startServer(mount);
+  const server = await startServer(mount, db.url, db.keySpec);
   try {
     await load({
       url: `${issuer}/oauth/token`,
+      connections: CONNECTIONS,
       method: "POST",
       amount: 2000,
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) },

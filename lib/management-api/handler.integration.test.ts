@@ -15,8 +15,8 @@ import { NUL_MESSAGE } from "@/lib/text-field";
  * The management API's edges, on a real database: bad input is a 4xx that says what was wrong,
  * and whatever else fails is logged by class and SQLSTATE, never with a query's parameters.
  */
-const state = vi.hoisted(() => ({ db: null as Database | null, keyRing: null as KeyRing | null }));
-vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db }));
+const state = vi.hoisted(() => ({ db: null as Database | null, handle: null as DatabaseHandle | null, keyRing: null as KeyRing | null }));
+vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabaseHandle: async () => state.handle }));
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
@@ -30,6 +30,7 @@ const NUL = "\u0000";
 beforeAll(async () => {
   handle = await createTestDatabase();
   state.db = handle.db;
+  state.handle = handle;
   state.keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
   await seedDemoData(handle.db, { now: new Date(), keyRing: state.keyRing });
   const spoc = await findUserByEmail(handle.db, "api-team@northwind.example");
@@ -123,5 +124,37 @@ describe("the management API and input the database cannot store", () => {
     } finally {
       errors.restore();
     }
+  });
+});
+
+describe("calls per token", () => {
+  it("are limited (120 a minute by default): the next call is 429 problem+json with Retry-After, and other tokens are served", async () => {
+    const spoc = await findUserByEmail(handle.db, "api-team@northwind.example");
+    const mint = async (name: string) =>
+      (
+        await createApiToken(
+          handle.db,
+          { userId: spoc!.id, label: "test" },
+          { organisation: "northwind", name, scope: "read", expiresInDays: 7 },
+          new Date(),
+        )
+      ).value;
+    const busy = await mint("busy");
+    const calm = await mint("calm");
+    const call = (value: string) =>
+      listSecretsEndpoint(
+        new Request(`https://rotor.example/api/v1/clients/${clientId}/secrets`, { headers: { authorization: `Bearer ${value}` } }),
+        {
+          params: Promise.resolve({ clientId }),
+        },
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 120; i++) statuses.push((await call(busy)).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const refused = await call(busy);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ status: 429, title: "Too many requests" });
+    expect((await call(calm)).status).toBe(200);
   });
 });

@@ -7,6 +7,8 @@ import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { errorSummary, isDataException } from "@/lib/error-summary";
 import { isDomainError } from "@/lib/errors";
+import { retryAfterSeconds } from "@/lib/rate-limit/limit";
+import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { clientAddress } from "@/lib/request-meta";
 import { type ApiResult, jsonResponse, requestFingerprint, withIdempotency } from "./idempotency";
 import { problem, STATUS_FOR } from "./problem";
@@ -49,6 +51,17 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
           "Send a valid personal API token as Authorization: Bearer rtr_pat_... Tokens are created by the designated user in Account Management.",
           {},
           { "WWW-Authenticate": 'Bearer realm="rotor-management", error="invalid_token"' },
+        );
+      }
+      const wait = (await (await getRateLimits()).apiPerToken?.hit(principal.tokenId)) ?? 0;
+      if (wait > 0) {
+        const seconds = retryAfterSeconds(wait);
+        return problem(
+          429,
+          "Too many requests",
+          `This token has made too many calls; try again in ${seconds} seconds.`,
+          {},
+          { "Retry-After": String(seconds) },
         );
       }
       if (!scopeAllows(principal.scope, options.scope)) {

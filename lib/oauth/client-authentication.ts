@@ -1,7 +1,8 @@
+import { decodeJwt } from "jose";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
-import { CLIENT_AUTH_FAILED, OAuthError } from "./errors";
+import { CLIENT_AUTH_FAILED, OAuthError, throttled } from "./errors";
 import type { Form } from "./form";
 import type { ClientRecord, TokenStore } from "./store";
 
@@ -117,4 +118,68 @@ export async function authenticateClient(ctx: ClientAuthContext, authorization: 
     throw new OAuthError("invalid_client", "This assertion's jti has already been used: sign a new assertion for every request.");
   }
   return { client: found.client, method, credentialId: verified.keyId };
+}
+
+/**
+ * The client_id a request claims, before anything is checked (for rate limits only): from Basic,
+ * the client_id parameter, or an assertion's iss. Never throws; null when nothing well-formed is
+ * claimed.
+ */
+export function claimedClientId(authorization: string | null, form: Form): string | null {
+  let claimed: string | undefined;
+  try {
+    if (authorization !== null && /^basic /i.test(authorization)) claimed = parseBasicCredentials(authorization).clientId;
+    else if (form.get("client_id")) claimed = form.get("client_id");
+    else if (form.get("client_assertion")) {
+      const iss = decodeJwt(form.get("client_assertion") ?? "").iss;
+      claimed = typeof iss === "string" ? iss : undefined;
+    }
+  } catch {
+    return null;
+  }
+  return claimed !== undefined && isWellFormedClientId(claimed) ? claimed : null;
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/** What a throttle needs to know about client authentication (lib/rate-limit/client-auth-guard.ts). */
+export interface ClientAuthGuard {
+  /** Milliseconds until this client and address may try again; 0 now. Never a database round trip. */
+  retryAfterMs(clientId: string | null, address: string | null): Promise<number>;
+  /** Counts a failed authentication against both. */
+  failed(clientId: string | null, address: string | null): Promise<void>;
+  /** Counts a successful request against its client, where the deployment limits those; ms to wait if over. */
+  succeeded(clientId: string): Promise<number>;
+}
+
+export const UNGUARDED: ClientAuthGuard = {
+  retryAfterMs: async () => 0,
+  failed: async () => {},
+  succeeded: async () => 0,
+};
+
+/**
+ * Client authentication behind the rate limits: a client or address over its limit of failures is
+ * refused at once (429, Retry-After), before any look-up or signature check, so a flood of wrong
+ * secrets costs little and does not slow other clients; each invalid_client counts a failure.
+ */
+export async function authenticateGuarded(
+  ctx: ClientAuthContext,
+  guard: ClientAuthGuard,
+  address: string | null,
+  authorization: string | null,
+  form: Form,
+): Promise<AuthenticatedClient> {
+  const claimed = claimedClientId(authorization, form);
+  const wait = await guard.retryAfterMs(claimed, address);
+  if (wait > 0) throw throttled(seconds(wait));
+  try {
+    const authenticated = await authenticateClient(ctx, authorization, form);
+    const over = await guard.succeeded(authenticated.client.clientId);
+    if (over > 0) throw throttled(seconds(over));
+    return authenticated;
+  } catch (error) {
+    if (error instanceof OAuthError && error.error === "invalid_client") await guard.failed(claimed, address);
+    throw error;
+  }
 }

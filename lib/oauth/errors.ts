@@ -13,7 +13,9 @@ export type OAuthErrorCode =
   | "unsupported_grant_type"
   | "invalid_scope"
   | "invalid_target"
-  | "server_error";
+  | "server_error"
+  /** RFC 6749 4.1.2.1's "try again later", sent with 429 and Retry-After when a caller is throttled. */
+  | "temporarily_unavailable";
 
 export class OAuthError extends Error {
   override name = "OAuthError";
@@ -23,6 +25,8 @@ export class OAuthError extends Error {
     readonly status = error === "invalid_client" ? 401 : error === "server_error" ? 500 : 400,
     /** Offer the Basic challenge even though the client did not use Basic (no authentication at all). */
     readonly challenge = false,
+    /** Seconds until a throttled caller may try again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
@@ -37,6 +41,7 @@ export function oauthErrorResponse(error: OAuthError, basicUsed: boolean, extraH
   const headers: Record<string, string> = { ...JSON_HEADERS, ...extraHeaders };
   if (error.error === "invalid_client" && (basicUsed || error.challenge))
     headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
+  if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
   return new Response(JSON.stringify({ error: error.error, error_description: error.description }), { status: error.status, headers });
 }
 
@@ -61,4 +66,15 @@ export function unexpectedErrorResponse(error: unknown, where: string, log: (lin
   return oauthErrorResponse(new OAuthError("server_error", "The server could not answer just now; try again.", 503), false, {
     "Retry-After": "1",
   });
+}
+
+/** A caller over its limit of failed client authentications (docs/security.md, "Rate limits"). */
+export function throttled(retryAfterSeconds: number): OAuthError {
+  return new OAuthError(
+    "temporarily_unavailable",
+    `Too many failed client authentications; try again in ${retryAfterSeconds} seconds.`,
+    429,
+    false,
+    retryAfterSeconds,
+  );
 }

@@ -1,5 +1,5 @@
 import { verifyAccessToken } from "./access-token";
-import { authenticateClient } from "./client-authentication";
+import { authenticateGuarded } from "./client-authentication";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { TokenEndpointDeps } from "./token-endpoint";
@@ -21,8 +21,10 @@ export function createIntrospectionEndpoint(deps: TokenEndpointDeps & { accepted
       const now = deps.now();
       const form = await readForm(request);
       const token = required(form, "token");
-      const { client } = await authenticateClient(
+      const { client } = await authenticateGuarded(
         { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        deps.guard,
+        deps.addressOf(request),
         authorization,
         form,
       );

@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { errorSummary } from "@/lib/error-summary";
+import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { jsonResponse } from "./errors";
 import { createIntrospectionEndpoint } from "./introspection";
 import { metadataResponse, methodNotAllowed } from "./metadata";
@@ -31,6 +32,10 @@ export interface MachineOptions {
   log?: (line: string) => void;
   /** Background upkeep (usage flush, jti sweep, key rotation); off in tests that flush by hand. */
   background?: boolean;
+  /** Rate limits on client authentication; none unless given. */
+  guard?: ClientAuthGuard;
+  /** The client address of a request, as the mount decided it; unknown unless given. */
+  addressOf?: (request: Request) => string | null;
 }
 
 export function createMachine(options: MachineOptions) {
@@ -55,7 +60,18 @@ export function createMachine(options: MachineOptions) {
     }
     return audiences.list;
   };
-  const deps = { issuer: options.issuer, tokenEndpoint: `${options.issuer}/oauth/token`, store, keys, usage, defaultAudience, now, log };
+  const deps = {
+    issuer: options.issuer,
+    tokenEndpoint: `${options.issuer}/oauth/token`,
+    store,
+    keys,
+    usage,
+    defaultAudience,
+    now,
+    log,
+    guard: options.guard ?? UNGUARDED,
+    addressOf: options.addressOf ?? (() => null),
+  };
   const routes: Record<MachinePath, FetchHandler> = {
     "/oauth/token": createTokenEndpoint(deps),
     "/oauth/introspect": createIntrospectionEndpoint({ ...deps, acceptedAudiences }),

@@ -1,6 +1,8 @@
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { requestClientAddress } from "@/lib/http/client-address";
+import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { createMachine, type Machine } from "./machine";
 
 /**
@@ -15,7 +17,13 @@ export function getMachine(): Promise<Machine> {
   const holder = globalThis as Holder;
   holder[key] ??= (async () => {
     const e = env();
-    return createMachine({ db: await getDb(), keyRing: loadKeyRing(e), issuer: e.ROTOR_PUBLIC_URL });
+    return createMachine({
+      db: await getDb(),
+      keyRing: loadKeyRing(e),
+      issuer: e.ROTOR_PUBLIC_URL,
+      guard: (await getRateLimits()).clientAuth,
+      addressOf: (request) => requestClientAddress(request.headers, e.ROTOR_CLIENT_ADDRESS_HEADER),
+    });
   })().catch((error: unknown) => {
     delete holder[key];
     throw error;

@@ -100,8 +100,8 @@ export function directMount(machine: Machine, origin: string): Mount {
 }
 
 /** The self-hosted mount: Node's http server with the adapter, over a real socket. */
-export async function httpMount(machine: Machine, origin: string): Promise<Mount> {
-  const server: Server = createServer(machineListener(machine.routes, origin, { proxies: new BlockList() }));
+export async function httpMount(machine: Machine, origin: string, proxies: BlockList = new BlockList()): Promise<Mount> {
+  const server: Server = createServer(machineListener(machine.routes, origin, { proxies }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

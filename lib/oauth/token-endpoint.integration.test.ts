@@ -10,6 +10,7 @@ import { revokeSecret } from "@/lib/credentials/revoke-secret";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { UNGUARDED } from "./client-authentication";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
 import { createMachine, type Machine } from "./machine";
 import { createTokenStore, type TokenStore } from "./store";
@@ -487,6 +488,8 @@ describe("the database behind the token endpoint", () => {
       defaultAudience: `${ISSUER}/api/v1`,
       now: () => new Date(),
       log: (line) => lines.push(line),
+      guard: UNGUARDED,
+      addressOf: () => null,
     });
   }
   const request = (fields: Record<string, string>) =>

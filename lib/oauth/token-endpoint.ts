@@ -1,5 +1,5 @@
 import { signAccessToken } from "./access-token";
-import { authenticateClient } from "./client-authentication";
+import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
 import { CLIENT_CREDENTIALS } from "./constants";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
@@ -18,6 +18,10 @@ export interface TokenEndpointDeps {
   defaultAudience: string;
   now: () => Date;
   log: (line: string) => void;
+  /** Rate limits on client authentication (UNGUARDED in tests that do not test them). */
+  guard: ClientAuthGuard;
+  /** The request's client address as the mount decided it (lib/http/client-address.ts), or null. */
+  addressOf: (request: Request) => string | null;
 }
 
 /**
@@ -38,8 +42,10 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const now = deps.now();
       const form = await readForm(request);
       const grantType = required(form, "grant_type");
-      const { client, method, credentialId } = await authenticateClient(
+      const { client, method, credentialId } = await authenticateGuarded(
         { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        deps.guard,
+        deps.addressOf(request),
         authorization,
         form,
       );

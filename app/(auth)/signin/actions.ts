@@ -8,6 +8,8 @@ import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
 import { signInEmailField } from "@/lib/auth/email-sign-in";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
+import { getRateLimits } from "@/lib/rate-limit/runtime";
+import { maySendSignInLink } from "@/lib/rate-limit/sign-in-throttle";
 import { clientAddress } from "@/lib/request-meta";
 
 export interface DemoSignInState {
@@ -43,6 +45,12 @@ export async function emailSignInAction(_previous: EmailSignInState, formData: F
   const email = String(formData.get("email") ?? "");
   const parsed = signInEmailField.safeParse(email);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
+  // Over a limit, no mail goes out, and the page says nothing different (docs/security.md).
+  const limits = await getRateLimits();
+  const address = clientAddress(await headers()).ip;
+  if (!(await maySendSignInLink({ perEmail: limits.signInPerEmail, perAddress: limits.signInPerAddress }, parsed.data, address))) {
+    redirect("/signin/check-email");
+  }
   after(async () => {
     try {
       await signIn("email", { email: parsed.data, redirectTo: "/", redirect: false });

@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { createTestDatabase } from "@/db/testing/test-database";
+import { generateClientSecret } from "@/lib/crypto/client-secret";
+import { parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { markClientAddressesStamped, requestClientAddress, trustedProxies } from "@/lib/http/client-address";
+import { createClientAuthGuard } from "@/lib/rate-limit/client-auth-guard";
+import { Limit } from "@/lib/rate-limit/limit";
+import { createMachine, type Machine } from "./machine";
+import { createTokenStore, type TokenStore } from "./store";
+import { basic, cliContext, httpMount, type Mount, provisionClient } from "./testing";
+import { createTokenEndpoint } from "./token-endpoint";
+
+/*
+ * The token endpoint under a flood of wrong secrets (docs/security.md, "Rate limits"): past its
+ * limit a client or an address is answered 429 from memory, before any look-up, and other clients
+ * are served as before. Addresses come from the socket, and from X-Forwarded-For only through a
+ * trusted proxy, so a flood cannot dodge its limit by inventing addresses.
+ */
+
+const ISSUER = "https://auth.rotor.test";
+const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
+let handle: DatabaseHandle;
+let org: OrganisationDto;
+const machines: Machine[] = [];
+let behindProxy: Mount;
+let direct: Mount;
+
+const guard = () =>
+  createClientAuthGuard({
+    failuresPerClient: new Limit("fail-client", [{ points: 3, seconds: 60 }], { kind: "memory" }),
+    failuresPerAddress: new Limit("fail-address", [{ points: 5, seconds: 60 }], { kind: "memory" }),
+    requestsPerClient: null,
+    log: () => {},
+  });
+
+beforeAll(async () => {
+  markClientAddressesStamped();
+  handle = await createTestDatabase();
+  await seedDemoData(handle.db, { now: new Date(), keyRing });
+  org = (await findOrganisationBySlug(handle.db, "northwind"))!;
+  const make = () =>
+    createMachine({
+      db: handle.db,
+      keyRing,
+      issuer: ISSUER,
+      background: false,
+      log: () => {},
+      guard: guard(),
+      addressOf: (request) => requestClientAddress(request.headers, undefined),
+    });
+  machines.push(make(), make());
+  // One instance behind our load balancer (127.0.0.1 is trusted), one reached directly.
+  behindProxy = await httpMount(machines[0]!, ISSUER, trustedProxies("127.0.0.1/32"));
+  direct = await httpMount(machines[1]!, ISSUER);
+});
+afterAll(async () => {
+  await behindProxy?.close();
+  await direct?.close();
+  for (const m of machines) await m.stop();
+  await handle?.close();
+});
+
+const ctx = () => cliContext(handle.db, org, keyRing);
+const token = (mount: Mount, authorization: string, from?: string) =>
+  mount.fetch("/oauth/token", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization, ...(from ? { "x-forwarded-for": from } : {}) },
+    body: "grant_type=client_credentials",
+  });
+/** A well-formed secret (its checksum holds), just not this client's: the look-up happens. */
+const wrong = (clientId: string) => basic(clientId, generateClientSecret());
+
+describe("a flood of failed client authentications", () => {
+  it("blocks the client it aims at after three failures, even with its right secret, and serves every other client", async () => {
+    const target = await provisionClient(ctx());
+    const bystander = await provisionClient(ctx());
+    for (let i = 0; i < 3; i++) expect((await token(behindProxy, wrong(target.clientId), `203.0.113.${i}`)).status).toBe(401);
+    const refused = await token(behindProxy, basic(target.clientId, target.secret), "198.51.100.1");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("60");
+    expect(await refused.json()).toEqual({
+      error: "temporarily_unavailable",
+      error_description: "Too many failed client authentications; try again in 60 seconds.",
+    });
+    expect((await token(behindProxy, basic(bystander.clientId, bystander.secret), "198.51.100.1")).status).toBe(200);
+  });
+
+  it("blocks the address it comes from after five failures, whatever client it names, and no other address", async () => {
+    const c = await provisionClient(ctx());
+    for (let i = 0; i < 5; i++) {
+      expect((await token(behindProxy, wrong(`nosuch${randomBytes(6).toString("hex")}`), "192.0.2.66")).status).toBe(401);
+    }
+    expect((await token(behindProxy, basic(c.clientId, c.secret), "192.0.2.66")).status).toBe(429);
+    expect((await token(behindProxy, basic(c.clientId, c.secret), "192.0.2.67")).status).toBe(200);
+  });
+
+  it("cannot dodge the address limit with made-up X-Forwarded-For values when not behind a trusted proxy", async () => {
+    const c = await provisionClient(ctx());
+    for (let i = 0; i < 5; i++) {
+      await token(direct, wrong(`nosuch${randomBytes(6).toString("hex")}`), `10.${i}.${i}.${i}`);
+    }
+    expect((await token(direct, basic(c.clientId, c.secret), "10.9.9.9")).status).toBe(429);
+  });
+
+  it("answers a blocked request without touching the database", async () => {
+    const c = await provisionClient(ctx());
+    let lookups = 0;
+    const real = createTokenStore(handle.db);
+    const counted: TokenStore = {
+      ...real,
+      findClientWithSecrets: (...args) => {
+        lookups++;
+        return real.findClientWithSecrets(...args);
+      },
+    };
+    const endpoint = createTokenEndpoint({
+      issuer: ISSUER,
+      tokenEndpoint: `${ISSUER}/oauth/token`,
+      store: counted,
+      keys: machines[0]!.keys,
+      usage: machines[0]!.usage,
+      defaultAudience: `${ISSUER}/api/v1`,
+      now: () => new Date(),
+      log: () => {},
+      guard: guard(),
+      addressOf: () => "203.0.113.200",
+    });
+    const ask = (authorization: string) =>
+      endpoint(
+        new Request(`${ISSUER}/oauth/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization },
+          body: "grant_type=client_credentials",
+        }),
+      );
+    for (let i = 0; i < 3; i++) await ask(wrong(c.clientId));
+    expect(lookups).toBe(3);
+    for (let i = 0; i < 20; i++) expect((await ask(wrong(c.clientId))).status).toBe(429);
+    expect(lookups).toBe(3);
+  });
+
+  it("counts failures at the introspection endpoint too", async () => {
+    const c = await provisionClient(ctx());
+    for (let i = 0; i < 3; i++) {
+      const res = await behindProxy.fetch("/oauth/introspect", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: wrong(c.clientId),
+          "x-forwarded-for": `203.0.113.${50 + i}`,
+        },
+        body: "token=x",
+      });
+      expect(res.status).toBe(401);
+    }
+    expect((await token(behindProxy, basic(c.clientId, c.secret), "203.0.113.99")).status).toBe(429);
+  });
+});

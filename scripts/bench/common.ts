@@ -1,0 +1,125 @@
+/**
+ * What the benchmarks share: a fresh database on the Postgres server provisioned through the real
+ * use cases, the production server for either mount, and autocannon runs summarised as medians.
+ * Benchmarks assert nothing and never run in `npm test`.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { type DatabaseHandle, openDatabase } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug } from "@/lib/data/organisations";
+import { cliContext } from "@/lib/oauth/testing";
+
+export const PORT = 3900;
+export const issuer = `http://127.0.0.1:${PORT}`;
+
+export function requireBuild(): void {
+  if (!existsSync(".next/BUILD_ID")) {
+    console.error("Build first: npm run build");
+    process.exit(1);
+  }
+}
+
+/** A fresh database named `name` on the server, migrated and seeded; returns what provisioning needs. */
+export async function freshDatabase(name: string) {
+  const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const keySpec = `bench:${randomBytes(32).toString("base64")}`;
+  const keyRing: KeyRing = parseKeyRing(keySpec);
+  const handle: DatabaseHandle = await openDatabase({ url: url.toString() });
+  await handle.migrate();
+  await seedDemoData(handle.db, { now: new Date(), keyRing });
+  const org = (await findOrganisationBySlug(handle.db, "northwind"))!;
+  return { url: url.toString(), keySpec, handle, ctx: cliContext(handle.db, org, keyRing) };
+}
+
+/** The production server of one mount: `tsx scripts/server.ts` (self-hosted) or `next start` (route handlers). */
+export async function startServer(
+  mount: string,
+  databaseUrl: string,
+  keySpec: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const bin = path.resolve("node_modules/.bin");
+  const [cmd, args] = mount === "self-hosted" ? [`${bin}/tsx`, ["scripts/server.ts"]] : [`${bin}/next`, ["start", "-p", String(PORT)]];
+  const child = spawn(cmd, args, {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      // A production-like test deployment: http on the loopback (production would refuse http).
+      ROTOR_ENV: "test",
+      DATABASE_URL: databaseUrl,
+      ROTOR_ENCRYPTION_KEYS: keySpec,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ROTOR_PUBLIC_URL: issuer,
+      PORT: String(PORT),
+      HOSTNAME: "127.0.0.1",
+      ROTOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "rotor-bench-")),
+      ...extraEnv,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${issuer}/.well-known/oauth-authorization-server`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error(`the ${mount} server did not start`);
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
+export interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  total: number;
+  statuses: Record<string, number>;
+}
+
+export async function load(options: autocannon.Options & { connections?: number }): Promise<Result> {
+  const statuses: Record<string, number> = {};
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ pipelining: 1, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    instance.on("response", (_client, status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    });
+  });
+  // Throughput as completed requests over elapsed time (a fixed-amount run ends early).
+  return {
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx + r.errors + r.timeouts,
+    total: r.requests.total,
+    statuses,
+  };
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+export const fmt = (r: Result) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} of ${r.total}`;
