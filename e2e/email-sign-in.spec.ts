@@ -20,8 +20,12 @@ async function inbox(to: string): Promise<Mail[]> {
   return (await (await fetch(`${MAIL}/test/inbox?to=${encodeURIComponent(to)}`)).json()) as Mail[];
 }
 
+/** The sign-in link of each mail (a mail shows its link more than once: as a button and in full). */
 function linksIn(mails: Mail[]): string[] {
-  return mails.flatMap((m) => [...m.text.matchAll(/(https?:\/\/\S+\/api\/auth\/callback\/email\S+)/g)].map((x) => x[1]!));
+  return mails.flatMap((m) => {
+    const links = new Set([...m.text.matchAll(/(https?:\/\/\S+\/api\/auth\/callback\/email\S+)/g)].map((x) => x[1]!));
+    return [...links];
+  });
 }
 
 /** Waits for the n-th link to reach this person's inbox (sending happens just after the response). */
