@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { JWT_BEARER_ASSERTION_TYPE } from "@/lib/oauth/constants";
 import { addKey, basic, provisionClient } from "@/lib/oauth/testing";
-import { fmt, freshDatabase, issuer, load, median, type Result, requireBuild, startServer, stop } from "./bench/common";
+import { fmt, freshDatabase, issuer, load, median, processTreeCpuMs, type Result, requireBuild, startServer, stop } from "./bench/common";
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -52,6 +52,13 @@ async function signAssertions(count: number): Promise<string[]> {
     );
   }
   return out;
+}
+
+/** A load run, with the server's CPU time per completed request (µs) measured around it. */
+async function measured(server: { pid?: number }, run: () => Promise<Result>): Promise<Result & { cpuUs: number }> {
+  const before = processTreeCpuMs(server.pid!);
+  const r = await run();
+  return { ...r, cpuUs: ((processTreeCpuMs(server.pid!) - before) * 1000) / Math.max(1, r.total) };
 }
 
 const secretCase = () =>
@@ -93,26 +100,28 @@ for (const mount of mounts) {
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) },
       body: "grant_type=client_credentials",
     });
-    const secret: Result[] = [];
-    const jwt: Result[] = [];
+    const secret: (Result & { cpuUs: number })[] = [];
+    const jwt: (Result & { cpuUs: number })[] = [];
     for (let run = 1; run <= runs; run++) {
-      const s = await secretCase();
+      const s = await measured(server, secretCase);
       secret.push(s);
-      console.info(`${mount.padEnd(13)} run ${run} client_secret_basic ${fmt(s)}`);
-      const j = await jwtCase(mount === "self-hosted" ? 2600 : 1000);
+      console.info(`${mount.padEnd(13)} run ${run} client_secret_basic ${fmt(s)}  server CPU ${s.cpuUs.toFixed(0)} us/request`);
+      const expected = mount === "self-hosted" ? 2600 : 1000;
+      const j = await measured(server, () => jwtCase(expected));
       jwt.push(j);
-      console.info(`${mount.padEnd(13)} run ${run} private_key_jwt     ${fmt(j)}`);
+      console.info(`${mount.padEnd(13)} run ${run} private_key_jwt     ${fmt(j)}  server CPU ${j.cpuUs.toFixed(0)} us/request`);
     }
     for (const [name, results] of [
       ["client_secret_basic", secret],
       ["private_key_jwt", jwt],
     ] as const) {
+      const rps = median(results.map((r) => r.rps)).toFixed(0);
+      const p50 = median(results.map((r) => r.p50));
+      const p99 = median(results.map((r) => r.p99));
+      const cpu = median(results.map((r) => r.cpuUs)).toFixed(0);
+      const failed = results.reduce((n, r) => n + r.non2xx, 0);
       summary.push(
-        `${mount.padEnd(13)} ${name.padEnd(20)} median ${median(results.map((r) => r.rps))
-          .toFixed(0)
-          .padStart(
-            6,
-          )} req/s  p50 ${median(results.map((r) => r.p50))} ms  p99 ${median(results.map((r) => r.p99))} ms  non-2xx ${results.reduce((n, r) => n + r.non2xx, 0)}`,
+        `${mount.padEnd(13)} ${name.padEnd(20)} median ${rps.padStart(6)} req/s  p50 ${p50} ms  p99 ${p99} ms  non-2xx ${failed}  server CPU ${cpu} us/request`,
       );
     }
   } finally {

@@ -149,7 +149,7 @@ export interface ClientAuthGuard {
   /** Counts a failed authentication against both. */
   failed(clientId: string | null, address: string | null): Promise<void>;
   /** Counts a successful request against its client, where the deployment limits those; ms to wait if over. */
-  succeeded(clientId: string): Promise<number>;
+  succeeded(clientId: string, address: string | null): Promise<number>;
 }
 
 export const UNGUARDED: ClientAuthGuard = {
@@ -175,7 +175,7 @@ export async function authenticateGuarded(
   if (wait > 0) throw throttled(seconds(wait));
   try {
     const authenticated = await authenticateClient(ctx, authorization, form);
-    const over = await guard.succeeded(authenticated.client.clientId);
+    const over = await guard.succeeded(authenticated.client.clientId, address);
     if (over > 0) throw throttled(seconds(over));
     return authenticated;
   } catch (error) {

@@ -89,6 +89,15 @@ describe("a flood of failed client authentications", () => {
     expect((await token(behindProxy, basic(bystander.clientId, bystander.secret), "198.51.100.1")).status).toBe(200);
   });
 
+  it("keeps serving the client from an address it authenticated from before the flood, so a known client_id cannot lock its owner out", async () => {
+    const target = await provisionClient(ctx());
+    const home = "198.51.100.20";
+    expect((await token(behindProxy, basic(target.clientId, target.secret), home)).status).toBe(200);
+    for (let i = 0; i < 3; i++) await token(behindProxy, wrong(target.clientId), `203.0.113.${10 + i}`);
+    expect((await token(behindProxy, basic(target.clientId, target.secret), home)).status).toBe(200);
+    expect((await token(behindProxy, basic(target.clientId, target.secret), "198.51.100.21")).status).toBe(429);
+  });
+
   it("blocks the address it comes from after five failures, whatever client it names, and no other address", async () => {
     const c = await provisionClient(ctx());
     for (let i = 0; i < 5; i++) {

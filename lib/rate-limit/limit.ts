@@ -9,16 +9,19 @@ export type LimitStore = { kind: "memory" } | { kind: "postgres"; handle: Databa
 /**
  * One rate limit over one kind of key ("at most N in S seconds", then blocked for S seconds), kept
  * by rate-limiter-flexible in process memory or in Postgres for every instance at once. Keys go to
- * the store as digests, so no e-mail address or client address is written down in clear.
+ * the database as digests, so no e-mail address or client address is written down in clear.
  */
 export class Limit {
   private readonly limiters: (RateLimiterMemory | RateLimiterPostgres)[];
+  /** Keys written down in the database are digests; in this process's memory they need not be. */
+  private readonly keyOf: (key: string) => string;
 
   constructor(
     readonly name: string,
     readonly specs: readonly LimitSpec[],
     store: LimitStore,
   ) {
+    this.keyOf = store.kind === "memory" ? (key) => key : Limit.digest;
     this.limiters = specs.map((spec, i) => {
       const options = { keyPrefix: `${name}:${i}`, points: spec.points, duration: spec.seconds, blockDuration: spec.seconds };
       if (store.kind === "memory") return new RateLimiterMemory(options);
@@ -46,7 +49,7 @@ export class Limit {
    * S seconds"), until the window ends. Counts nothing, and never costs a store round trip.
    */
   async retryAfterMs(key: string): Promise<number> {
-    const rlKey = Limit.digest(key);
+    const rlKey = this.keyOf(key);
     let wait = 0;
     for (const [i, limiter] of this.limiters.entries()) {
       if (limiter instanceof RateLimiterMemory) {
@@ -65,7 +68,7 @@ export class Limit {
 
   /** Counts one against `key` in every window; how long until it may act again if that was one too many (0: fine). */
   async hit(key: string): Promise<number> {
-    const rlKey = Limit.digest(key);
+    const rlKey = this.keyOf(key);
     let wait = 0;
     for (const limiter of this.limiters) {
       try {

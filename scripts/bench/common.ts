@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -51,6 +51,12 @@ export async function startServer(
   keySpec: string,
   extraEnv: Record<string, string> = {},
 ): Promise<ChildProcess> {
+  // Something already answering here would be measured instead of the server under test.
+  const busy = await fetch(`${issuer}/.well-known/oauth-authorization-server`).then(
+    () => true,
+    () => false,
+  );
+  if (busy) throw new Error(`port ${PORT} is already in use: stop whatever listens there first`);
   const bin = path.resolve("node_modules/.bin");
   const [cmd, args] = mount === "self-hosted" ? [`${bin}/tsx`, ["scripts/server.ts"]] : [`${bin}/next`, ["start", "-p", String(PORT)]];
   const child = spawn(cmd, args, {
@@ -123,3 +129,33 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 
 export const fmt = (r: Result) =>
   `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} of ${r.total}`;
+
+/**
+ * CPU time (user + system, ms) used so far by a process and all its descendants, from /proc
+ * (Linux). Throughput on a 2-core machine shared with the loader is noisy; CPU per request is the
+ * steadier measure of what a request costs the server.
+ */
+export function processTreeCpuMs(rootPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // After "pid (comm) ": state ppid ... utime(14th field overall) stime(15th).
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let total = 0;
+  const visit = (pid: number) => {
+    const s = stats.get(pid);
+    if (!s) return;
+    total += s.cpu;
+    for (const [child, c] of stats) if (c.ppid === pid) visit(child);
+  };
+  visit(rootPid);
+  return (total * 1000) / ticks;
+}
