@@ -2,7 +2,7 @@ import { verifyAccessToken } from "./access-token";
 import { authenticateGuarded } from "./client-authentication";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
-import type { TokenEndpointDeps } from "./token-endpoint";
+import { answerOAuthError, type TokenEndpointDeps } from "./token-endpoint";
 
 /**
  * RFC 7662 introspection for a client's own tokens: the caller authenticates as a client, and a
@@ -52,7 +52,7 @@ export function createIntrospectionEndpoint(deps: TokenEndpointDeps & { accepted
         return jsonResponse({ active: false });
       }
     } catch (error) {
-      if (error instanceof OAuthError) return oauthErrorResponse(error, basicUsed);
+      if (error instanceof OAuthError) return answerOAuthError(error, basicUsed, deps.hold);
       return unexpectedErrorResponse(error, "introspection", deps.log);
     }
   };

@@ -36,6 +36,8 @@ export interface MachineOptions {
   guard?: ClientAuthGuard;
   /** The client address of a request, as the mount decided it; unknown unless given. */
   addressOf?: (request: Request) => string | null;
+  /** How a throttled answer waits (tests pass one that records and returns at once). */
+  hold?: (ms: number) => Promise<void>;
 }
 
 export function createMachine(options: MachineOptions) {
@@ -71,6 +73,7 @@ export function createMachine(options: MachineOptions) {
     log,
     guard: options.guard ?? UNGUARDED,
     addressOf: options.addressOf ?? (() => null),
+    hold: options.hold,
   };
   const routes: Record<MachinePath, FetchHandler> = {
     "/oauth/token": createTokenEndpoint(deps),

@@ -27,6 +27,7 @@ let handle: DatabaseHandle;
 let org: OrganisationDto;
 const machines: Machine[] = [];
 let behindProxy: Mount;
+const held: number[] = [];
 let direct: Mount;
 
 const guard = () =>
@@ -51,6 +52,9 @@ beforeAll(async () => {
       log: () => {},
       guard: guard(),
       addressOf: (request) => requestClientAddress(request.headers, undefined),
+      hold: async (ms) => {
+        held.push(ms);
+      },
     });
   machines.push(make(), make());
   // One instance behind our load balancer (127.0.0.1 is trusted), one reached directly.
@@ -87,6 +91,16 @@ describe("a flood of failed client authentications", () => {
       error_description: "Too many failed client authentications; try again in 60 seconds.",
     });
     expect((await token(behindProxy, basic(bystander.clientId, bystander.secret), "198.51.100.1")).status).toBe(200);
+  });
+
+  it("holds each throttled answer for a second before sending it, and nothing else", async () => {
+    const c = await provisionClient(ctx());
+    held.length = 0;
+    expect((await token(behindProxy, basic(c.clientId, c.secret), "198.51.100.30")).status).toBe(200);
+    for (let i = 0; i < 3; i++) await token(behindProxy, wrong(c.clientId), `203.0.113.${30 + i}`);
+    expect(held).toEqual([]);
+    expect((await token(behindProxy, basic(c.clientId, c.secret), "198.51.100.31")).status).toBe(429);
+    expect(held).toEqual([1_000]);
   });
 
   it("keeps serving the client from an address it authenticated from before the flood, so a known client_id cannot lock its owner out", async () => {
@@ -137,6 +151,7 @@ describe("a flood of failed client authentications", () => {
       log: () => {},
       guard: guard(),
       addressOf: () => "203.0.113.200",
+      hold: async () => {},
     });
     const ask = (authorization: string) =>
       endpoint(

@@ -22,6 +22,28 @@ export interface TokenEndpointDeps {
   guard: ClientAuthGuard;
   /** The request's client address as the mount decided it (lib/http/client-address.ts), or null. */
   addressOf: (request: Request) => string | null;
+  /** Waits before a throttled answer goes out (a timer, not work); replaced in tests. */
+  hold?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A throttled caller's 429 is held this long before it is sent: the held socket costs a timer, not
+ * CPU, so a flood from a few connections slows to a trickle instead of taking the event loop from
+ * other clients with cheap refusals (docs/security.md, "Rate limits"). Clients that honour
+ * Retry-After never notice.
+ */
+export const THROTTLED_HOLD_MS = 1_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The error answer, held first when it is a throttle's. */
+export async function answerOAuthError(
+  error: OAuthError,
+  basicUsed: boolean,
+  hold: (ms: number) => Promise<void> = sleep,
+): Promise<Response> {
+  if (error.status === 429) await hold(THROTTLED_HOLD_MS);
+  return oauthErrorResponse(error, basicUsed);
 }
 
 /**
@@ -65,7 +87,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       deps.usage.audienceRequested(client.id, audience, now);
       return jsonResponse({ access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope });
     } catch (error) {
-      if (error instanceof OAuthError) return oauthErrorResponse(error, basicUsed);
+      if (error instanceof OAuthError) return answerOAuthError(error, basicUsed, deps.hold);
       // Not a 500 and not HTML, whatever happened: a JSON answer, logged without any parameter.
       return unexpectedErrorResponse(error, "token endpoint", deps.log);
     }
