@@ -13,7 +13,7 @@ import { z } from "zod";
 import { type DatabaseHandle, openDatabase } from "@/db/client";
 import { FolderLockedError } from "@/db/folder-lock";
 import { memberships, oauthClients, organisations, platformOperators, users } from "@/db/schema";
-import type { Actor, CredentialContext } from "@/lib/credentials/context";
+import type { Actor, CredentialContext } from "@/lib/context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
 import { revokeSecret } from "@/lib/credentials/revoke-secret";
@@ -146,7 +146,10 @@ async function clientContext(clientId: string): Promise<{ ctx: CredentialContext
     .limit(1);
   if (!row) throw new CliError(`--client: there is no client ${parsed}`);
   const organisation = (await findOrganisationBySlug(db, row.slug))!;
-  return { organisation, ctx: { db, organisation, role: null, actor, clock: () => new Date(), keyRing: loadKeyRing(env()) } };
+  return {
+    organisation,
+    ctx: { db, organisation, role: null, isOperator: false, actor, clock: () => new Date(), keyRing: loadKeyRing(env()) },
+  };
 }
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];

@@ -4,7 +4,7 @@ import { type MembershipRole, memberships, organisations, personalApiTokens, use
 import { can } from "@/lib/auth/permissions";
 import { generatePersonalToken, isWellFormedPersonalToken } from "@/lib/crypto/personal-token";
 import { digestSecret, maskSecret, secretTail } from "@/lib/crypto/tokens";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import type { ApiTokenScope, CreateApiTokenInput } from "./schemas";
@@ -53,7 +53,7 @@ export async function createApiToken(db: Database, who: Requester, input: Create
       })
       .returning({ id: personalApiTokens.id });
     if (!row) throw new Error("token insert returned nothing");
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: organisation.id,
       actor: { type: "user", userId: who.userId, label: who.label },
       action: "api_token.created",
@@ -76,7 +76,7 @@ export async function revokeApiToken(db: Database, who: Requester, tokenId: stri
     if (!token) throw new DomainError("not_found", "There is no such token of yours.");
     if (token.revokedAt) throw new DomainError("conflict", "This token is already revoked.");
     await tx.update(personalApiTokens).set({ revokedAt: now }).where(eq(personalApiTokens.id, token.id));
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: token.organisationId,
       actor: { type: "user", userId: who.userId, label: who.label },
       action: "api_token.revoked",

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { memberships, personalApiTokens } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
-import type { CredentialContext } from "@/lib/credentials/context";
+import type { CredentialContext } from "@/lib/context";
 import { listClients } from "@/lib/credentials/list-clients";
 import { readClientCredentials } from "@/lib/credentials/read-client-credentials";
 import { parseKeyRing } from "@/lib/crypto/encryption";
@@ -106,7 +106,15 @@ describe("a personal API token's power", () => {
 describe("reading credentials through the management API's use cases", () => {
   async function ctx(role: CredentialContext["role"]): Promise<CredentialContext> {
     const organisation = (await findOrganisationBySlug(handle.db, "northwind"))!;
-    return { db: handle.db, organisation, role, actor: { type: "api_token", userId: null, label: "t" }, clock: () => now, keyRing };
+    return {
+      db: handle.db,
+      organisation,
+      role,
+      isOperator: false,
+      actor: { type: "api_token", userId: null, label: "t" },
+      clock: () => now,
+      keyRing,
+    };
   }
 
   it("lists clients, secrets and keys for the designated user and admins, and refuses a member", async () => {

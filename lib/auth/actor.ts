@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import type { Actor } from "@/lib/credentials/context";
+import type { Actor } from "@/lib/context";
 import { clientAddress } from "@/lib/request-meta";
 import type { Caller } from "./caller";
 

@@ -1,4 +1,4 @@
-import type { CredentialContext } from "@/lib/credentials/context";
+import type { CredentialContext } from "@/lib/context";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
@@ -11,6 +11,7 @@ export async function credentialContextFor(access: OrganisationAccess): Promise<
     db: await getDb(),
     organisation: access.organisation,
     role: access.role,
+    isOperator: access.caller.isOperator,
     actor: await actorFor(access.caller),
     clock: () => new Date(),
     keyRing: loadKeyRing(env()),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { getDb } from "@/lib/data/database";
 import { listOrganisationsForUser } from "@/lib/data/organisations";
 import { createSession } from "@/lib/data/sessions";
@@ -36,10 +36,11 @@ export async function signInAsDemoPerson(
     return { ok: false, error: `${user.name ?? user.email} has been de-activated and cannot sign in. Choose an active person.` };
   }
   const session = await createSession(db, user.id, now);
-  await recordAudit(db, {
+  await recordEvent(db, {
     organisationId: null,
     actor: { type: "user", userId: user.id, label: user.email ?? user.id },
     action: "session.demo_sign_in",
+    metadata: {},
     ip: request.ip,
     userAgent: request.userAgent,
   });

@@ -7,13 +7,13 @@ import { clientPublicKeys, clientSecrets, oauthClients, organisations } from "@/
 import { seedDemoData } from "@/db/seed";
 import { holdRowLock, postgresServerConfigured, raceTest, runSql, waitForLockWaiters } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
+import type { CredentialContext } from "@/lib/context";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { placeHolders, secretExpiry } from "@/lib/rotation/secret-state";
 import { autoIssueDueSecrets } from "@/lib/scheduler/auto-issue";
-import type { CredentialContext } from "./context";
 import { TWO_LIVE_SECRETS } from "./issue-secret";
 import { revokeSecret } from "./revoke-secret";
 import { rotateSecret } from "./rotate-secret";
@@ -57,7 +57,15 @@ async function setUp(): Promise<Setup | null> {
 
 async function ctxFor(handle: DatabaseHandle, slug: string, via: "user" | "api_token"): Promise<CredentialContext> {
   const organisation = (await findOrganisationBySlug(handle.db, slug))!;
-  return { db: handle.db, organisation, role: "spoc", actor: { type: via, userId: null, label: via }, clock: () => new Date(), keyRing };
+  return {
+    db: handle.db,
+    organisation,
+    role: "spoc",
+    isOperator: false,
+    actor: { type: via, userId: null, label: via },
+    clock: () => new Date(),
+    keyRing,
+  };
 }
 
 /** A client of its own with one secret, issued through the use case. */
@@ -360,6 +368,7 @@ describe("the database's two-live limit, one writer at a time (any database)", (
       db: handle.db,
       organisation,
       role: "spoc",
+      isOperator: false,
       actor: { type: "user", userId: null, label: "portal" },
       clock: () => new Date(),
       keyRing,

@@ -5,13 +5,13 @@ import type { DatabaseHandle } from "@/db/client";
 import { auditEvents, clientSecrets, oauthClients, organisations } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
+import type { CredentialContext } from "@/lib/context";
 import { isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { addDays, toCalendarDate } from "@/lib/rotation/calendar";
 import { expiryDateOf, liveSecrets } from "@/lib/rotation/secret-state";
-import type { CredentialContext } from "./context";
 import { registerPublicKey } from "./register-public-key";
 import { revealSecret } from "./reveal-secret";
 import { revokePublicKey } from "./revoke-public-key";
@@ -41,6 +41,7 @@ async function ctx(slug: string, role: CredentialContext["role"] = "spoc", at = 
     db: handle.db,
     organisation: await org(slug),
     role,
+    isOperator: false,
     actor: { type: "user", userId: null, label: `${role}@test` },
     clock: () => at,
     keyRing,

@@ -1,5 +1,5 @@
+import { authorize, type CredentialContext } from "@/lib/context";
 import { listClients as listClientRows } from "@/lib/data/client-credentials";
-import { authorize, type CredentialContext } from "./context";
 
 /** The organisation's clients (seed 001's Secret-Read starts here): for those who may see the API tab. */
 export async function listClients(ctx: CredentialContext) {

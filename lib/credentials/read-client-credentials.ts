@@ -1,6 +1,6 @@
+import { authorize, type CredentialContext } from "@/lib/context";
 import { getClientCredentials } from "@/lib/data/client-credentials";
 import { DomainError } from "@/lib/errors";
-import { authorize, type CredentialContext } from "./context";
 
 /** One client's secrets and keys, masked, with their states: for those who may see the API tab. */
 export async function readClientCredentials(ctx: CredentialContext, clientId: string) {

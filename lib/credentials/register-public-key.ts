@@ -1,11 +1,11 @@
 import { clientPublicKeys } from "@/db/schema";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { parsePublicKey } from "@/lib/crypto/public-key";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError, isLiveLimitViolation } from "@/lib/errors";
 import { addDays, calendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
 import { holdsAPlace } from "@/lib/rotation/secret-state";
 import { keysOf, lockClient } from "./client-lock";
-import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RegisterKeyInput } from "./schemas";
 
 export const MAX_LIVE_KEYS = 2;
@@ -67,7 +67,7 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
         throw error;
       });
     if (!row) throw new Error("key insert returned nothing");
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
       action: "key.registered",

@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { clientSecrets, oauthClients } from "@/db/schema";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { DecryptionError, decrypt } from "@/lib/crypto/encryption";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { DomainError } from "@/lib/errors";
 import { isLive } from "@/lib/rotation/secret-state";
-import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RevealSecretInput } from "./schemas";
 
 /**
@@ -39,7 +39,7 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
     throw new DomainError("gone", "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.");
   }
   const value = openSecret(ctx, row.secret.id, row.secret.ciphertext, row.secret.encryptionKeyId);
-  await recordAudit(ctx.db, {
+  await recordEvent(ctx.db, {
     organisationId: ctx.organisation.id,
     actor: auditActor(ctx.actor),
     action: "secret.revealed",

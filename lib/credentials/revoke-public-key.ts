@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { clientPublicKeys } from "@/db/schema";
-import { recordAudit } from "@/lib/data/audit";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
 import { holdsAPlace } from "@/lib/rotation/secret-state";
 import { keysOf, lockClient } from "./client-lock";
-import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RevokeKeyInput } from "./schemas";
 
 export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyInput): Promise<{ revokedAt: Date }> {
@@ -16,7 +16,7 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
     if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");
     if (!holdsAPlace(key, now)) throw new DomainError("conflict", "This key is already revoked or expired.");
     await tx.update(clientPublicKeys).set({ revokedAt: now, revokedByUserId: ctx.actor.userId }).where(eq(clientPublicKeys.id, key.id));
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
       action: "key.revoked",

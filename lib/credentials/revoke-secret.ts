@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { clientSecrets } from "@/db/schema";
-import { recordAudit } from "@/lib/data/audit";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
 import { holdsAPlace, placeHolders } from "@/lib/rotation/secret-state";
 import { lockClient, secretsOf } from "./client-lock";
-import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RevokeSecretInput } from "./schemas";
 
 /** End a secret now, e.g. once the integrator's systems use the new one. The last live secret stays. */
@@ -27,7 +27,7 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
       .update(clientSecrets)
       .set({ revokedAt: now, revokedByUserId: ctx.actor.userId, revokedReason: input.reason ?? "revoked" })
       .where(eq(clientSecrets.id, target.id));
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
       action: "secret.revoked",

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { clientSecrets } from "@/db/schema";
-import { recordAudit } from "@/lib/data/audit";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
 import { oldSecretExpiryAfterRotation, placeHolders } from "@/lib/rotation/secret-state";
 import { lockClient, secretsOf } from "./client-lock";
-import { auditActor, authorize, type CredentialContext, policyOf } from "./context";
 import { type IssuedSecret, insertNewSecret, TWO_LIVE_SECRETS } from "./issue-secret";
 import type { RotateSecretInput } from "./schemas";
 
@@ -23,7 +23,7 @@ export interface RotationResult {
  */
 export async function rotateSecret(ctx: CredentialContext, input: RotateSecretInput): Promise<RotationResult> {
   authorize(ctx, "credentials.rotate");
-  const policy = policyOf(ctx.organisation);
+  const policy = ctx.organisation;
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
     const now = ctx.clock();
@@ -64,7 +64,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       userId: ctx.actor.userId,
       replacesSecretId,
     });
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
       action: input.compromised ? "secret.rotated_after_compromise" : "secret.rotated",

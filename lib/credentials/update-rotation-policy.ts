@@ -1,9 +1,9 @@
 import { eq, inArray } from "drizzle-orm";
 import { clientSecrets, oauthClients, organisations } from "@/db/schema";
-import { recordAudit } from "@/lib/data/audit";
+import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError } from "@/lib/errors";
-import { auditActor, authorize, type CredentialContext } from "./context";
 import type { RotationPolicyInput } from "./schemas";
 
 /**
@@ -40,7 +40,7 @@ export async function updateRotationPolicy(ctx: CredentialContext, input: Rotati
         .returning({ id: clientSecrets.id });
       ciphertextsDestroyed = wiped.length;
     }
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
       action: "policy.updated",

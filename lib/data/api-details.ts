@@ -61,10 +61,6 @@ export interface ApiDetailsDto {
   clients: ClientDetailsDto[];
 }
 
-function policyOf(org: OrganisationDto): RotationPolicy {
-  return { timeZone: org.timeZone, validityDays: org.validityDays, overlapDays: org.overlapDays };
-}
-
 /** The API tab (seed 000): endpoint, client ids, Current and New secret, masked, with dates. */
 export async function getApiDetails(db: Executor, org: OrganisationDto, now: Date, publicUrl: string): Promise<ApiDetailsDto> {
   const settings = await getPlatformSettings(db);
@@ -81,7 +77,7 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
         .where(inArray(clientAudienceUsage.clientId, ids))
         .orderBy(desc(clientAudienceUsage.requestCount))
     : [];
-  const policy = policyOf(org);
+  const policy: RotationPolicy = org;
   const tz = org.timeZone;
 
   return {
@@ -155,7 +151,7 @@ export async function getCredentialHealth(db: Executor, org: OrganisationDto, no
         .from(clientSecrets)
         .where(inArray(clientSecrets.clientId, ids))
     : [];
-  const policy = policyOf(org);
+  const policy: RotationPolicy = org;
   return clients.map((c) => ({
     clientId: c.clientId,
     name: c.name,

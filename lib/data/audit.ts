@@ -2,18 +2,106 @@ import { desc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 
-export interface AuditInput {
-  organisationId: string | null;
-  actor: { type: "user" | "api_token" | "cli" | "system"; userId?: string | null; label: string };
-  action: string;
-  target?: { type: string; id: string };
-  /** Never a secret value (architecture.md, convention 5). */
-  metadata?: Record<string, unknown>;
-  ip?: string | null;
-  userAgent?: string | null;
+/**
+ * The audit trail's closed set of events (docs/domain.md, "Every change is audited, in the same
+ * transaction"): each action has its target kind and the shape of its metadata, so an event cannot
+ * be written with a misspelt action or a stray field, and never with a secret value: no metadata
+ * field below holds one. Set-based SQL (the scheduler's) names its actions from AUDIT_ACTIONS.
+ */
+export interface AuditEventShapes {
+  "secret.rotated": {
+    target: "client_secret";
+    metadata: { client: string; revokedSecretIds: string[]; previousSecretAcceptedUntil: string | null };
+  };
+  "secret.rotated_after_compromise": {
+    target: "client_secret";
+    metadata: { client: string; revokedSecretIds: string[]; previousSecretAcceptedUntil: string | null };
+  };
+  "secret.auto_issued": { target: "client_secret"; metadata: { client: string } };
+  "secret.revoked": { target: "client_secret"; metadata: { client: string; maskedTail: string } };
+  "secret.revealed": { target: "client_secret"; metadata: { client: string; maskedTail: string } };
+  "secret.expired": { target: "client_secret"; metadata: { client: string; maskedTail: string } };
+  "key.registered": {
+    target: "client_public_key";
+    metadata: { client: string; kid: string; thumbprint: string; bits: number; expiresAt: string | null };
+  };
+  "key.revoked": { target: "client_public_key"; metadata: { client: string; kid: string } };
+  "key.expired": { target: "client_public_key"; metadata: { client: string; kid: string } };
+  "policy.updated": {
+    target: "organisation";
+    metadata: { before: Record<string, unknown>; after: Record<string, unknown>; ciphertextsDestroyed: number };
+  };
+  "api_token.created": { target: "personal_api_token"; metadata: { name: string; scope: string; expiresAt: string } };
+  "api_token.revoked": { target: "personal_api_token"; metadata: { name: string } };
+  "client.created": { target: "oauth_client"; metadata: { clientId: string; name: string } };
+  "office.added": { target: "office"; metadata: { name: string } };
+  "office.updated": { target: "office"; metadata: { name: string } };
+  "office.closed": { target: "office"; metadata: { name: string } };
+  "office.reopened": { target: "office"; metadata: { name: string } };
+  "organisation.created": { target: "organisation"; metadata: { slug: string; name: string } };
+  "operator.added": { target: "user"; metadata: { email: string } };
+  "platform.limits_updated": { target: null; metadata: Record<string, unknown> };
+  "session.demo_sign_in": { target: null; metadata: Record<string, never> };
+  "user.invited": { target: "user"; metadata: { email: string; role: string } };
+  "user.role_changed": { target: "user"; metadata: { email: string | null; from: string; to: string; apiTokensRevoked: number } };
+  "user.deactivated": { target: "user"; metadata: { email: string | null; apiTokensRevoked: number } };
+  "user.reactivated": { target: "user"; metadata: { email: string | null } };
+  "user.spoc_designated": { target: "membership"; metadata: { email: string; previous: string | null; apiTokensRevoked: number } };
 }
 
-export async function recordAudit(db: Executor, event: AuditInput): Promise<void> {
+export type AuditAction = keyof AuditEventShapes;
+
+export const AUDIT_ACTIONS = [
+  "secret.rotated",
+  "secret.rotated_after_compromise",
+  "secret.auto_issued",
+  "secret.revoked",
+  "secret.revealed",
+  "secret.expired",
+  "key.registered",
+  "key.revoked",
+  "key.expired",
+  "policy.updated",
+  "api_token.created",
+  "api_token.revoked",
+  "client.created",
+  "office.added",
+  "office.updated",
+  "office.closed",
+  "office.reopened",
+  "organisation.created",
+  "operator.added",
+  "platform.limits_updated",
+  "session.demo_sign_in",
+  "user.invited",
+  "user.role_changed",
+  "user.deactivated",
+  "user.reactivated",
+  "user.spoc_designated",
+] as const satisfies readonly AuditAction[];
+
+/** Who did it: a person, their API token, the CLI, or the scheduler. */
+export interface AuditActor {
+  type: "user" | "api_token" | "cli" | "system";
+  userId?: string | null;
+  label: string;
+}
+
+export type AuditEventInput = {
+  [A in AuditAction]: {
+    action: A;
+    organisationId: string | null;
+    actor: AuditActor;
+    metadata: AuditEventShapes[A]["metadata"];
+    ip?: string | null;
+    userAgent?: string | null;
+  } & (AuditEventShapes[A]["target"] extends null
+    ? { target?: undefined }
+    : { target: { type: AuditEventShapes[A]["target"]; id: string } });
+}[AuditAction];
+
+/** Writes one event; pass the transaction of the change it records, so both land or neither. */
+export async function recordEvent(db: Executor, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({
     organisationId: event.organisationId,
     actorType: event.actor.type,
@@ -22,7 +110,7 @@ export async function recordAudit(db: Executor, event: AuditInput): Promise<void
     action: event.action,
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,
-    metadata: event.metadata ?? {},
+    metadata: event.metadata as Record<string, unknown>,
     ip: event.ip ?? null,
     userAgent: event.userAgent?.slice(0, 400) ?? null,
   });

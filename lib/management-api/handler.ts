@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type ApiPrincipal, authenticateApiToken } from "@/lib/api-tokens/api-tokens";
 import { type ApiTokenScope, scopeAllows } from "@/lib/api-tokens/schemas";
-import type { CredentialContext } from "@/lib/credentials/context";
+import type { CredentialContext } from "@/lib/context";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
@@ -99,6 +99,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
         db,
         organisation: principal.organisation,
         role: principal.role,
+        isOperator: false,
         actor: {
           type: "api_token",
           userId: principal.userId,

@@ -4,7 +4,7 @@ import { type AddressInfo, BlockList } from "node:net";
 import { SignJWT } from "jose";
 import type { Database } from "@/db/client";
 import { oauthClients } from "@/db/schema";
-import type { CredentialContext } from "@/lib/credentials/context";
+import type { CredentialContext } from "@/lib/context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
 import type { KeyRing } from "@/lib/crypto/encryption";
@@ -16,7 +16,15 @@ import { machineListener } from "./node-adapter";
 /** Test helpers for the authorization server: provisioning through the real use cases. */
 
 export function cliContext(db: Database, organisation: OrganisationDto, keyRing: KeyRing, now = new Date()): CredentialContext {
-  return { db, organisation, role: null, actor: { type: "cli", userId: null, label: "test" }, clock: () => now, keyRing };
+  return {
+    db,
+    organisation,
+    role: null,
+    isOperator: false,
+    actor: { type: "cli", userId: null, label: "test" },
+    clock: () => now,
+    keyRing,
+  };
 }
 
 export async function provisionClient(

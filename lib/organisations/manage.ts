@@ -1,10 +1,10 @@
 import { and, count, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, oauthClients, organisations, platformOperators, users } from "@/db/schema";
-import type { Actor } from "@/lib/credentials/context";
-import { auditActor } from "@/lib/credentials/context";
+import type { Actor } from "@/lib/context";
+import { auditActor } from "@/lib/context";
 import { generateClientId } from "@/lib/crypto/client-id";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { ORGANISATION_SLUG_PATTERN } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
@@ -51,7 +51,7 @@ export async function createOrganisation(db: Database, actor: Actor, input: Crea
         })
         .returning();
       if (!org) throw new Error("organisation insert returned nothing");
-      await recordAudit(tx, {
+      await recordEvent(tx, {
         organisationId: org.id,
         actor: auditActor(actor),
         action: "organisation.created",
@@ -123,7 +123,7 @@ export async function inviteUser(
           .insert(memberships)
           .values({ organisationId: org.id, userId: user.id, createdAt: now, ...values })
           .returning();
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: org.id,
       actor: auditActor(actor),
       action: "user.invited",
@@ -174,7 +174,7 @@ export async function createClient(db: Database, actor: Actor, orgSlug: string, 
       })
       .returning();
     if (!client) throw new Error("client insert returned nothing");
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: org.id,
       actor: auditActor(actor),
       action: "client.created",
@@ -200,7 +200,7 @@ export async function addOperator(db: Database, actor: Actor, email: string, nam
       .onConflictDoNothing()
       .returning();
     if (inserted.length === 0) throw new DomainError("conflict", `${email} is already a platform operator.`, "email");
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId: null,
       actor: auditActor(actor),
       action: "operator.added",

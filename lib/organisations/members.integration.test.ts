@@ -6,7 +6,7 @@ import { memberships, personalApiTokens, platformSettings, sessions, users } fro
 import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
-import type { Actor } from "@/lib/credentials/context";
+import type { Actor } from "@/lib/context";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { createSession } from "@/lib/data/sessions";

@@ -1,10 +1,10 @@
 import { and, count, eq, ne } from "drizzle-orm";
 import type { Database, Executor } from "@/db/client";
 import { type MembershipRole, memberships, sessions, users } from "@/db/schema";
-import type { Actor } from "@/lib/credentials/context";
-import { auditActor } from "@/lib/credentials/context";
+import type { Actor } from "@/lib/context";
+import { auditActor } from "@/lib/context";
 import { revokeMemberApiTokens } from "@/lib/data/api-tokens";
-import { recordAudit } from "@/lib/data/audit";
+import { recordEvent } from "@/lib/data/audit";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError } from "@/lib/errors";
 
@@ -76,7 +76,7 @@ export async function changeRole(
     const [updated] = await tx.update(memberships).set({ role }).where(eq(memberships.id, membership.id)).returning();
     // A token carries its owner's current role, no more: a new role starts with none.
     const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, now);
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId,
       actor: auditActor(acting.actor),
       action: "user.role_changed",
@@ -102,7 +102,7 @@ export async function deactivateMember(db: Database, acting: ActingAs, organisat
     // At once: every session of theirs, and their API tokens for this organisation.
     await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
     const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, now);
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId,
       actor: auditActor(acting.actor),
       action: "user.deactivated",
@@ -126,7 +126,7 @@ export async function reactivateMember(db: Database, acting: ActingAs, organisat
       .update(memberships)
       .set({ status: "active", deactivatedAt: null, deactivatedBy: null })
       .where(eq(memberships.id, membership.id));
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId,
       actor: auditActor(acting.actor),
       action: "user.reactivated",
@@ -176,7 +176,7 @@ export async function designateSpoc(db: Database, actor: Actor, organisationId: 
       if (!user) [user] = await tx.insert(users).values({ email, createdAt: now }).returning();
       await tx.insert(memberships).values({ organisationId, userId: user!.id, role: "spoc", invitedBy: actor.userId, createdAt: now });
     }
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId,
       actor: auditActor(actor),
       action: "user.spoc_designated",

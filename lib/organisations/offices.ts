@@ -2,9 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { offices } from "@/db/schema";
-import type { Actor } from "@/lib/credentials/context";
-import { auditActor } from "@/lib/credentials/context";
-import { recordAudit } from "@/lib/data/audit";
+import type { Actor } from "@/lib/context";
+import { auditActor } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { storableText, textField } from "@/lib/text-field";
 
@@ -61,7 +61,7 @@ export async function addOffice(db: Database, actor: Actor, organisationId: stri
         .insert(offices)
         .values({ organisationId, ...input, addressLine2: input.addressLine2 ?? null, phone: input.phone ?? null, createdAt: now })
         .returning();
-      await recordAudit(tx, {
+      await recordEvent(tx, {
         organisationId,
         actor: auditActor(actor),
         action: "office.added",
@@ -84,7 +84,7 @@ export async function updateOffice(db: Database, actor: Actor, organisationId: s
         .where(and(eq(offices.id, officeId), eq(offices.organisationId, organisationId)))
         .returning();
       if (!office) throw new DomainError("not_found", "There is no such office in your organisation.");
-      await recordAudit(tx, {
+      await recordEvent(tx, {
         organisationId,
         actor: auditActor(actor),
         action: "office.updated",
@@ -106,7 +106,7 @@ export async function setOfficeClosed(db: Database, actor: Actor, organisationId
       .where(and(eq(offices.id, officeId), eq(offices.organisationId, organisationId)))
       .returning();
     if (!office) throw new DomainError("not_found", "There is no such office in your organisation.");
-    await recordAudit(tx, {
+    await recordEvent(tx, {
       organisationId,
       actor: auditActor(actor),
       action: closed ? "office.closed" : "office.reopened",

@@ -2,9 +2,9 @@ import { gt } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { organisations, platformSettings } from "@/db/schema";
-import type { Actor } from "@/lib/credentials/context";
-import { auditActor } from "@/lib/credentials/context";
-import { recordAudit } from "@/lib/data/audit";
+import type { Actor } from "@/lib/context";
+import { auditActor } from "@/lib/context";
+import { recordEvent } from "@/lib/data/audit";
 import { DomainError } from "@/lib/errors";
 import { storableText, textField } from "@/lib/text-field";
 import { createOrganisation, inviteUser } from "./manage";
@@ -97,6 +97,6 @@ export async function updatePlatformLimits(db: Database, actor: Actor, input: Pl
       .insert(platformSettings)
       .values({ id: 1, ...values })
       .onConflictDoUpdate({ target: platformSettings.id, set: values });
-    await recordAudit(tx, { organisationId: null, actor: auditActor(actor), action: "platform.limits_updated", metadata: { ...input } });
+    await recordEvent(tx, { organisationId: null, actor: auditActor(actor), action: "platform.limits_updated", metadata: { ...input } });
   });
 }

@@ -156,6 +156,7 @@ describe(`400 days of scheduler runs (seed ${seed})`, () => {
                 db: handle.db,
                 organisation: dto,
                 role: "spoc",
+                isOperator: false,
                 actor: { type: "user", userId: null, label: "spoc" },
                 clock: () => now,
                 keyRing,

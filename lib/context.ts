@@ -1,0 +1,70 @@
+import type { Database } from "@/db/client";
+import type { MembershipRole } from "@/db/schema";
+import { can, type Permission } from "@/lib/auth/permissions";
+import type { KeyRing } from "@/lib/crypto/encryption";
+import type { AuditActor } from "@/lib/data/audit";
+import type { OrganisationDto } from "@/lib/data/organisations";
+import { DomainError } from "@/lib/errors";
+
+/**
+ * What every use case receives first, `(ctx, input)`: who acts, for which organisation, in which
+ * role, on which database and clock. Edges (server actions, the management API, the CLI, the
+ * scheduler) build it from an authenticated identity; the use case authorizes with it again,
+ * so a forged call meets the rule, not a hidden button (docs/architecture.md).
+ */
+
+export interface Actor {
+  type: "user" | "api_token" | "cli" | "system";
+  userId: string | null;
+  /** What the audit trail shows: an e-mail, "CLI", "Scheduler". Never a secret. */
+  label: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/** A use case of the platform as a whole (onboarding, limits, operators). */
+export interface PlatformContext {
+  db: Database;
+  actor: Actor;
+  /** Whether the acting person is a platform operator, as the edge resolved it from the database. */
+  isOperator: boolean;
+  /** The time, read when the use case acts (after any lock it takes). */
+  clock: () => Date;
+}
+
+/** A use case inside one organisation. */
+export interface OrganisationContext extends PlatformContext {
+  organisation: OrganisationDto;
+  /** The caller's role in this organisation; null for the CLI, the scheduler and an operator from outside. */
+  role: MembershipRole | null;
+}
+
+/** A credential use case also needs the deployment's key ring. */
+export interface CredentialContext extends OrganisationContext {
+  keyRing: KeyRing;
+}
+
+const acting = (ctx: PlatformContext) => ctx.actor.type === "cli" || ctx.actor.type === "system";
+
+/** The use case's own check: the CLI and the scheduler act as the platform; people by their role here. */
+export function authorize(ctx: OrganisationContext, permission: Permission): void {
+  if (acting(ctx)) return;
+  if (ctx.role === null || !can(ctx.role, permission)) {
+    throw new DomainError(
+      "forbidden",
+      permission === "credentials.rotate"
+        ? "Only your organisation's designated user (SPOC) can change secrets and keys."
+        : "Your role in this organisation does not allow this.",
+    );
+  }
+}
+
+/** Only the platform operator (or the CLI, which acts as one). */
+export function authorizeOperator(ctx: PlatformContext): void {
+  if (acting(ctx) || ctx.isOperator) return;
+  throw new DomainError("forbidden", "Only the platform operator can do this.");
+}
+
+export function auditActor(actor: Actor): AuditActor {
+  return { type: actor.type, userId: actor.userId, label: actor.label };
+}
