@@ -160,6 +160,8 @@ export const organisations = pgTable(
     check("organisation_name_present", sql`length(btrim(${t.name})) between 1 and 200`),
     check("organisation_validity_days", sql`${t.validityDays} between 1 and 3650`),
     check("organisation_overlap_days", sql`${t.overlapDays} >= 0 and ${t.overlapDays} < ${t.validityDays}`),
+    // Two live secrets at most: the overlap must be under half the validity (docs/domain.md).
+    check("organisation_overlap_under_half", sql`${t.overlapDays} * 2 < ${t.validityDays}`),
     check(
       "organisation_reminder_offsets",
       sql`cardinality(${t.reminderOffsets}) <= 12 and 0 <= all(${t.reminderOffsets}) and ${t.validityDays} >= all(${t.reminderOffsets})`,

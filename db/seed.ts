@@ -1,12 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { count } from "drizzle-orm";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
+import { mintSecret } from "@/lib/credentials/mint-secret";
 import { generateClientId } from "@/lib/crypto/client-id";
-import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
-import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
-import { secretCipherContext } from "@/lib/data/cipher-contexts";
+import type { KeyRing } from "@/lib/crypto/encryption";
 import { addDays, type CalendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
-import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
+import type { RotationPolicy } from "@/lib/rotation/secret-state";
 import type { Database, Executor } from "./client";
 import * as t from "./schema";
 
@@ -37,23 +35,11 @@ async function addSecret(
   createdAt: Date,
   extra: Omit<Partial<typeof t.clientSecrets.$inferInsert>, "id"> = {},
 ) {
-  const value = generateClientSecret();
-  const id = randomUUID();
-  const sealed = policy.reveal ? encrypt(value, keyRing, secretCipherContext(id)) : null;
+  const minted = mintSecret({ createdAt, policy, reveal: policy.reveal, keyRing });
+  const { value: _value, ...stored } = minted;
   const [row] = await tx
     .insert(t.clientSecrets)
-    .values({
-      id,
-      clientId,
-      digest: digestSecret(value),
-      ciphertext: sealed?.ciphertext ?? null,
-      encryptionKeyId: sealed?.keyId ?? null,
-      maskedTail: secretTail(value),
-      createdAt,
-      expiresAt: secretExpiry(createdAt, policy).expiresAt,
-      issuedBy: "seed",
-      ...extra,
-    })
+    .values({ ...stored, clientId, issuedBy: "seed", ...extra })
     .returning();
   if (!row) throw new Error("seed: secret not inserted");
   return row;

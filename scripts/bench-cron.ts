@@ -12,8 +12,8 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { parseKeyRing } from "@/lib/crypto/encryption";
+import { rows } from "@/lib/data/sql-rows";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
-import { rows } from "@/lib/scheduler/sql-rows";
 
 const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "organisation.manage",
   "policy.manage",
   "audit.view",
+  /** Expiry reminders and notices about the organisation's credentials are e-mailed to these roles. */
+  "reminders.receive",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -29,9 +31,19 @@ const grants: Record<MembershipRole, readonly Permission[]> = {
     "organisation.manage",
     "policy.manage",
     "audit.view",
+    "reminders.receive",
   ],
   // The designated user rotates secrets and registers keys (seed 001).
-  spoc: ["organisation.view", "offices.view", "users.view", "api.view", "credentials.rotate", "secrets.reveal", "audit.view"],
+  spoc: [
+    "organisation.view",
+    "offices.view",
+    "users.view",
+    "api.view",
+    "credentials.rotate",
+    "secrets.reveal",
+    "audit.view",
+    "reminders.receive",
+  ],
   // Members see nothing of the credentials.
   member: ["organisation.view", "offices.view"],
 };

@@ -1,12 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { clientSecrets } from "@/db/schema";
-import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
-import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
-import { secretCipherContext } from "@/lib/data/cipher-contexts";
-import { DomainError, isLiveLimitViolation } from "@/lib/errors";
-import { type RotationPolicy, secretExpiry } from "@/lib/rotation/secret-state";
+import type { KeyRing } from "@/lib/crypto/encryption";
+import { insertSecret, LiveLimitReached } from "@/lib/data/credentials";
+import { DomainError } from "@/lib/errors";
+import type { RotationPolicy } from "@/lib/rotation/secret-state";
+import { mintSecret } from "./mint-secret";
 
 export const TWO_LIVE_SECRETS =
   "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.";
@@ -19,11 +16,10 @@ export interface IssuedSecret {
 }
 
 /**
- * Inserts a new secret: digest for verification, ciphertext only where the organisation allows
- * reveal (show-once keeps nothing decryptable), the tail for the masked display. The value is
- * returned once, to the caller that asked for it, and kept nowhere else.
+ * Mints and stores a new secret for a client the caller has locked. The value is returned once, to
+ * the caller that asked for it, and kept nowhere else.
  */
-export async function insertNewSecret(
+export async function issueSecret(
   tx: Executor,
   input: {
     clientUuid: string;
@@ -37,37 +33,22 @@ export async function insertNewSecret(
     replacesSecretId?: string | null;
   },
 ): Promise<IssuedSecret> {
-  const value = generateClientSecret();
-  // The id is made here, not by the database: the ciphertext is bound to its row (lib/crypto/encryption.ts).
-  const id = randomUUID();
-  const sealed = input.reveal ? encrypt(value, input.keyRing, secretCipherContext(id)) : null;
-  const rows = await tx
-    .insert(clientSecrets)
-    .values({
-      id,
-      clientId: input.clientUuid,
-      digest: digestSecret(value),
-      ciphertext: sealed?.ciphertext ?? null,
-      encryptionKeyId: sealed?.keyId ?? null,
-      maskedTail: secretTail(value),
-      createdAt: input.now,
-      expiresAt: secretExpiry(input.now, input.policy).expiresAt,
+  const minted = mintSecret({ createdAt: input.now, policy: input.policy, reveal: input.reveal, keyRing: input.keyRing });
+  let row: Awaited<ReturnType<typeof insertSecret>>;
+  try {
+    row = await insertSecret(tx, minted, {
+      clientUuid: input.clientUuid,
       issuedBy: input.issuedBy,
-      createdByUserId: input.userId,
+      userId: input.userId,
       replacesSecretId: input.replacesSecretId ?? null,
-    })
-    .onConflictDoNothing({ target: clientSecrets.replacesSecretId, where: sql`${clientSecrets.revokedAt} is null` })
-    .returning({ id: clientSecrets.id, createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt })
-    .catch((error: unknown) => {
-      // The database's own limit (db/migrations/0003_live_credential_limits.sql): only a path that
-      // skipped the client lock can meet it, but its answer must still be the domain's.
-      if (isLiveLimitViolation(error)) throw new DomainError("conflict", TWO_LIVE_SECRETS);
-      throw error;
     });
-  const row = rows[0];
-  if (!row) {
-    // The scheduler issued this secret's successor at the same moment.
-    throw new DomainError("conflict", "A new secret was issued for this client a moment ago. Refresh to see it.");
+  } catch (error) {
+    // The database's own limit: only a path that skipped the client lock can meet it, but its
+    // answer must still be the domain's.
+    if (error instanceof LiveLimitReached) throw new DomainError("conflict", TWO_LIVE_SECRETS);
+    throw error;
   }
-  return { ...row, value };
+  // The scheduler issued this secret's successor at the same moment.
+  if (!row) throw new DomainError("conflict", "A new secret was issued for this client a moment ago. Refresh to see it.");
+  return { ...row, value: minted.value };
 }

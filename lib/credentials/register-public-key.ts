@@ -1,11 +1,10 @@
-import { clientPublicKeys } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { parsePublicKey } from "@/lib/crypto/public-key";
 import { recordEvent } from "@/lib/data/audit";
-import { DomainError, isLiveLimitViolation } from "@/lib/errors";
+import { insertPublicKey, keysOfClient, LiveLimitReached, lockClient } from "@/lib/data/credentials";
+import { DomainError } from "@/lib/errors";
 import { addDays, calendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
 import { holdsAPlace } from "@/lib/rotation/secret-state";
-import { keysOf, lockClient } from "./client-lock";
 import type { RegisterKeyInput } from "./schemas";
 
 export const MAX_LIVE_KEYS = 2;
@@ -34,7 +33,7 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
     const now = ctx.clock();
-    const keys = await keysOf(tx, client.id);
+    const keys = await keysOfClient(tx, client.id);
     const live = keys.filter((k) => holdsAPlace(k, now));
     if (live.some((k) => k.thumbprint === parsed.thumbprint)) {
       throw new DomainError("conflict", "This key is already registered for this client.", "key");
@@ -47,26 +46,21 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
         "kid",
       );
     }
-    const [row] = await tx
-      .insert(clientPublicKeys)
-      .values({
-        clientId: client.id,
-        kid,
-        alg: parsed.alg,
-        jwk: { ...parsed.jwk, kid, alg: parsed.alg, use: "sig" },
-        thumbprint: parsed.thumbprint,
-        bits: parsed.bits,
-        createdAt: now,
-        expiresAt,
-        createdByUserId: ctx.actor.userId,
-      })
-      .returning({ id: clientPublicKeys.id })
-      .catch((error: unknown) => {
-        // The database's own limit (db/migrations/0003_live_credential_limits.sql).
-        if (isLiveLimitViolation(error)) throw new DomainError("conflict", TWO_LIVE_KEYS);
-        throw error;
-      });
-    if (!row) throw new Error("key insert returned nothing");
+    const row = await insertPublicKey(tx, {
+      clientId: client.id,
+      kid,
+      alg: parsed.alg,
+      jwk: { ...parsed.jwk, kid, alg: parsed.alg, use: "sig" },
+      thumbprint: parsed.thumbprint,
+      bits: parsed.bits,
+      createdAt: now,
+      expiresAt,
+      createdByUserId: ctx.actor.userId,
+    }).catch((error: unknown) => {
+      // The database's own limit (db/migrations/0003_live_credential_limits.sql).
+      if (error instanceof LiveLimitReached) throw new DomainError("conflict", TWO_LIVE_KEYS);
+      throw error;
+    });
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),

@@ -1,9 +1,8 @@
-import { and, eq } from "drizzle-orm";
-import { clientSecrets, oauthClients } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { DecryptionError, decrypt } from "@/lib/crypto/encryption";
 import { recordEvent } from "@/lib/data/audit";
 import { secretCipherContext } from "@/lib/data/cipher-contexts";
+import { findSecretOfClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
 import { isLive } from "@/lib/rotation/secret-state";
 import type { RevealSecretInput } from "./schemas";
@@ -21,18 +20,7 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
       "Your organisation's policy is show-once: a secret is shown only when it is created. Rotate to get a new secret.",
     );
   }
-  const [row] = await ctx.db
-    .select({ secret: clientSecrets, clientId: oauthClients.clientId })
-    .from(clientSecrets)
-    .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
-    .where(
-      and(
-        eq(clientSecrets.id, input.secretId),
-        eq(oauthClients.clientId, input.clientId),
-        eq(oauthClients.organisationId, ctx.organisation.id),
-      ),
-    )
-    .limit(1);
+  const row = await findSecretOfClient(ctx.db, ctx.organisation.id, input.clientId, input.secretId);
   if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
   if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
   if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {

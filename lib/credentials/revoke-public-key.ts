@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
-import { clientPublicKeys } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
+import { keysOfClient, lockClient, revokePublicKey as revokeKeyRow } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
 import { holdsAPlace } from "@/lib/rotation/secret-state";
-import { keysOf, lockClient } from "./client-lock";
 import type { RevokeKeyInput } from "./schemas";
 
 export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyInput): Promise<{ revokedAt: Date }> {
@@ -12,10 +10,10 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
     const now = ctx.clock();
-    const key = (await keysOf(tx, client.id)).find((k) => k.id === input.keyId);
+    const key = (await keysOfClient(tx, client.id)).find((k) => k.id === input.keyId);
     if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");
     if (!holdsAPlace(key, now)) throw new DomainError("conflict", "This key is already revoked or expired.");
-    await tx.update(clientPublicKeys).set({ revokedAt: now, revokedByUserId: ctx.actor.userId }).where(eq(clientPublicKeys.id, key.id));
+    await revokeKeyRow(tx, key.id, { at: now, byUserId: ctx.actor.userId });
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),

@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
-import { clientSecrets } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
+import { lockClient, revokeSecrets, secretsOfClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
 import { holdsAPlace, placeHolders } from "@/lib/rotation/secret-state";
-import { lockClient, secretsOf } from "./client-lock";
 import type { RevokeSecretInput } from "./schemas";
 
 /** End a secret now, e.g. once the integrator's systems use the new one. The last live secret stays. */
@@ -13,7 +11,7 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
     const now = ctx.clock();
-    const secrets = await secretsOf(tx, client.id);
+    const secrets = await secretsOfClient(tx, client.id);
     const target = secrets.find((s) => s.id === input.secretId);
     if (!target) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
     if (!holdsAPlace(target, now)) throw new DomainError("conflict", "This secret is already revoked or expired.");
@@ -23,10 +21,7 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
         "This is the client's last live secret: revoking it would cut off every system that uses this client. Rotate first, move your systems to the new secret, then revoke this one.",
       );
     }
-    await tx
-      .update(clientSecrets)
-      .set({ revokedAt: now, revokedByUserId: ctx.actor.userId, revokedReason: input.reason ?? "revoked" })
-      .where(eq(clientSecrets.id, target.id));
+    await revokeSecrets(tx, [target.id], { at: now, byUserId: ctx.actor.userId, reason: input.reason ?? "revoked" });
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),

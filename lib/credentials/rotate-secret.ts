@@ -1,11 +1,9 @@
-import { eq } from "drizzle-orm";
-import { clientSecrets } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
+import { lockClient, revokeSecrets, secretsOfClient, setSecretExpiry } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
 import { oldSecretExpiryAfterRotation, placeHolders } from "@/lib/rotation/secret-state";
-import { lockClient, secretsOf } from "./client-lock";
-import { type IssuedSecret, insertNewSecret, TWO_LIVE_SECRETS } from "./issue-secret";
+import { type IssuedSecret, issueSecret, TWO_LIVE_SECRETS } from "./issue-secret";
 import type { RotateSecretInput } from "./schemas";
 
 export interface RotationResult {
@@ -17,9 +15,10 @@ export interface RotationResult {
 }
 
 /**
- * Issue a new secret (seed 001's Secret Reset). The old one stays accepted until the end of its
- * overlap window; after a compromise every live secret is revoked at once instead. Never more than
- * two live secrets, never zero.
+ * Issue a new secret (the "Secret Reset" of docs/domain.md, "The management API"). The old one
+ * stays accepted until the end of its overlap window; after a compromise every live secret is
+ * revoked at once instead. Never more than two live secrets, never zero (docs/domain.md, "Two
+ * live secrets, two live keys").
  */
 export async function rotateSecret(ctx: CredentialContext, input: RotateSecretInput): Promise<RotationResult> {
   authorize(ctx, "credentials.rotate");
@@ -29,19 +28,14 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
     const now = ctx.clock();
     // Every secret neither revoked nor expired, even one created "after" now by a request that
     // held the lock before us: a compromise revokes them all, and none may become a third.
-    const live = placeHolders(await secretsOf(tx, client.id), now);
-    const revokedSecretIds: string[] = [];
+    const live = placeHolders(await secretsOfClient(tx, client.id), now);
+    let revokedSecretIds: string[] = [];
     let previousSecretAcceptedUntil: Date | null = null;
     let replacesSecretId: string | null = null;
 
     if (input.compromised) {
-      for (const s of live) {
-        await tx
-          .update(clientSecrets)
-          .set({ revokedAt: now, revokedByUserId: ctx.actor.userId, revokedReason: "compromised" })
-          .where(eq(clientSecrets.id, s.id));
-        revokedSecretIds.push(s.id);
-      }
+      revokedSecretIds = live.map((s) => s.id);
+      await revokeSecrets(tx, revokedSecretIds, { at: now, byUserId: ctx.actor.userId, reason: "compromised" });
     } else if (live.length >= 2) {
       throw new DomainError("conflict", TWO_LIVE_SECRETS);
     } else if (live.length === 1) {
@@ -49,12 +43,12 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       replacesSecretId = old.id;
       const cut = oldSecretExpiryAfterRotation(old.expiresAt, now, policy);
       if (cut < old.expiresAt) {
-        await tx.update(clientSecrets).set({ expiresAt: cut }).where(eq(clientSecrets.id, old.id));
+        await setSecretExpiry(tx, old.id, cut);
         previousSecretAcceptedUntil = cut;
       }
     }
 
-    const secret = await insertNewSecret(tx, {
+    const secret = await issueSecret(tx, {
       clientUuid: client.id,
       policy,
       reveal: ctx.organisation.secretRevealPolicy === "reveal",

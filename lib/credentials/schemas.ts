@@ -78,8 +78,17 @@ export const rotationPolicyInput = z
     secretRevealPolicy: z.enum(["reveal", "show_once"], { error: "Choose reveal or show once." }),
   })
   .superRefine((p, ctx) => {
+    // At most two live secrets (docs/domain.md): with an overlap of half the validity or more, the
+    // next secret's auto-issue day would come while the previous two are both still live, and it
+    // would be late.
     if (p.overlapDays >= p.validityDays) {
       ctx.addIssue({ code: "custom", path: ["overlapDays"], message: "The overlap must be shorter than the validity period." });
+    } else if (p.overlapDays * 2 >= p.validityDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["overlapDays"],
+        message: `The overlap must be shorter than half the validity period (under ${Math.ceil(p.validityDays / 2)} days for ${p.validityDays} days' validity): otherwise the next secret would be due while two are still live.`,
+      });
     }
     const tooLate = p.reminderOffsets.find((d) => d > p.validityDays);
     if (tooLate !== undefined) {

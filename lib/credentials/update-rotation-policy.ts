@@ -1,7 +1,6 @@
-import { eq, inArray } from "drizzle-orm";
-import { clientSecrets, oauthClients, organisations } from "@/db/schema";
 import { auditActor, authorize, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
+import { destroyOrganisationCiphertexts, updateOrganisationPolicy } from "@/lib/data/credentials";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { DomainError } from "@/lib/errors";
 import type { RotationPolicyInput } from "./schemas";
@@ -19,26 +18,21 @@ export async function updateRotationPolicy(ctx: CredentialContext, input: Rotati
       throw new DomainError("invalid", `The platform allows at most ${limits.maxValidityDays} days of validity.`, "validityDays");
     }
     const before = ctx.organisation;
-    await tx
-      .update(organisations)
-      .set({
+    await updateOrganisationPolicy(
+      tx,
+      ctx.organisation.id,
+      {
         validityDays: input.validityDays,
         overlapDays: input.overlapDays,
         reminderOffsets: input.reminderOffsets,
         autoIssue: input.autoIssue,
         secretRevealPolicy: input.secretRevealPolicy,
-        updatedAt: ctx.clock(),
-      })
-      .where(eq(organisations.id, ctx.organisation.id));
+      },
+      ctx.clock(),
+    );
     let ciphertextsDestroyed = 0;
     if (input.secretRevealPolicy === "show_once" && before.secretRevealPolicy === "reveal") {
-      const clients = tx.select({ id: oauthClients.id }).from(oauthClients).where(eq(oauthClients.organisationId, ctx.organisation.id));
-      const wiped = await tx
-        .update(clientSecrets)
-        .set({ ciphertext: null, encryptionKeyId: null })
-        .where(inArray(clientSecrets.clientId, clients))
-        .returning({ id: clientSecrets.id });
-      ciphertextsDestroyed = wiped.length;
+      ciphertextsDestroyed = await destroyOrganisationCiphertexts(tx, ctx.organisation.id);
     }
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,

@@ -42,7 +42,7 @@ async function deliverClaimed(
   options: DeliveryOptions,
 ): Promise<keyof DrainSummary> {
   const erase = ERASED_AFTER_DELIVERY.has(message.kind);
-  let rendered: { html: string; text: string };
+  let rendered: { html: string; text: string; subject?: string };
   try {
     rendered =
       message.html && message.text
@@ -59,8 +59,9 @@ async function deliverClaimed(
       .where(eq(emailOutbox.id, message.id));
     return "dead";
   }
+  const subject = rendered.subject ?? message.subject;
   const result = await transport.send(
-    { id: message.id, to: message.toAddresses, subject: message.subject, ...rendered },
+    { id: message.id, to: message.toAddresses, subject, html: rendered.html, text: rendered.text },
     { timeoutMs: options.timeoutMs },
   );
   if (result.ok) {
@@ -69,6 +70,7 @@ async function deliverClaimed(
       .set({
         status: "sent",
         sentAt: options.now,
+        subject,
         providerMessageId: result.providerId,
         provider: transport.name,
         // What was sent, kept for the record; a credential-bearing message keeps nothing.

@@ -3,7 +3,9 @@ import { createElement } from "react";
 import { formatLastUsed } from "@/lib/format";
 import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { ExpiryReminder } from "./templates/expiry-reminder";
+import { MissedSuccessor, type MissedSuccessorProps } from "./templates/missed-successor";
 import { SignInLink } from "./templates/sign-in-link";
+import { reminderSubject } from "./wording";
 
 /** What the scheduler stores with an outbox row (set-based SQL), rendered at delivery time. */
 export interface ExpiryReminderData {
@@ -35,14 +37,42 @@ export function describeUsage(d: ExpiryReminderData, now: Date): string {
     : `Your systems have moved to the new secret (last used ${formatLastUsed(new Date(d.successor.lastUsedAt), now, d.locale).toLowerCase()}); this one ${old}. You can revoke it early.`;
 }
 
+export interface MissedSuccessorData {
+  organisation: string;
+  slug: string;
+  client: string;
+  clientId: string;
+  expiredOn: string;
+  issuedOn: string;
+  locale: string;
+}
+
+/**
+ * Renders a queued message at delivery time. Where the subject depends on the day (a reminder's
+ * "expires in N days"), it is worded from `now`, the instant the mail goes out, so a reminder
+ * delayed by a provider outage does not say 20 days when 19 are left.
+ */
 export async function renderMessage(
   template: string,
   data: Record<string, unknown>,
   now: Date,
   publicUrl: string,
-): Promise<{ html: string; text: string }> {
+): Promise<{ html: string; text: string; subject?: string }> {
   if (template === "sign-in-link") {
     const element = createElement(SignInLink, data as unknown as { url: string; minutes: number; service: string });
+    return { html: await render(element), text: await render(element, { plainText: true }) };
+  }
+  if (template === "missed-successor") {
+    const d = data as unknown as MissedSuccessorData;
+    const props: MissedSuccessorProps = {
+      organisation: d.organisation,
+      client: d.client,
+      clientId: d.clientId,
+      expiredOn: formatCalendarDate(calendarDate(d.expiredOn), d.locale),
+      issuedOn: formatCalendarDate(calendarDate(d.issuedOn), d.locale),
+      apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
+    };
+    const element = createElement(MissedSuccessor, props);
     return { html: await render(element), text: await render(element, { plainText: true }) };
   }
   if (template !== "expiry-reminder") throw new Error(`unknown e-mail template ${template}`);
@@ -61,5 +91,9 @@ export async function renderMessage(
     autoIssue: d.autoIssue,
   };
   const element = createElement(ExpiryReminder, props);
-  return { html: await render(element), text: await render(element, { plainText: true }) };
+  return {
+    html: await render(element),
+    text: await render(element, { plainText: true }),
+    subject: reminderSubject(d.credential, d.client, props.daysLeft),
+  };
 }

@@ -5,9 +5,9 @@ import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { createTokenStore } from "@/lib/data/token-store";
 import { checkAssertion } from "./assertion-checker";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
-import { createTokenStore } from "./store";
 import { addKey, assertion, cliContext, provisionClient } from "./testing";
 
 const issuer = "https://auth.rotor.test";

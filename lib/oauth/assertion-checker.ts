@@ -4,11 +4,11 @@ import type { Database } from "@/db/client";
 import { consumedAssertions, oauthClients } from "@/db/schema";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import type { OrganisationDto } from "@/lib/data/organisations";
+import { createTokenStore } from "@/lib/data/token-store";
 import { textField } from "@/lib/text-field";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError } from "./errors";
-import { createTokenStore } from "./store";
 
 /** The Dev Tools form: a pasted assertion and, optionally, the client_assertion_type to check with it. */
 export const assertionCheckInput = z.object({

@@ -1,10 +1,10 @@
 import { decodeJwt } from "jose";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
+import type { ClientRecord, TokenStore } from "@/lib/data/token-store";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { CLIENT_AUTH_FAILED, OAuthError, throttled } from "./errors";
 import type { Form } from "./form";
-import type { ClientRecord, TokenStore } from "./store";
 
 export type AuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
 

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { getPlatformSettings } from "@/lib/data/platform";
+import { createTokenStore, sweepConsumedAssertions } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { jsonResponse } from "./errors";
@@ -8,7 +9,6 @@ import { createIntrospectionEndpoint } from "./introspection";
 import { metadataResponse, methodNotAllowed } from "./metadata";
 import { createWhoamiEndpoint } from "./protected-api";
 import { createKeyCache, ensureSigningKeys } from "./signing-keys";
-import { createTokenStore, sweepConsumedAssertions } from "./store";
 import { createTokenEndpoint } from "./token-endpoint";
 import { UsageRecorder } from "./usage";
 

@@ -1,7 +1,7 @@
+import type { TokenStore } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
 import { InvalidTokenError, verifyAccessToken } from "./access-token";
 import type { KeyCache } from "./signing-keys";
-import type { TokenStore } from "./store";
 
 /**
  * GET /api/v1/whoami: the platform's sample protected API, which validates its own tokens the way

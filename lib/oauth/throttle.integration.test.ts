@@ -6,11 +6,11 @@ import { createTestDatabase } from "@/db/testing/test-database";
 import { generateClientSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
 import { markClientAddressesStamped, requestClientAddress, trustedProxies } from "@/lib/http/client-address";
 import { createClientAuthGuard } from "@/lib/rate-limit/client-auth-guard";
 import { Limit } from "@/lib/rate-limit/limit";
 import { createMachine, type Machine } from "./machine";
-import { createTokenStore, type TokenStore } from "./store";
 import { basic, cliContext, httpMount, type Mount, provisionClient } from "./testing";
 import { createTokenEndpoint } from "./token-endpoint";
 

@@ -10,10 +10,10 @@ import { revokeSecret } from "@/lib/credentials/revoke-secret";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
 import { UNGUARDED } from "./client-authentication";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
 import { createMachine, type Machine } from "./machine";
-import { createTokenStore, type TokenStore } from "./store";
 import { addKey, assertion, basic, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient, typoOf } from "./testing";
 import { createTokenEndpoint } from "./token-endpoint";
 

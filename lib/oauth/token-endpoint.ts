@@ -1,10 +1,10 @@
+import type { TokenStore } from "@/lib/data/token-store";
 import { signAccessToken } from "./access-token";
 import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
 import { CLIENT_CREDENTIALS } from "./constants";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { KeyCache } from "./signing-keys";
-import type { TokenStore } from "./store";
 import { selectAudience, selectScope } from "./targets";
 import type { UsageRecorder } from "./usage";
 

@@ -152,12 +152,18 @@ export function reminderDue(
   offsets: readonly number[],
   alreadySent: readonly number[],
 ): number | null {
-  const left = daysLeft(expiresAt, now, timeZone);
-  if (left < 0 || now >= expiresAt) return null;
-  const due = offsets.filter((t) => t >= left);
-  if (due.length === 0) return null;
-  const mostUrgent = Math.min(...due);
+  const mostUrgent = reminderThreshold(expiresAt, now, timeZone, offsets);
+  if (mostUrgent === null) return null;
   return alreadySent.some((t) => t <= mostUrgent) ? null : mostUrgent;
+}
+
+/** The most urgent reminder offset due today for a credential expiring at `expiresAt`, sent or not. */
+export function reminderThreshold(expiresAt: Date, now: Date, timeZone: string, offsets: readonly number[]): number | null {
+  // Before the expiry instant the expiry day is today or later, so `left` is never negative here.
+  if (now >= expiresAt) return null;
+  const left = daysLeft(expiresAt, now, timeZone);
+  const due = offsets.filter((t) => t >= left);
+  return due.length === 0 ? null : Math.min(...due);
 }
 
 export type KeyState = "active" | "expiring" | "expired" | "revoked";
@@ -175,6 +181,7 @@ export function publicKeyState(key: KeyLifetime, now: Date, policy: RotationPoli
   return toCalendarDate(now, policy.timeZone) >= overlapStartDate(key.expiresAt, policy) ? "expiring" : "active";
 }
 
+/** A key is accepted while it holds its place: keys count from registration, unlike secrets' created_at. */
 export function isKeyLive(key: KeyLifetime, now: Date): boolean {
-  return (key.revokedAt === null || key.revokedAt > now) && (key.expiresAt === null || now < key.expiresAt);
+  return holdsAPlace(key, now);
 }

@@ -1,117 +1,124 @@
-import { randomUUID } from "node:crypto";
-import { type SQL, sql } from "drizzle-orm";
-import type { Database, Executor } from "@/db/client";
-import { auditEvents, clientSecrets } from "@/db/schema";
-import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
-import { encrypt, type KeyRing } from "@/lib/crypto/encryption";
-import { secretCipherContext } from "@/lib/data/cipher-contexts";
-import { secretExpiry } from "@/lib/rotation/secret-state";
-import { rows } from "./sql-rows";
-
-interface Candidate {
-  client_uuid: string;
-  client_id: string;
-  organisation_id: string;
-  time_zone: string;
-  validity_days: number;
-  overlap_days: number;
-  reveal: boolean;
-  current_id: string;
-}
+import type { Database } from "@/db/client";
+import { mintSecret } from "@/lib/credentials/mint-secret";
+import type { KeyRing } from "@/lib/crypto/encryption";
+import {
+  activeMembersOf,
+  autoIssueCandidates,
+  clientIdAfter,
+  clientIdIn,
+  enqueueMail,
+  insertAuditEvents,
+  insertAutoIssued,
+  lockClients,
+} from "@/lib/data/scheduler";
+import type { MissedSuccessorData } from "@/lib/email/render";
+import { missedSuccessorSubject } from "@/lib/email/wording";
+import { toCalendarDate } from "@/lib/rotation/calendar";
+import { expiryDateOf } from "@/lib/rotation/secret-state";
+import { recipientsByOrganisation } from "./notices";
 
 const PAGE = 1000;
 
-/**
- * Clients whose one live secret has reached its auto-issue day (the rule of lib/rotation's
- * autoIssueDue, in SQL). "One" counts every secret neither revoked nor expired at `at`, whenever
- * it was created, so a secret a person created after this run read its clock still counts.
- */
-function candidates(db: Executor, at: string, where: SQL) {
-  return rows<Candidate>(
-    db,
-    sql`
-      select c.id as client_uuid, c.client_id, c.organisation_id, o.time_zone, o.validity_days, o.overlap_days,
-             (o.secret_reveal_policy = 'reveal') as reveal, live.id as current_id
-      from oauth_client c
-      join organisation o on o.id = c.organisation_id
-      join lateral (
-        select s.id, s.expires_at, s.created_at, count(*) over () as n
-        from client_secret s
-        where s.client_id = c.id and (s.revoked_at is null or s.revoked_at > ${at}) and s.expires_at > ${at}
-      ) live on true
-      where o.auto_issue and c.disabled_at is null and live.n = 1 and live.created_at <= ${at} and ${where}
-        and ((live.expires_at - interval '1 millisecond') at time zone o.time_zone)::date - o.overlap_days
-            <= (${at}::timestamptz at time zone o.time_zone)::date
-      order by c.id
-      limit ${PAGE}`,
-  );
+export interface AutoIssueSummary {
+  issued: number;
+  /** Of those, successors of a secret that had already expired (no run fell inside its overlap). */
+  missed: number;
 }
 
 /**
- * Seed 000: where the organisation's policy says so, the next secret is issued automatically from
- * the old one's expiry day minus the overlap. A page of candidates is found set-based; then, in
- * one transaction, their client rows are locked (in id order, so concurrent runs cannot deadlock),
- * the candidates are found again under the lock (a fresh snapshot: a person may have rotated or
- * revoked while this run read), the new secrets are made here (they need the deployment key) and
- * inserted in bulk together with their audit events. A crash leaves a page entirely issued and
- * audited, or not at all; a concurrent run or rotation cannot produce a third secret (the lock,
- * the unique "one live successor" index and the database's two-live limit all say no).
+ * The next secret, issued automatically where the organisation's policy says so (docs/domain.md,
+ * "Client secrets"): from the old one's expiry day minus the overlap, or at once when downtime
+ * outlasted the overlap and the old one expired first; the admins and the designated user are then
+ * told. A page of candidates is found set-based; then, in one transaction, their client rows are
+ * locked (in id order, so concurrent runs cannot deadlock), the candidates are found again under
+ * the lock (a person may have rotated or revoked meanwhile), the secrets are minted, inserted in
+ * bulk and audited, and the notices enqueued. A crash leaves a page whole or not at all; a
+ * concurrent run or rotation cannot make a third secret (the lock, the unique "one live successor"
+ * index and the database's two-live limit all say no).
  */
-export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: Date): Promise<number> {
-  // Raw SQL parameters go as ISO strings: postgres.js (as drizzle sets it up) takes no Date objects.
+export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: Date): Promise<AutoIssueSummary> {
   const at = now.toISOString();
-  let issued = 0;
+  const summary: AutoIssueSummary = { issued: 0, missed: 0 };
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
-    const page = await candidates(db, at, sql`c.id > ${after}`);
+    const page = await autoIssueCandidates(db, at, clientIdAfter(after), PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1]!.client_uuid;
-    issued += await db.transaction(async (tx) => {
-      // A Postgres array literal: both drivers take it as one text parameter (uuids need no quoting).
-      const ids = `{${page.map((c) => c.client_uuid).join(",")}}`;
-      await tx.execute(sql`select id from oauth_client where id = any(${ids}::uuid[]) order by id for update`);
-      const due = await candidates(tx, at, sql`c.id = any(${ids}::uuid[])`);
-      if (due.length === 0) return 0;
-      const values = due.map((c) => {
-        const value = generateClientSecret();
-        // The row id is made here, so the ciphertext can be bound to its row (lib/crypto/encryption.ts).
-        const id = randomUUID();
-        const sealed = c.reveal ? encrypt(value, keyRing, secretCipherContext(id)) : null;
-        return {
-          id,
-          clientId: c.client_uuid,
-          digest: digestSecret(value),
-          ciphertext: sealed?.ciphertext ?? null,
-          encryptionKeyId: sealed?.keyId ?? null,
-          maskedTail: secretTail(value),
+    const result = await db.transaction(async (tx) => {
+      const ids = page.map((c) => c.client_uuid);
+      await lockClients(tx, ids);
+      const due = await autoIssueCandidates(tx, at, clientIdIn(ids), PAGE);
+      if (due.length === 0) return { issued: 0, missed: 0 };
+      const minted = due.map((c) => ({
+        candidate: c,
+        minted: mintSecret({
           createdAt: now,
-          expiresAt: secretExpiry(now, { timeZone: c.time_zone, validityDays: c.validity_days, overlapDays: c.overlap_days }).expiresAt,
-          issuedBy: "auto" as const,
-          replacesSecretId: c.current_id,
-        };
-      });
-      const inserted = await tx
-        .insert(clientSecrets)
-        .values(values)
-        .onConflictDoNothing({ target: clientSecrets.replacesSecretId, where: sql`${clientSecrets.revokedAt} is null` })
-        .returning({ id: clientSecrets.id, clientUuid: clientSecrets.clientId });
-      if (inserted.length === 0) return 0;
-      const byClient = new Map(due.map((c) => [c.client_uuid, c]));
-      await tx.insert(auditEvents).values(
-        inserted.map((s) => ({
-          organisationId: byClient.get(s.clientUuid)!.organisation_id,
+          policy: { timeZone: c.time_zone, validityDays: c.validity_days, overlapDays: c.overlap_days },
+          reveal: c.reveal,
+          keyRing,
+        }),
+      }));
+      const inserted = await insertAutoIssued(
+        tx,
+        minted.map(({ candidate, minted }) => ({ minted, clientUuid: candidate.client_uuid, replaces: candidate.current_id })),
+      );
+      const stored = new Set(inserted.map((s) => s.id));
+      const issued = minted.filter(({ minted }) => stored.has(minted.id));
+      await insertAuditEvents(
+        tx,
+        issued.map(({ candidate, minted }) => ({
+          organisationId: candidate.organisation_id,
           actorType: "system" as const,
           actorLabel: "Scheduler",
-          action: "secret.auto_issued",
+          action: "secret.auto_issued" as const,
           targetType: "client_secret",
-          targetId: s.id,
+          targetId: minted.id,
           occurredAt: now,
-          metadata: { client: byClient.get(s.clientUuid)!.client_id },
+          metadata: { client: candidate.client_id },
         })),
       );
-      return inserted.length;
+      const missed = issued.filter(({ candidate }) => candidate.missed);
+      if (missed.length > 0) {
+        const recipients = recipientsByOrganisation(
+          await activeMembersOf(
+            tx,
+            missed.map(({ candidate }) => candidate.organisation_id),
+          ),
+        );
+        await enqueueMail(
+          tx,
+          missed.flatMap(({ candidate }) => {
+            const to = recipients.get(candidate.organisation_id);
+            if (!to?.length) return [];
+            const data: MissedSuccessorData = {
+              organisation: candidate.organisation_name,
+              slug: candidate.slug,
+              client: candidate.client_name,
+              clientId: candidate.client_id,
+              expiredOn: expiryDateOf(new Date(candidate.current_expires_at), candidate.time_zone),
+              issuedOn: toCalendarDate(now, candidate.time_zone),
+              locale: candidate.locale,
+            };
+            return [
+              {
+                organisationId: candidate.organisation_id,
+                kind: "missed_successor",
+                toAddresses: to,
+                subject: missedSuccessorSubject(candidate.client_name),
+                template: "missed-successor",
+                data: data as unknown as Record<string, unknown>,
+                createdAt: now,
+                nextAttemptAt: now,
+              },
+            ];
+          }),
+        );
+      }
+      return { issued: issued.length, missed: missed.length };
     });
+    summary.issued += result.issued;
+    summary.missed += result.missed;
     if (page.length < PAGE) break;
   }
-  return issued;
+  return summary;
 }

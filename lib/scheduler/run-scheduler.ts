@@ -1,9 +1,9 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { sweepConsumedAssertions } from "@/lib/data/token-store";
 import { type DrainSummary, drainOutbox } from "@/lib/email/outbox";
 import type { MailTransport } from "@/lib/email/transport";
 import { ensureSigningKeys } from "@/lib/oauth/signing-keys";
-import { sweepConsumedAssertions } from "@/lib/oauth/store";
 import { autoIssueDueSecrets } from "./auto-issue";
 import { recordExpiries } from "./expiries";
 import { enqueueKeyReminders, enqueueSecretReminders } from "./reminders";
@@ -19,6 +19,8 @@ export interface SchedulerDeps {
 export interface SchedulerSummary {
   at: string;
   autoIssued: number;
+  /** Of those, successors issued after their predecessor had already expired (downtime longer than the overlap). */
+  issuedAfterExpiry: number;
   expired: { secrets: number; keys: number };
   reminders: { secrets: number; keys: number };
   email: DrainSummary | null;
@@ -34,7 +36,7 @@ export interface SchedulerSummary {
  */
 export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<SchedulerSummary> {
   const started = performance.now();
-  const autoIssued = await autoIssueDueSecrets(deps.db, deps.keyRing, now);
+  const { issued: autoIssued, missed: issuedAfterExpiry } = await autoIssueDueSecrets(deps.db, deps.keyRing, now);
   const expired = await recordExpiries(deps.db, now);
   const reminders = { secrets: await enqueueSecretReminders(deps.db, now), keys: await enqueueKeyReminders(deps.db, now) };
   const email = deps.transport ? await drainOutbox(deps.db, deps.transport, { now, publicUrl: deps.publicUrl }) : null;
@@ -45,6 +47,7 @@ export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<Sche
   return {
     at: now.toISOString(),
     autoIssued,
+    issuedAfterExpiry,
     expired,
     reminders,
     email,

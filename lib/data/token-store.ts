@@ -1,6 +1,7 @@
-import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { clientPublicKeys, clientSecrets, consumedAssertions, oauthClients, organisations } from "@/db/schema";
+import { keyAccepted, secretAccepted } from "./live";
 
 /**
  * What the token endpoint reads and writes, as prepared statements: one round trip to
@@ -69,15 +70,7 @@ export function createTokenStore(db: Database): TokenStore {
     .select({ ...clientColumns, secretId: clientSecrets.id, digest: clientSecrets.digest })
     .from(oauthClients)
     .innerJoin(organisations, eq(organisations.id, oauthClients.organisationId))
-    .leftJoin(
-      clientSecrets,
-      and(
-        eq(clientSecrets.clientId, oauthClients.id),
-        gt(clientSecrets.expiresAt, now),
-        lte(clientSecrets.createdAt, now),
-        or(isNull(clientSecrets.revokedAt), gt(clientSecrets.revokedAt, now)),
-      ),
-    )
+    .leftJoin(clientSecrets, and(eq(clientSecrets.clientId, oauthClients.id), secretAccepted(clientSecrets, sql`${now}::timestamptz`)))
     .where(and(eq(oauthClients.clientId, sql.placeholder("clientId")), isNull(oauthClients.disabledAt)))
     .prepare("rotor_token_client_secrets");
   const keysQuery = db
@@ -92,11 +85,7 @@ export function createTokenStore(db: Database): TokenStore {
     .innerJoin(organisations, eq(organisations.id, oauthClients.organisationId))
     .leftJoin(
       clientPublicKeys,
-      and(
-        eq(clientPublicKeys.clientId, oauthClients.id),
-        or(isNull(clientPublicKeys.expiresAt), gt(clientPublicKeys.expiresAt, now)),
-        or(isNull(clientPublicKeys.revokedAt), gt(clientPublicKeys.revokedAt, now)),
-      ),
+      and(eq(clientPublicKeys.clientId, oauthClients.id), keyAccepted(clientPublicKeys, sql`${now}::timestamptz`)),
     )
     .where(and(eq(oauthClients.clientId, sql.placeholder("clientId")), isNull(oauthClients.disabledAt)))
     .prepare("rotor_token_client_keys");

@@ -1,0 +1,39 @@
+import { type AnyColumn, type SQL, sql } from "drizzle-orm";
+
+/**
+ * The calendar rules of lib/rotation (docs/domain.md, "Client secrets" and "Expiry reminders") as
+ * SQL, for the scheduler's set-based statements. Each fragment mirrors one TypeScript function,
+ * named beside it, and lib/data/schedule-sql.integration.test.ts proves the pairs equal on
+ * generated policies, zones and instants: a one-day slip on either side fails there in seconds.
+ *
+ * Arguments are SQL (columns of a table, an alias or a CTE, or parameters); instants are
+ * timestamptz, zones IANA names, offsets integer arrays.
+ */
+
+type Ref = AnyColumn | SQL;
+
+/** toCalendarDate(instant, zone): the calendar day an instant falls on in a zone. */
+export function calendarDay(instant: Ref, zone: Ref): SQL {
+  return sql`((${instant}) at time zone ${zone})::date`;
+}
+
+/** expiryDateOf(expiresAt, zone): the day of a credential's last accepted instant. */
+export function expiryDay(expiresAt: Ref, zone: Ref): SQL {
+  return sql`(((${expiresAt}) - interval '1 millisecond') at time zone ${zone})::date`;
+}
+
+/** daysLeft(expiresAt, now, zone): calendar days from today to the expiry day, 0 on the day itself. */
+export function daysLeft(expiresAt: Ref, now: Ref, zone: Ref): SQL {
+  return sql`(${expiryDay(expiresAt, zone)} - ${calendarDay(now, zone)})`;
+}
+
+/** Whether today is on or after overlapStartDate(expiresAt, policy): the auto-issue day (autoIssueDue). */
+export function autoIssueDayReached(expiresAt: Ref, now: Ref, zone: Ref, overlapDays: Ref): SQL {
+  return sql`(${expiryDay(expiresAt, zone)} - (${overlapDays}) <= ${calendarDay(now, zone)})`;
+}
+
+/** reminderThreshold(expiresAt, now, zone, offsets): the most urgent offset due, or null. */
+export function reminderThreshold(expiresAt: Ref, now: Ref, zone: Ref, offsets: Ref): SQL {
+  return sql`(case when (${now}) >= (${expiresAt}) then null
+    else (select min(t) from unnest(${offsets}) as t where t >= ${daysLeft(expiresAt, now, zone)}) end)`;
+}
