@@ -1,10 +1,9 @@
 import { createPrivateKey, type KeyObject, randomUUID } from "node:crypto";
-import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Database, Executor } from "@/db/client";
-import { signingKeys } from "@/db/schema";
 import { decrypt, encrypt, type KeyRing } from "@/lib/crypto/encryption";
 import { signingKeyCipherContext } from "@/lib/data/cipher-contexts";
+import { insertSigningKey, publishedKeys, unretiredKeys, withSigningKeyLock } from "@/lib/data/signing-keys";
 
 /**
  * The platform's own access-token signing keys. A key is published in the JWKS from creation,
@@ -29,21 +28,18 @@ async function createKey(db: Executor, keyRing: KeyRing, alg: SigningAlg, activa
   const id = randomUUID();
   const sealed = encrypt(JSON.stringify(await exportJWK(privateKey)), keyRing, signingKeyCipherContext(id));
   const retiresAt = new Date(activatesAt.getTime() + KEY_SIGNING_LIFETIME_MS);
-  await db
-    .insert(signingKeys)
-    .values({
-      id,
-      kid,
-      alg,
-      publicJwk: { ...publicJwk, kid, alg, use: "sig" },
-      privateCiphertext: sealed.ciphertext,
-      encryptionKeyId: sealed.keyId,
-      createdAt: now,
-      activatesAt,
-      retiresAt,
-      removeAfter: new Date(retiresAt.getTime() + KEEP_PUBLISHED_AFTER_RETIREMENT_MS),
-    })
-    .onConflictDoNothing();
+  await insertSigningKey(db, {
+    id,
+    kid,
+    alg,
+    publicJwk: { ...publicJwk, kid, alg, use: "sig" },
+    privateCiphertext: sealed.ciphertext,
+    encryptionKeyId: sealed.keyId,
+    createdAt: now,
+    activatesAt,
+    retiresAt,
+    removeAfter: new Date(retiresAt.getTime() + KEEP_PUBLISHED_AFTER_RETIREMENT_MS),
+  });
 }
 
 /**
@@ -51,16 +47,10 @@ async function createKey(db: Executor, keyRing: KeyRing, alg: SigningAlg, activa
  * already published. Idempotent; safe to run from every instance and from the cron.
  */
 export async function ensureSigningKeys(db: Database, keyRing: KeyRing, now: Date, algs: readonly SigningAlg[] = ["ES256", "RS256"]) {
-  return db.transaction(async (tx) => {
-    // One instance at a time decides, so instances starting together do not each make a key.
-    await tx.execute(sql`select pg_advisory_xact_lock(70110001)`);
+  return withSigningKeyLock(db, async (tx) => {
     const created: string[] = [];
     for (const alg of algs) {
-      const keys = await tx
-        .select()
-        .from(signingKeys)
-        .where(and(eq(signingKeys.alg, alg), gt(signingKeys.retiresAt, now)))
-        .orderBy(desc(signingKeys.activatesAt));
+      const keys = await unretiredKeys(tx, alg, now);
       const active = keys.find((k) => k.activatesAt <= now);
       const successor = keys.find((k) => k.activatesAt > now);
       if (!active && !successor) {
@@ -85,11 +75,7 @@ export interface PublishedKeys {
 }
 
 export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Date): Promise<PublishedKeys> {
-  const rows = await db
-    .select()
-    .from(signingKeys)
-    .where(and(lte(signingKeys.createdAt, now), gt(signingKeys.removeAfter, now)))
-    .orderBy(desc(signingKeys.activatesAt));
+  const rows = await publishedKeys(db, now);
   const signers: PublishedKeys["signers"] = {};
   for (const row of rows) {
     if (signers[row.alg] || row.activatesAt > now || row.retiresAt <= now) continue;

@@ -1,6 +1,5 @@
-import { eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+import { recordAudienceUse, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
 
 /**
@@ -42,34 +41,9 @@ export class UsageRecorder {
     this.secrets = new Map();
     this.keys = new Map();
     this.audiences = new Map();
-    for (const [id, at] of secrets) {
-      await this.db
-        .update(clientSecrets)
-        .set({
-          lastUsedAt: sql`greatest(coalesce(${clientSecrets.lastUsedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
-        })
-        .where(eq(clientSecrets.id, id));
-    }
-    for (const [id, at] of keys) {
-      await this.db
-        .update(clientPublicKeys)
-        .set({
-          lastUsedAt: sql`greatest(coalesce(${clientPublicKeys.lastUsedAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
-        })
-        .where(eq(clientPublicKeys.id, id));
-    }
-    for (const { clientUuid, audience, count, last } of audiences.values()) {
-      await this.db
-        .insert(clientAudienceUsage)
-        .values({ clientId: clientUuid, audience, requestCount: count, lastSeenAt: last })
-        .onConflictDoUpdate({
-          target: [clientAudienceUsage.clientId, clientAudienceUsage.audience],
-          set: {
-            requestCount: sql`${clientAudienceUsage.requestCount} + ${count}`,
-            lastSeenAt: sql`greatest(${clientAudienceUsage.lastSeenAt}, ${last.toISOString()}::timestamptz)`,
-          },
-        });
-    }
+    for (const [id, at] of secrets) await recordSecretUse(this.db, id, at);
+    for (const [id, at] of keys) await recordKeyUse(this.db, id, at);
+    for (const use of audiences.values()) await recordAudienceUse(this.db, use);
   }
 
   start(intervalMs = 5_000) {
