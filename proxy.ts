@@ -5,43 +5,70 @@ import { env } from "@/lib/env";
 import { baselineHeaders, pageCsp } from "@/lib/http/security-headers";
 
 /**
- * Runs before every page and server action (docs/security.md):
- * - a server action posted from another origin is refused with 403, judged against the configured
- *   public origin, never against Host or X-Forwarded-Host (which the caller chooses); Next's own
- *   check compares Origin with those headers and answers a mismatch with a 500;
- * - every page gets a fresh nonce and a Content-Security-Policy built on it, and the baseline
- *   security headers;
+ * Runs before every request but Next's static files (docs/security.md):
+ * - a path whose percent-encoding is not UTF-8 is a 400, not Next's 500;
+ * - a POST from another origin is refused with 403, judged against the configured public origin,
+ *   never against Host or X-Forwarded-Host (which the caller chooses). Once it is ours, Next's
+ *   own server-action check is told the public host, so a proxy that rewrites Host does not break
+ *   every form;
+ * - a page's form body over Next's 1 MB server-action limit is a 413, not a 500;
+ * - every answer gets the baseline security headers, and every page a fresh nonce with a
+ *   Content-Security-Policy built on it;
  * - people without a session cookie are sent to sign-in before anything renders. That is only
  *   optimistic: every page and action authorizes itself (Next.js data-security guide).
  */
 const SIGNED_IN_AREAS = /^\/(orgs(\/|$)|account$|platform$)/;
+/** Machine paths and route handlers: JSON, no nonce, their own handlers set the rest. */
+const NOT_PAGES = /^\/(oauth|\.well-known|api)(\/|$)/;
+const MAX_FORM_BYTES = 1024 * 1024;
+
+function refuse(status: number, message: string, headers: Record<string, string>): NextResponse {
+  return new NextResponse(message, {
+    status,
+    headers: { ...headers, "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
 
 export function proxy(request: NextRequest) {
   const e = env();
+  const publicUrl = new URL(e.ROTOR_PUBLIC_URL);
   const headers = baselineHeaders(e.ROTOR_PUBLIC_URL);
-  if (request.method === "POST") {
-    // Every page POST is a server action (with JavaScript, or a plain form without). A browser
-    // always says where a cross-site POST comes from; a request with no Origin at all is no
-    // browser, so no one's session can be ridden, and authorization alone decides.
-    const origin = request.headers.get("origin");
-    if (origin !== null && origin !== e.ROTOR_PUBLIC_URL) {
-      return new NextResponse("This form was sent from another site, so it was refused. Open the page again and retry.", {
-        status: 403,
-        headers: { ...headers, "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
-      });
-    }
-  }
   const { pathname } = request.nextUrl;
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    return refuse(400, "This address has malformed percent-encoding.", headers);
+  }
+  const page = !NOT_PAGES.test(pathname);
+  const forwarded = new Headers(request.headers);
+  if (request.method === "POST") {
+    // A browser always says where a cross-site POST comes from; a request with no Origin at all
+    // is no browser, so no one's session can be ridden, and authorization alone decides.
+    const origin = request.headers.get("origin");
+    if (origin !== null && origin !== publicUrl.origin) {
+      return refuse(403, "This form was sent from another site, so it was refused. Open the page again and retry.", headers);
+    }
+    if (page && Number(request.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) {
+      return refuse(413, "This form is larger than 1 MB. Shorten what you pasted and try again.", headers);
+    }
+    forwarded.set("x-forwarded-host", publicUrl.host);
+    forwarded.set("x-forwarded-proto", publicUrl.protocol.replace(":", ""));
+  }
+  if (!page) {
+    const response = NextResponse.next({ request: { headers: forwarded } });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  }
   if (SIGNED_IN_AREAS.test(pathname) && !SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name))) {
     // Built from the public origin: a Location header never echoes the request's Host.
     return NextResponse.redirect(new URL("/signin", e.ROTOR_PUBLIC_URL), { headers });
   }
   const nonce = randomBytes(16).toString("base64");
   const csp = pageCsp(nonce, e.ROTOR_PUBLIC_URL, {
+    // NODE_ENV is a build-time constant Next inlines, not configuration (lib/env.ts reads the rest).
     development: process.env.NODE_ENV === "development",
     signInOrigin: e.OIDC_ISSUER ? new URL(e.OIDC_ISSUER).origin : undefined,
   });
-  const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);
   forwarded.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: forwarded } });
@@ -51,7 +78,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages and server actions; not the machine paths (their own core sets their headers) nor
-  // Next's static files.
-  matcher: ["/((?!oauth/|\\.well-known/|api/|_next/static|_next/image|favicon.ico).*)"],
+  // Everything but Next's own static files (hashed, immutable, served with nosniff by next.config.ts).
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

@@ -331,6 +331,23 @@ export const consumedAssertions = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.jti] }), index("consumed_assertion_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * Where each client has authenticated from, recently: an address its own systems use is not locked
+ * out by a flood of failures aimed at its client_id from elsewhere (docs/security.md, "Rate
+ * limits"). Written in batches by the usage recorder; old rows are swept.
+ */
+export const clientAddresses = pgTable(
+  "client_address",
+  {
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oauthClients.clientId, { onDelete: "cascade" }),
+    address: text("address").notNull(),
+    lastSuccessAt: timestamp("last_success_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.address] })],
+);
+
 /** The audiences each client asks for (coalesced, not one write per request). */
 export const clientAudienceUsage = pgTable(
   "client_audience_usage",

@@ -92,25 +92,48 @@ test("a bad address is refused on the form, keeping what was typed", async ({ pa
   await expect(page.getByLabel("E-mail address", { exact: true })).toHaveValue("priya@");
 });
 
-test("a sign-in request with a forged Host and X-Forwarded-Host still mails a link to the configured origin", async () => {
+test("a sign-in request with a forged Host and X-Forwarded-Host still mails a link to the configured origin", async ({ page }) => {
   const base = test.info().project.use.baseURL as string;
-  // The attack as reported: Auth.js's own endpoints, asked for the designated user's link.
-  const csrf = await raw(base, "/api/auth/csrf", { headers: SPOOFED });
+  // The sign-in form's own server-action fields, posted as an attacker would: from a script that
+  // sets the Origin it likes and the Host it wants the link to point at.
+  await page.goto("/signin");
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "E-mail me a sign-in link" }) });
+  const fields = await form.evaluate((f) => [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)]));
+  const boundary = "----rotorprobe";
+  const body = `${fields
+    .map(
+      ([k, v]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${k === "email" ? "secret-rotation@finvu.example" : v}\r\n`,
+    )
+    .join("")}--${boundary}--\r\n`;
+  const before = linksIn(await inbox("secret-rotation@finvu.example")).length;
+  const asked = await raw(base, "/signin", {
+    method: "POST",
+    headers: { ...SPOOFED, origin: new URL(base).origin, "content-type": `multipart/form-data; boundary=${boundary}` },
+    body,
+  });
+  expect(asked.status).toBeLessThan(400);
+  const link = new URL(await nthLink("secret-rotation@finvu.example", before + 1));
+  expect(link.origin).toBe(new URL(base).origin);
+  expect(new URL(link.searchParams.get("callbackUrl") ?? "").origin).toBe(new URL(base).origin);
+});
+
+test("Auth.js's own e-mail sign-in endpoint is closed: links are asked for on the sign-in page only, within its limits", async () => {
+  const base = test.info().project.use.baseURL as string;
+  const csrf = await raw(base, "/api/auth/csrf", {});
   const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
   const cookies = ([] as string[])
     .concat(csrf.headers["set-cookie"] ?? [])
     .map((c) => c.split(";")[0])
     .join("; ");
-  const before = linksIn(await inbox("secret-rotation@finvu.example")).length;
-  const form = new URLSearchParams({ email: "secret-rotation@finvu.example", csrfToken, callbackUrl: "https://attacker.example/steal" });
+  const before = await inbox("api-team@northwind.example");
   const asked = await raw(base, "/api/auth/signin/email", {
     method: "POST",
-    headers: { ...SPOOFED, cookie: cookies, "content-type": "application/x-www-form-urlencoded" },
-    body: form.toString(),
+    headers: { cookie: cookies, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: "api-team@northwind.example", csrfToken }).toString(),
   });
-  expect(asked.status).toBe(302);
-  expect(new URL(String(asked.headers.location)).origin).toBe(new URL(base).origin);
-  const link = new URL(await nthLink("secret-rotation@finvu.example", before + 1));
-  expect(link.origin).toBe(new URL(base).origin);
-  expect(new URL(link.searchParams.get("callbackUrl") ?? "").origin).toBe(new URL(base).origin);
+  expect(asked.status).toBe(404);
+  expect(JSON.parse(asked.body)).toEqual({ error: "not_found", error_description: "Ask for a sign-in link on the sign-in page." });
+  // Refused before anything is done: nothing was sent, now or later.
+  expect(await inbox("api-team@northwind.example")).toEqual(before);
 });

@@ -77,3 +77,53 @@ test("Auth.js describes its endpoints at the configured origin, whatever Host th
   expect(providers.body).not.toContain("attacker.example");
   expect(JSON.parse(providers.body).email.callbackUrl).toBe(`${new URL(base()).origin}/api/auth/callback/email`);
 });
+
+test("a path with malformed percent-encoding is a 400, not a server error", async () => {
+  for (const path of ["/api/v1/clients/%ED%A0%80/secrets", "/orgs/%FF", "/signin/%C0%AF"]) {
+    const res = await raw(base(), path, {});
+    expect(res.status, path).toBe(400);
+  }
+});
+
+test("a cross-site server-action post to any path is a 403, and an oversized form a 413", async () => {
+  for (const path of ["/api/zzz", "/oauth/zzz", "/.well-known/zzz", "/favicon.ico"]) {
+    const res = await raw(base(), path, {
+      method: "POST",
+      headers: { origin: "http://attacker.example", "next-action": "0123456789abcdef", "content-type": "text/plain" },
+      body: "[]",
+    });
+    expect(res.status, path).toBe(403);
+  }
+  const big = await raw(base(), "/signin", {
+    method: "POST",
+    headers: { origin: new URL(base()).origin, "content-type": "text/plain", "content-length": String(2 * 1024 * 1024) },
+    body: "x".repeat(2 * 1024 * 1024),
+  });
+  expect(big.status).toBe(413);
+});
+
+test("a form posted from our own origin works behind a proxy that rewrites Host", async ({ page }) => {
+  await page.goto("/signin");
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Continue as Alice Adeyemi" }) });
+  const fields = await form.evaluate((f) => {
+    const submitter = f.querySelector<HTMLButtonElement>('button[aria-label="Continue as Alice Adeyemi"]');
+    return [...new FormData(f as HTMLFormElement, submitter).entries()].map(([k, v]) => [k, String(v)]);
+  });
+  const boundary = "----rotorprobe";
+  const body = `${fields.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("")}--${boundary}--\r\n`;
+  const res = await raw(base(), "/signin", {
+    method: "POST",
+    headers: { host: "rotor-internal:3000", origin: new URL(base()).origin, "content-type": `multipart/form-data; boundary=${boundary}` },
+    body,
+  });
+  expect(res.status).toBeLessThan(400);
+  expect(String(res.headers["set-cookie"])).toContain("authjs.session-token");
+});
+
+test("route handlers carry the baseline headers too", async () => {
+  for (const path of ["/api/auth/providers", "/api/v1/openapi.json", "/api/v1/clients"]) {
+    const res = await raw(base(), path, {});
+    expect(res.headers["permissions-policy"], path).toContain("camera=()");
+    expect(res.headers["cross-origin-opener-policy"], path).toBe("same-origin");
+  }
+});

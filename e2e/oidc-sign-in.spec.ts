@@ -60,6 +60,7 @@ for (const [mode, what] of [
   ["aud", "a wrong audience"],
   ["expired", "an expired ID token"],
   ["userinfo-sub", "a UserInfo sub that differs from the ID token's"],
+  ["unverified-email", "an e-mail address the provider has not verified (it would link to an invited person's account)"],
 ] as const) {
   test(`refuses ${what}, with a page that offers a retry and no session`, async ({ page }) => {
     await setMode(mode);

@@ -1,8 +1,10 @@
-import type { Database } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import type { MembershipRole } from "@/db/schema";
 import { can, type Permission } from "@/lib/auth/permissions";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { lockLiveToken } from "@/lib/data/api-tokens";
 import type { AuditActor } from "@/lib/data/audit";
+import { lockCurrentRole } from "@/lib/data/memberships";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 
@@ -16,6 +18,8 @@ import { DomainError } from "@/lib/errors";
 export interface Actor {
   type: "user" | "api_token" | "cli" | "system";
   userId: string | null;
+  /** The personal API token a management API call came with. */
+  tokenId?: string;
   /** What the audit trail shows: an e-mail, "CLI", "Scheduler". Never a secret. */
   label: string;
   ip?: string | null;
@@ -57,6 +61,20 @@ export function authorize(ctx: OrganisationContext, permission: Permission): voi
         : "Your role in this organisation does not allow this.",
     );
   }
+}
+
+/**
+ * The same check again inside the use case's transaction, on the caller's role as it is now, read
+ * under a share lock (and, for an API call, the token still live): the role an edge resolved when
+ * the request arrived may have been taken away while the request waited for a lock.
+ */
+export async function authorizeNow(tx: Executor, ctx: OrganisationContext, permission: Permission): Promise<void> {
+  if (acting(ctx) || ctx.actor.userId === null) return authorize(ctx, permission);
+  const role = await lockCurrentRole(tx, ctx.organisation.id, ctx.actor.userId);
+  if (ctx.actor.tokenId !== undefined && !(await lockLiveToken(tx, ctx.actor.tokenId, ctx.clock()))) {
+    throw new DomainError("forbidden", "This API token was revoked while the request waited. Nothing was changed.");
+  }
+  authorize({ ...ctx, role }, permission);
 }
 
 /** Only the platform operator (or the CLI, which acts as one). */

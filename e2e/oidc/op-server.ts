@@ -5,7 +5,7 @@
  * so the relying party's checks can be seen refusing: wrong nonce, iss, aud, an expired ID token,
  * a UserInfo sub that differs, an authorization error.
  *
- *   GET /test/mode?value=nonce|iss|aud|expired|userinfo-sub|state|error|none
+ *   GET /test/mode?value=nonce|iss|aud|expired|userinfo-sub|unverified-email|state|error|none
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -38,7 +38,7 @@ const provider = new Provider(issuer, {
   claims: { openid: ["sub"], email: ["email", "email_verified"] },
   enabledJWA: { idTokenSigningAlgValues: ["ES256"], clientAuthSigningAlgValues: ["RS256", "PS256", "ES256"] },
   async findAccount(_ctx, sub) {
-    return { accountId: sub, claims: async () => ({ sub, email: sub, email_verified: true }) };
+    return { accountId: sub, claims: async () => ({ sub, email: sub, email_verified: mode !== "unverified-email" }) };
   },
   cookies: { keys: ["test-op-cookie-key"] },
 });

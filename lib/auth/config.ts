@@ -1,11 +1,11 @@
 import NextAuth from "next-auth";
+import { rotorAdapter } from "@/lib/data/auth-adapter";
 import { getDb } from "@/lib/data/database";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
 import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
 import { oidcProvider, oidcSettings } from "./oidc";
-import { rotorAdapter } from "./session-adapter";
 
 declare module "next-auth" {
   interface Session {
@@ -22,7 +22,7 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
   const e = env();
   const oidc = oidcSettings(e);
   return {
-    // Session tokens are kept as digests in the database (lib/auth/session-adapter.ts).
+    // Session tokens are kept as digests in the database (lib/data/auth-adapter.ts).
     adapter: rotorAdapter(await getDb()),
     secret: e.AUTH_SECRET ?? readOrCreateDevSecret(e.dataDir, "auth-secret"),
     // No trustHost: env() pinned AUTH_URL to ROTOR_PUBLIC_URL, and Auth.js builds every URL (links,

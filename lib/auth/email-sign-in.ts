@@ -1,7 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { emailOutbox } from "@/db/schema";
+import { encrypt } from "@/lib/crypto/encryption";
+import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
+import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { getDb } from "@/lib/data/database";
 import { listOrganisationsForUser } from "@/lib/data/organisations";
+import { enqueueMessage } from "@/lib/data/outbox";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
 import { deliverMessage } from "@/lib/email/outbox";
@@ -52,21 +56,22 @@ export async function sendSignInLink(email: string, url: string): Promise<void> 
   const db = await getDb();
   const settings = await getPlatformSettings(db);
   const now = new Date();
-  const [message] = await db
-    .insert(emailOutbox)
-    .values({
-      organisationId: null,
-      kind: "sign_in_link",
-      toAddresses: [email],
-      subject: `Your sign-in link for ${settings.serviceName}`,
-      template: "sign-in-link",
-      data: { url, minutes: SIGN_IN_LINK_MINUTES, service: settings.serviceName },
-      createdAt: now,
-      nextAttemptAt: now,
-    })
-    .returning({ id: emailOutbox.id });
+  const keyRing = loadKeyRing(e);
+  const id = randomUUID();
+  const message = await enqueueMessage(db, {
+    id,
+    organisationId: null,
+    kind: "sign_in_link",
+    toAddresses: [email],
+    subject: `Your sign-in link for ${settings.serviceName}`,
+    template: "sign-in-link",
+    // Encrypted while it waits, bound to this message; erased once delivered.
+    data: { sealedUrl: encrypt(url, keyRing, outboxLinkCipherContext(id)), minutes: SIGN_IN_LINK_MINUTES, service: settings.serviceName },
+    createdAt: now,
+    nextAttemptAt: now,
+  });
   const transport = mailTransport();
-  if (transport && message) {
-    await deliverMessage(db, transport, message.id, { now, publicUrl: e.ROTOR_PUBLIC_URL, timeoutMs: SIGN_IN_SEND_TIMEOUT_MS });
+  if (transport) {
+    await deliverMessage(db, transport, message, { now, publicUrl: e.ROTOR_PUBLIC_URL, timeoutMs: SIGN_IN_SEND_TIMEOUT_MS, keyRing });
   }
 }

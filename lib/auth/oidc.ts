@@ -11,8 +11,9 @@ import type { Env } from "@/lib/env";
  *   on an unknown kid (jose), iss exact, aud containing our client_id, exp, and auth_time not in
  *   the future;
  * - UserInfo fetched and its sub required to equal the ID token's (oauth4webapi);
- * - the first sign-in links to the invited account with the same e-mail address: the provider
- *   verifies the address (GOV.UK One Login's e-mail is its username, seed 003).
+ * - the first sign-in links to the invited account with the same e-mail address, only when the
+ *   provider says it verified that address (email_verified; GOV.UK One Login's e-mail is its
+ *   username and always verified).
  */
 
 export interface OidcSettings {
@@ -95,6 +96,9 @@ export async function oidcProvider(settings: OidcSettings): Promise<OIDCConfig<R
       if (!tokens.id_token) throw new Error("the provider returned no ID token");
       const claims = await verifyIdToken(tokens.id_token, settings);
       if (profile.sub !== claims.sub) throw new Error("UserInfo sub differs from the ID token's sub");
+      // The account is linked to the invited person by e-mail address, so the provider must have
+      // verified that address; otherwise anyone could claim an invited person's address there.
+      if (profile.email_verified !== true) throw new Error("the provider has not verified this e-mail address");
       const email = typeof profile.email === "string" ? profile.email.toLowerCase() : null;
       return { id: String(claims.sub), email, name: typeof profile.name === "string" ? profile.name : null };
     },

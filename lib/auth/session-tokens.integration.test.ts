@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { accounts, sessions, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing/test-database";
+import { rotorAdapter } from "@/lib/data/auth-adapter";
 import { createSession, deleteSession, findOidcIdTokenForSession, sessionTokenDigest } from "@/lib/data/sessions";
-import { rotorAdapter } from "./session-adapter";
 
 /*
  * Session tokens at rest: the cookie carries the token, the database only its digest. Driven

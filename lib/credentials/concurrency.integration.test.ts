@@ -3,15 +3,18 @@ import { and, eq } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, openDatabase } from "@/db/client";
-import { clientPublicKeys, clientSecrets, oauthClients, organisations } from "@/db/schema";
+import { clientPublicKeys, clientSecrets, memberships, oauthClients, organisations } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { holdRowLock, postgresServerConfigured, raceTest, runSql, waitForLockWaiters } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
+import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import type { CredentialContext } from "@/lib/context";
 import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
+import { findUserByEmail } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
+import { deactivateMember, reactivateMember } from "@/lib/organisations/members";
 import { placeHolders, secretExpiry } from "@/lib/rotation/secret-state";
 import { autoIssueDueSecrets } from "@/lib/scheduler/auto-issue";
 import { TWO_LIVE_SECRETS } from "./issue-secret";
@@ -189,6 +192,55 @@ describe("the use cases alone keep the rules under concurrency", () => {
       message: expect.stringMatching(/last live secret/),
     });
     expect(placeHolders(await secretsOf(setup, uuid), new Date())).toHaveLength(1);
+  });
+
+  raceTest("a designated user de-activated while their API call waited for the lock changes nothing", async () => {
+    const setup = s!;
+    const { clientId, uuid } = await clientWithOneSecret(setup);
+    const spoc = (await findUserByEmail(setup.portal.db, "api-team@northwind.example"))!;
+    const token = await createApiToken(
+      setup.portal.db,
+      { userId: spoc.id, label: "spoc" },
+      { organisation: "northwind", name: "in flight", scope: "rotate", expiresInDays: 7 },
+      new Date(),
+    );
+    const organisation = (await findOrganisationBySlug(setup.api.db, "northwind"))!;
+    const viaToken: CredentialContext = {
+      db: setup.api.db,
+      organisation,
+      role: "spoc",
+      isOperator: false,
+      actor: { type: "api_token", userId: spoc.id, tokenId: token.id, label: "spoc (API token)" },
+      clock: () => new Date(),
+      keyRing,
+    };
+    const lock = await holdRowLock(setup.url, "oauth_client", uuid);
+    const waiting = rotateSecret(viaToken, { clientId, compromised: true }).then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+    await waitForLockWaiters(setup.url, 1);
+    const [membership] = await setup.portal.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, spoc.id), eq(memberships.organisationId, organisation.id)));
+    await deactivateMember(
+      setup.portal.db,
+      { actor: { type: "cli", userId: null, label: "CLI" }, isOperator: true },
+      organisation.id,
+      membership!.id,
+      new Date(),
+    );
+    await lock.release();
+    expect(await waiting).toMatchObject({ code: "forbidden" });
+    expect(placeHolders(await secretsOf(setup, uuid), new Date())).toHaveLength(1);
+    await reactivateMember(
+      setup.portal.db,
+      { actor: { type: "cli", userId: null, label: "CLI" }, isOperator: true },
+      organisation.id,
+      membership!.id,
+    );
+    await setup.portal.db.update(memberships).set({ role: "spoc" }).where(eq(memberships.id, membership!.id));
   });
 
   raceTest("the scheduler does not issue a successor to a secret revoked after a compromise while it ran", async () => {
@@ -416,6 +468,32 @@ describe("the database's two-live limit, one writer at a time (any database)", (
       .set({ revokedAt: t(200) })
       .where(eq(clientSecrets.id, b.id));
     expect(await refusedCode(insert(c, t(200), t(380)))).toBeNull();
+  });
+
+  it("refuses a new secret written under REPEATABLE READ, where its count could miss a row committed meanwhile", async () => {
+    const c = await client();
+    const refused = await handle.db
+      .transaction(
+        async (tx) => {
+          const value = generateClientSecret();
+          await tx.insert(clientSecrets).values({
+            clientId: c,
+            digest: digestSecret(value),
+            maskedTail: secretTail(value),
+            createdAt: t(0),
+            expiresAt: t(180),
+            issuedBy: "cli",
+          });
+        },
+        { isolationLevel: "repeatable read" },
+      )
+      .then(
+        () => null,
+        (e: { code?: string; cause?: { code?: string } }) => e.cause?.code ?? e.code,
+      );
+    expect(refused).toBe("25000");
+    // The same write under READ COMMITTED, the default, goes through.
+    expect(await refusedCode(insert(c, t(0), t(180)))).toBeNull();
   });
 
   it("refuses un-revoking a secret when that would make three", async () => {

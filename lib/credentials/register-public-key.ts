@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { parsePublicKey } from "@/lib/crypto/public-key";
 import { recordEvent } from "@/lib/data/audit";
 import { insertPublicKey, keysOfClient, LiveLimitReached, lockClient } from "@/lib/data/credentials";
@@ -32,6 +32,7 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
   const kid = input.kid ?? parsed.thumbprint;
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    await authorizeNow(tx, ctx, "credentials.rotate");
     const now = ctx.clock();
     const keys = await keysOfClient(tx, client.id);
     const live = keys.filter((k) => holdsAPlace(k, now));

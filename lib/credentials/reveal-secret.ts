@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { DecryptionError, decrypt } from "@/lib/crypto/encryption";
 import { recordEvent } from "@/lib/data/audit";
 import { secretCipherContext } from "@/lib/data/cipher-contexts";
@@ -20,23 +20,30 @@ export async function revealSecret(ctx: CredentialContext, input: RevealSecretIn
       "Your organisation's policy is show-once: a secret is shown only when it is created. Rotate to get a new secret.",
     );
   }
-  const row = await findSecretOfClient(ctx.db, ctx.organisation.id, input.clientId, input.secretId);
-  if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
-  if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
-  if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
-    throw new DomainError("gone", "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.");
-  }
-  const value = openSecret(ctx, row.secret.id, row.secret.ciphertext, row.secret.encryptionKeyId);
-  await recordEvent(ctx.db, {
-    organisationId: ctx.organisation.id,
-    actor: auditActor(ctx.actor),
-    action: "secret.revealed",
-    target: { type: "client_secret", id: row.secret.id },
-    metadata: { client: row.clientId, maskedTail: row.secret.maskedTail },
-    ip: ctx.actor.ip,
-    userAgent: ctx.actor.userAgent,
+  // The reveal and its audit event together, and the caller's role checked again as it is now.
+  return ctx.db.transaction(async (tx) => {
+    await authorizeNow(tx, ctx, "secrets.reveal");
+    const row = await findSecretOfClient(tx, ctx.organisation.id, input.clientId, input.secretId);
+    if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
+    if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
+    if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
+      throw new DomainError(
+        "gone",
+        "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.",
+      );
+    }
+    const value = openSecret(ctx, row.secret.id, row.secret.ciphertext, row.secret.encryptionKeyId);
+    await recordEvent(tx, {
+      organisationId: ctx.organisation.id,
+      actor: auditActor(ctx.actor),
+      action: "secret.revealed",
+      target: { type: "client_secret", id: row.secret.id },
+      metadata: { client: row.clientId, maskedTail: row.secret.maskedTail },
+      ip: ctx.actor.ip,
+      userAgent: ctx.actor.userAgent,
+    });
+    return { value };
   });
-  return { value };
 }
 
 /** A ciphertext that does not authenticate for this row (moved or altered in the database) is refused, never shown. */

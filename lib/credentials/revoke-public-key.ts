@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { keysOfClient, lockClient, revokePublicKey as revokeKeyRow } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
@@ -9,6 +9,7 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
   authorize(ctx, "credentials.rotate");
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    await authorizeNow(tx, ctx, "credentials.rotate");
     const now = ctx.clock();
     const key = (await keysOfClient(tx, client.id)).find((k) => k.id === input.keyId);
     if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");

@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { lockClient, revokeSecrets, secretsOfClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
@@ -10,6 +10,7 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
   authorize(ctx, "credentials.rotate");
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    await authorizeNow(tx, ctx, "credentials.rotate");
     const now = ctx.clock();
     const secrets = await secretsOfClient(tx, client.id);
     const target = secrets.find((s) => s.id === input.secretId);

@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { lockClient, revokeSecrets, secretsOfClient, setSecretExpiry } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
@@ -25,6 +25,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
   const policy = ctx.organisation;
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
+    await authorizeNow(tx, ctx, "credentials.rotate");
     const now = ctx.clock();
     // Every secret neither revoked nor expired, even one created "after" now by a request that
     // held the lock before us: a compromise revokes them all, and none may become a third.

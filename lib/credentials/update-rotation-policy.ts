@@ -1,4 +1,4 @@
-import { auditActor, authorize, type CredentialContext } from "@/lib/context";
+import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { destroyOrganisationCiphertexts, updateOrganisationPolicy } from "@/lib/data/credentials";
 import { getPlatformSettings } from "@/lib/data/platform";
@@ -13,6 +13,7 @@ import type { RotationPolicyInput } from "./schemas";
 export async function updateRotationPolicy(ctx: CredentialContext, input: RotationPolicyInput): Promise<void> {
   authorize(ctx, "policy.manage");
   await ctx.db.transaction(async (tx) => {
+    await authorizeNow(tx, ctx, "policy.manage");
     const limits = await getPlatformSettings(tx);
     if (input.validityDays > limits.maxValidityDays) {
       throw new DomainError("invalid", `The platform allows at most ${limits.maxValidityDays} days of validity.`, "validityDays");

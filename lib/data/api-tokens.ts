@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { personalApiTokens } from "@/db/schema";
 
@@ -16,4 +16,14 @@ export async function revokeMemberApiTokens(db: Executor, userId: string, organi
     )
     .returning({ id: personalApiTokens.id });
   return revoked.length;
+}
+
+/** Whether the token is still unrevoked and unexpired, read under a share lock (as lockCurrentRole). */
+export async function lockLiveToken(tx: Executor, tokenId: string, now: Date): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: personalApiTokens.id })
+    .from(personalApiTokens)
+    .where(and(eq(personalApiTokens.id, tokenId), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)))
+    .for("share");
+  return row !== undefined;
 }

@@ -18,3 +18,8 @@ export function signingKeyCipherContext(keyId: string): CipherContext {
 export function idempotencyCipherContext(tokenId: string, key: string): CipherContext {
   return { table: "idempotency_record", column: "response_body", row: `${tokenId}/${key}` };
 }
+
+/** A sign-in link waiting in the outbox, bound to its message. */
+export function outboxLinkCipherContext(messageId: string): CipherContext {
+  return { table: "email_outbox", column: "data.sealedUrl", row: messageId };
+}

@@ -116,7 +116,7 @@ describe("the re-encryption data migration", () => {
       })
       .returning();
     const replay = () =>
-      withIdempotency(handle.db, { tokenId: token!.id, key: "retry/1", fingerprint: "f", keyRing }, async () => ({
+      withIdempotency(handle.db, { tokenId: token!.id, key: "retry/1", fingerprint: "f", keyRing, now: new Date() }, async () => ({
         status: 201,
         body: { first: true },
       }));

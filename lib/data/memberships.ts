@@ -83,3 +83,18 @@ export async function listDesignatedUsers(db: Executor): Promise<Map<string, str
     .where(and(eq(memberships.role, "spoc"), eq(memberships.status, "active")));
   return new Map(rows.map((r) => [r.organisationId, r.email]));
 }
+
+/**
+ * The person's role in the organisation now, read under a share lock held to the end of the
+ * transaction: a change of role or a de-activation committed before this read is seen, and one
+ * attempted after waits for this transaction, so a change is never made by someone whose role was
+ * already taken away (docs/domain.md, "The management API").
+ */
+export async function lockCurrentRole(tx: Executor, organisationId: string, userId: string): Promise<MembershipRole | null> {
+  const [row] = await tx
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId), eq(memberships.status, "active")))
+    .for("share");
+  return row?.role ?? null;
+}

@@ -9,7 +9,7 @@ export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
  * The cookie holds the random session token; the `session` table holds only its SHA-256 digest
  * (hex), so a copy of the database (a backup, a read replica, an SQL injection elsewhere) yields
  * no usable session. A fast digest is enough for a high-entropy random value (see
- * lib/crypto/tokens.ts). Every look-up by token goes through here or lib/auth/session-adapter.ts.
+ * lib/crypto/tokens.ts). Every look-up by token goes through here or lib/data/auth-adapter.ts.
  */
 export function sessionTokenDigest(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");

@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+import { clientAddresses, clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
 
 /** Last use only ever moves forward, so several instances writing it in any order agree. */
 const later = (column: typeof clientSecrets.lastUsedAt | typeof clientPublicKeys.lastUsedAt, at: Date) =>
@@ -34,4 +34,39 @@ export async function recordAudienceUse(
         lastSeenAt: sql`greatest(${clientAudienceUsage.lastSeenAt}, ${use.last.toISOString()}::timestamptz)`,
       },
     });
+}
+
+/** A client authenticated from this address (its own systems): upserted in the usage recorder's batches. */
+export async function recordClientAddress(db: Executor, use: { clientId: string; address: string; at: Date }): Promise<void> {
+  await db
+    .insert(clientAddresses)
+    .values({ clientId: use.clientId, address: use.address, lastSuccessAt: use.at })
+    .onConflictDoUpdate({
+      target: [clientAddresses.clientId, clientAddresses.address],
+      set: { lastSuccessAt: sql`greatest(${clientAddresses.lastSuccessAt}, ${use.at.toISOString()}::timestamptz)` },
+    })
+    // A client deleted meanwhile has no addresses to remember.
+    .catch((error: unknown) => {
+      if ((error as { cause?: { code?: string }; code?: string }).cause?.code !== "23503" && (error as { code?: string }).code !== "23503")
+        throw error;
+    });
+}
+
+/** Whether the client authenticated from this address since `since`. */
+export async function isKnownClientAddress(db: Executor, clientId: string, address: string, since: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ at: clientAddresses.lastSuccessAt })
+    .from(clientAddresses)
+    .where(and(eq(clientAddresses.clientId, clientId), eq(clientAddresses.address, address), gt(clientAddresses.lastSuccessAt, since)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Forgets addresses not seen since `before`. */
+export async function sweepClientAddresses(db: Executor, before: Date): Promise<number> {
+  const gone = await db
+    .delete(clientAddresses)
+    .where(lte(clientAddresses.lastSuccessAt, before))
+    .returning({ id: clientAddresses.clientId });
+  return gone.length;
 }

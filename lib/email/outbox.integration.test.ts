@@ -1,9 +1,12 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing/test-database";
+import { encrypt, parseKeyRing } from "@/lib/crypto/encryption";
+import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
+import { expireUndelivered } from "@/lib/data/outbox";
 import { deliverMessage, drainOutbox, MAX_ATTEMPTS } from "./outbox";
 import { startFakeResend } from "./testing/fake-resend";
 import { devMailbox, resendTransport } from "./transport";
@@ -15,6 +18,7 @@ import { devMailbox, resendTransport } from "./transport";
  */
 
 const now = new Date();
+const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
 let handle: DatabaseHandle;
 let resend: Awaited<ReturnType<typeof startFakeResend>>;
 beforeAll(async () => {
@@ -29,17 +33,20 @@ afterAll(async () => {
 const transport = () => resendTransport({ apiKey: "re_test", baseUrl: resend.url, from: "Rotor <rotor@example.com>" });
 const link = () => `https://rotor.example/api/auth/callback/email?token=${randomBytes(16).toString("hex")}&email=p%40x.example`;
 
-async function signInMail(url = link()) {
+/** A sign-in mail as lib/auth/email-sign-in.ts queues it: its link encrypted, bound to the message. */
+async function signInMail(url = link(), createdAt = now) {
+  const id = randomUUID();
   const [row] = await handle.db
     .insert(emailOutbox)
     .values({
+      id,
       kind: "sign_in_link",
       toAddresses: ["p@x.example"],
       subject: "Your sign-in link",
       template: "sign-in-link",
-      data: { url, minutes: 10, service: "Rotor" },
-      createdAt: now,
-      nextAttemptAt: now,
+      data: { sealedUrl: encrypt(url, keyRing, outboxLinkCipherContext(id)), minutes: 10, service: "Rotor" },
+      createdAt,
+      nextAttemptAt: createdAt,
     })
     .returning();
   return row!;
@@ -75,18 +82,36 @@ describe("sign-in mail", () => {
     const waiting = await backlog(120, "queued");
     const mail = await signInMail();
     const before = resend.requests.length;
-    expect(await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example" })).toBe("sent");
+    expect(await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example", keyRing })).toBe("sent");
     expect(resend.requests.slice(before).map((r) => r.to)).toEqual([["p@x.example"]]);
     const queued = await handle.db.select({ status: emailOutbox.status }).from(emailOutbox).where(inArray(emailOutbox.id, waiting));
     expect(new Set(queued.map((q) => q.status))).toEqual(new Set(["pending"]));
     await handle.db.delete(emailOutbox).where(inArray(emailOutbox.id, waiting));
   });
 
+  it("waits in the outbox encrypted, and is delivered with its link intact", async () => {
+    const url = link();
+    const mail = await signInMail(url);
+    expect(JSON.stringify(mail)).not.toContain(url.split("token=")[1]!.split("&")[0]!);
+    const before = resend.requests.length;
+    await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example", keyRing });
+    expect(resend.requests[before]?.text).toContain(url);
+  });
+
+  it("is given up on, and erased, once its link has expired undelivered", async () => {
+    const stale = await signInMail(link(), new Date(now.getTime() - 11 * 60_000));
+    const fresh = await signInMail(link(), new Date(now.getTime() - 60_000));
+    expect(await expireUndelivered(handle.db, ["sign_in_link"], new Date(now.getTime() - 10 * 60_000))).toBe(1);
+    expect(await row(stale.id)).toMatchObject({ status: "dead", data: { erased: true } });
+    expect((await row(fresh.id)).status).toBe("pending");
+    await handle.db.delete(emailOutbox).where(eq(emailOutbox.id, fresh.id));
+  });
+
   it("keeps no link or body once sent, through Resend and through the development mailbox", async () => {
     for (const t of [transport(), devMailbox]) {
       const url = link();
       const mail = await signInMail(url);
-      await deliverMessage(handle.db, t, mail.id, { now, publicUrl: "https://rotor.example" });
+      await deliverMessage(handle.db, t, mail.id, { now, publicUrl: "https://rotor.example", keyRing });
       const stored = await row(mail.id);
       expect(stored).toMatchObject({ status: "sent", data: { erased: true }, html: null, text: null });
       expect(JSON.stringify(stored)).not.toContain(url.split("token=")[1]!.split("&")[0]!);
@@ -98,7 +123,7 @@ describe("sign-in mail", () => {
     await handle.db.update(emailOutbox).set({ attempts: MAX_ATTEMPTS }).where(eq(emailOutbox.id, mail.id));
     resend.setFailing(true);
     try {
-      await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example" });
+      await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example", keyRing });
     } finally {
       resend.setFailing(false);
     }
@@ -109,7 +134,12 @@ describe("sign-in mail", () => {
     const mail = await signInMail();
     resend.setHanging(true);
     try {
-      const outcome = await deliverMessage(handle.db, transport(), mail.id, { now, publicUrl: "https://rotor.example", timeoutMs: 300 });
+      const outcome = await deliverMessage(handle.db, transport(), mail.id, {
+        now,
+        publicUrl: "https://rotor.example",
+        timeoutMs: 300,
+        keyRing,
+      });
       expect(outcome).toBe("retrying");
     } finally {
       resend.setHanging(false);

@@ -1,6 +1,6 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { emailOutbox } from "@/db/schema";
+import type { KeyRing } from "@/lib/crypto/encryption";
+import { claimDueMessages, claimMessage, markDead, markRetry, markSent, type OutboxRow } from "@/lib/data/outbox";
 import { renderMessage } from "./render";
 import type { MailTransport } from "./transport";
 
@@ -10,10 +10,9 @@ const LEASE_MS = 5 * 60_000;
 /**
  * Mail whose body holds a credential (a sign-in link): once delivered, or given up on, its link
  * and bodies are erased from the outbox, whatever the transport, so the database never keeps a
- * usable link in clear (Auth.js stores only the token's hash; a kept copy would undo that).
+ * usable link (Auth.js stores only the token's hash; a kept copy would undo that).
  */
 export const ERASED_AFTER_DELIVERY = new Set(["sign_in_link"]);
-const ERASED = { erased: true } as const;
 
 /** 5 minutes, doubling, at most 6 hours: twelve tries span about 40 hours, so a day-long outage loses nothing. */
 export function backoffMs(attempts: number): number {
@@ -26,19 +25,19 @@ export interface DrainSummary {
   dead: number;
 }
 
-type Claimed = typeof emailOutbox.$inferSelect;
-
 interface DeliveryOptions {
   now: Date;
   publicUrl: string;
   timeoutMs?: number;
+  /** Opens what waits encrypted in the outbox (sign-in links). */
+  keyRing?: KeyRing;
 }
 
 /** Sends one claimed message and records the outcome; never throws for a provider failure. */
 async function deliverClaimed(
   db: Database,
   transport: MailTransport,
-  message: Claimed,
+  message: OutboxRow,
   options: DeliveryOptions,
 ): Promise<keyof DrainSummary> {
   const erase = ERASED_AFTER_DELIVERY.has(message.kind);
@@ -47,16 +46,9 @@ async function deliverClaimed(
     rendered =
       message.html && message.text
         ? { html: message.html, text: message.text }
-        : await renderMessage(message.template, message.data, options.now, options.publicUrl);
+        : await renderMessage(message, options.now, options.publicUrl, options.keyRing);
   } catch (error) {
-    await db
-      .update(emailOutbox)
-      .set({
-        status: "dead",
-        lastError: `render failed: ${error instanceof Error ? error.name : "error"}`,
-        ...(erase ? { data: ERASED, html: null, text: null } : {}),
-      })
-      .where(eq(emailOutbox.id, message.id));
+    await markDead(db, message.id, `render failed: ${error instanceof Error ? error.name : "error"}`, erase);
     return "dead";
   }
   const subject = rendered.subject ?? message.subject;
@@ -65,32 +57,23 @@ async function deliverClaimed(
     { timeoutMs: options.timeoutMs },
   );
   if (result.ok) {
-    await db
-      .update(emailOutbox)
-      .set({
-        status: "sent",
-        sentAt: options.now,
-        subject,
-        providerMessageId: result.providerId,
-        provider: transport.name,
-        // What was sent, kept for the record; a credential-bearing message keeps nothing.
-        ...(erase ? { data: ERASED, html: null, text: null } : { html: rendered.html, text: rendered.text }),
-        lastError: null,
-      })
-      .where(eq(emailOutbox.id, message.id));
+    // What was sent, kept for the record; a credential-bearing message keeps nothing.
+    await markSent(db, message.id, {
+      at: options.now,
+      subject,
+      providerId: result.providerId,
+      provider: transport.name,
+      html: rendered.html,
+      text: rendered.text,
+      erase,
+    });
     return "sent";
   }
   if (message.attempts >= MAX_ATTEMPTS) {
-    await db
-      .update(emailOutbox)
-      .set({ status: "dead", lastError: result.error, ...(erase ? { data: ERASED, html: null, text: null } : {}) })
-      .where(eq(emailOutbox.id, message.id));
+    await markDead(db, message.id, result.error, erase);
     return "dead";
   }
-  await db
-    .update(emailOutbox)
-    .set({ lastError: result.error, nextAttemptAt: new Date(options.now.getTime() + backoffMs(message.attempts)) })
-    .where(eq(emailOutbox.id, message.id));
+  await markRetry(db, message.id, result.error, new Date(options.now.getTime() + backoffMs(message.attempts)));
   return "retrying";
 }
 
@@ -105,11 +88,7 @@ export async function deliverMessage(
   id: string,
   options: DeliveryOptions,
 ): Promise<keyof DrainSummary | "not_due"> {
-  const [claimed] = await db
-    .update(emailOutbox)
-    .set({ attempts: sql`${emailOutbox.attempts} + 1`, nextAttemptAt: new Date(options.now.getTime() + LEASE_MS) })
-    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, options.now)))
-    .returning();
+  const claimed = await claimMessage(db, id, options.now, new Date(options.now.getTime() + LEASE_MS));
   if (!claimed) return "not_due";
   return deliverClaimed(db, transport, claimed, options);
 }
@@ -130,18 +109,7 @@ export async function drainOutbox(
   const elapsed = options.elapsedMs ?? (() => performance.now() - started);
   const budget = options.budgetMs ?? 45_000;
   while (elapsed() < budget) {
-    const due = db
-      .select({ id: emailOutbox.id })
-      .from(emailOutbox)
-      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, options.now)))
-      .orderBy(emailOutbox.createdAt)
-      .limit(options.batch ?? 50)
-      .for("update", { skipLocked: true });
-    const claimed = await db
-      .update(emailOutbox)
-      .set({ attempts: sql`${emailOutbox.attempts} + 1`, nextAttemptAt: new Date(options.now.getTime() + LEASE_MS) })
-      .where(inArray(emailOutbox.id, due))
-      .returning();
+    const claimed = await claimDueMessages(db, options.now, new Date(options.now.getTime() + LEASE_MS), options.batch ?? 50);
     if (claimed.length === 0) break;
     for (const message of claimed) summary[await deliverClaimed(db, transport, message, options)]++;
   }

@@ -1,5 +1,7 @@
 import { render } from "@react-email/render";
 import { createElement } from "react";
+import { decrypt, type KeyRing } from "@/lib/crypto/encryption";
+import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { formatLastUsed } from "@/lib/format";
 import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { ExpiryReminder } from "./templates/expiry-reminder";
@@ -53,13 +55,19 @@ export interface MissedSuccessorData {
  * delayed by a provider outage does not say 20 days when 19 are left.
  */
 export async function renderMessage(
-  template: string,
-  data: Record<string, unknown>,
+  message: { id: string; template: string; data: Record<string, unknown> },
   now: Date,
   publicUrl: string,
+  keyRing?: KeyRing,
 ): Promise<{ html: string; text: string; subject?: string }> {
+  const { template, data } = message;
   if (template === "sign-in-link") {
-    const element = createElement(SignInLink, data as unknown as { url: string; minutes: number; service: string });
+    // The link waits in the outbox encrypted, bound to its message (docs/security.md, "Sign-in links").
+    const sealed = data.sealedUrl as { ciphertext: string; keyId: string } | undefined;
+    if (!sealed || !keyRing) throw new Error("a sign-in link can only be rendered with the key ring");
+    const url = decrypt(sealed.ciphertext, sealed.keyId, keyRing, outboxLinkCipherContext(message.id));
+    const props = { url, minutes: Number(data.minutes), service: String(data.service) };
+    const element = createElement(SignInLink, props);
     return { html: await render(element), text: await render(element, { plainText: true }) };
   }
   if (template === "missed-successor") {

@@ -23,7 +23,15 @@ describe("a request's client address", () => {
   it("falls back to the leftmost hop when every hop is a trusted proxy, and to the socket without any", () => {
     expect(resolveClientAddress("10.0.0.5", "10.9.9.9, 10.0.0.4", lb)).toBe("10.9.9.9");
     expect(resolveClientAddress("10.0.0.5", undefined, lb)).toBe("10.0.0.5");
-    expect(resolveClientAddress("10.0.0.5", "not-an-ip, , ", lb)).toBe("10.0.0.5");
+    expect(resolveClientAddress("10.0.0.5", "", lb)).toBe("10.0.0.5");
+  });
+
+  it("stops at a hop it cannot read: what is left of it was not written by a trusted proxy", () => {
+    expect(resolveClientAddress("10.0.0.5", "9.9.9.9, unknown", lb)).toBeNull();
+    expect(resolveClientAddress("10.0.0.5", "9.9.9.9, , ", lb)).toBeNull();
+    // Ports, as some proxies write them, are read, not skipped.
+    expect(resolveClientAddress("10.0.0.5", "9.9.9.9, 203.0.113.5:4711", lb)).toBe("203.0.113.5");
+    expect(resolveClientAddress("10.0.0.5", "9.9.9.9, [2001:db8::1]:443", lb)).toBe("2001:db8::1");
   });
 
   it("reads an IPv4 client on a dual-stack socket as IPv4, and refuses what is not an address", () => {

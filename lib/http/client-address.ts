@@ -18,12 +18,19 @@ export function trustedProxies(spec: string | undefined): BlockList {
   return list;
 }
 
-/** "::ffff:10.1.2.3" (an IPv4 client on a dual-stack socket) is 10.1.2.3. */
+/**
+ * An address as a proxy may write it: "203.0.113.5", "203.0.113.5:4711", "[2001:db8::1]:443",
+ * "2001:db8::1"; "::ffff:10.1.2.3" (an IPv4 client on a dual-stack socket) is 10.1.2.3. Anything
+ * else ("unknown", an obfuscated identifier) is null.
+ */
 export function normaliseAddress(address: string | undefined | null): string | null {
   if (!address) return null;
-  const trimmed = address.trim();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
-  const plain = mapped?.[1] ?? trimmed;
+  let plain = address.trim();
+  const bracketed = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/i.exec(plain);
+  if (bracketed?.[1]) plain = bracketed[1];
+  else if (/^\d+\.\d+\.\d+\.\d+:\d{1,5}$/.test(plain)) plain = plain.slice(0, plain.lastIndexOf(":"));
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
+  plain = mapped?.[1] ?? plain;
   return isIP(plain) === 0 ? null : plain;
 }
 
@@ -38,12 +45,13 @@ export function resolveClientAddress(
 ): string | null {
   const socket = normaliseAddress(socketAddress);
   if (socket === null || !isTrusted(proxies, socket)) return socket;
-  const hops = (forwardedFor ?? "")
-    .split(",")
-    .map((x) => normaliseAddress(x))
-    .filter((x): x is string => x !== null);
+  if (forwardedFor === undefined || forwardedFor.trim() === "") return socket;
+  const hops = forwardedFor.split(",").map((x) => normaliseAddress(x));
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
+    const hop = hops[i];
+    // A hop no one can read stops the walk: what lies left of it was not vouched for by a proxy
+    // we trust, so the client is unknown rather than whatever the caller wrote there.
+    if (hop === null || hop === undefined) return null;
     if (!isTrusted(proxies, hop)) return hop;
   }
   // Every hop is a trusted proxy: the request started inside the trusted network.

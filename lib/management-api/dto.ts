@@ -29,7 +29,11 @@ export const secretDto = z
 export const newSecretDto = z
   .object({
     secret: secretDto,
-    value: z.string().describe("The new secret. Shown in this response only."),
+    value: z
+      .string()
+      .nullable()
+      .describe("The new secret, shown in this response only. Null in a replay (same Idempotency-Key) under the show-once policy."),
+    valueShownOnce: z.string().optional().describe("In a show-once replay: why the value is absent and what to do"),
     revokedSecretIds: z.array(z.uuid()),
     previousSecretAcceptedUntil: z.iso.datetime().nullable(),
   })

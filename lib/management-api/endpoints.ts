@@ -15,6 +15,9 @@ import { managementRoute } from "./handler";
  * managementRoute. Mounted by the route files under app/api/v1/clients.
  */
 
+const SHOWN_ONCE =
+  "Your organisation's policy is show-once: the new secret was in the first response to this request only. If it was lost, rotate again and revoke this one.";
+
 export const listClientsEndpoint = managementRoute({ scope: "read" }, async ({ ctx }) => ({
   status: 200,
   body: { clients: await listClients(ctx) },
@@ -31,15 +34,15 @@ export const rotateSecretEndpoint = managementRoute(
     const input = rotateSecretInput.parse({ clientId: params.clientId, compromised: body.compromised });
     const result = await rotateSecret(ctx, input);
     const { secrets } = await readClientCredentials(ctx, input.clientId);
-    return {
-      status: 201,
-      body: {
-        secret: secrets.find((s) => s.id === result.secret.id),
-        value: result.secret.value,
-        revokedSecretIds: result.revokedSecretIds,
-        previousSecretAcceptedUntil: result.previousSecretAcceptedUntil?.toISOString() ?? null,
-      },
+    const answer = {
+      secret: secrets.find((s) => s.id === result.secret.id),
+      value: result.secret.value,
+      revokedSecretIds: result.revokedSecretIds,
+      previousSecretAcceptedUntil: result.previousSecretAcceptedUntil?.toISOString() ?? null,
     };
+    // Show-once: the value is in this response only; a replay of the request says so instead.
+    const showOnce = ctx.organisation.secretRevealPolicy === "show_once";
+    return { status: 201, body: answer, ...(showOnce ? { replayBody: { ...answer, value: null, valueShownOnce: SHOWN_ONCE } } : {}) };
   },
 );
 

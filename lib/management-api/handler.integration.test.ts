@@ -20,7 +20,7 @@ vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabase
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
-const { listSecretsEndpoint, revokeSecretEndpoint } = await import("./endpoints");
+const { listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint } = await import("./endpoints");
 
 let handle: DatabaseHandle;
 let token = "";
@@ -156,5 +156,39 @@ describe("calls per token", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await refused.json()).toMatchObject({ status: 429, title: "Too many requests" });
     expect((await call(calm)).status).toBe(200);
+  });
+});
+
+describe("a rotation retried with the same Idempotency-Key", () => {
+  it("under show-once answers the value in the first response only; the replay says why it is absent", async () => {
+    const spoc = await findUserByEmail(handle.db, "secret-rotation@finvu.example");
+    const { value } = await createApiToken(
+      handle.db,
+      { userId: spoc!.id, label: "test" },
+      { organisation: "finvu", name: "show-once", scope: "rotate", expiresInDays: 7 },
+      new Date(),
+    );
+    const finvu = (await findOrganisationBySlug(handle.db, "finvu"))!;
+    const [client] = await listClients(handle.db, finvu);
+    const rotate = () =>
+      rotateSecretEndpoint(
+        new Request(`https://rotor.example/api/v1/clients/${client!.clientId}/secrets`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${value}`, "content-type": "application/json", "idempotency-key": "show-once-1" },
+          body: JSON.stringify({ compromised: true }),
+        }),
+        { params: Promise.resolve({ clientId: client!.clientId }) },
+      );
+    const first = await rotate();
+    expect(first.status).toBe(201);
+    const firstBody = await first.json();
+    expect(firstBody.value).toMatch(/^rtr_cs_/);
+    const replay = await rotate();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const replayed = await replay.json();
+    expect(replayed).toMatchObject({ value: null, secret: { id: firstBody.secret.id } });
+    expect(replayed.valueShownOnce).toMatch(/first response to this request only/);
+    expect(JSON.stringify(replayed)).not.toContain(firstBody.value);
   });
 });

@@ -103,6 +103,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
         actor: {
           type: "api_token",
           userId: principal.userId,
+          tokenId: principal.tokenId,
           label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
           ...clientAddress(request.headers),
         },
@@ -119,6 +120,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
             key: request.headers.get("idempotency-key"),
             fingerprint: requestFingerprint(request.method, url.pathname, text),
             keyRing,
+            now,
           },
           run,
         );

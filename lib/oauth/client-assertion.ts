@@ -48,6 +48,16 @@ export interface VerifiedAssertion {
   jtiExpiresAt: Date;
 }
 
+/**
+ * The client an assertion authenticates as: its sub, else its iss, else the client_id parameter.
+ * One definition, so the rate limits count a failure against the very client that was tried.
+ */
+export function assertedClientId(payload: JWTPayload, clientIdParam: string | undefined): string | undefined {
+  const sub = typeof payload.sub === "string" ? payload.sub : undefined;
+  const iss = typeof payload.iss === "string" ? payload.iss : undefined;
+  return sub ?? iss ?? clientIdParam;
+}
+
 /** Step 1: the assertion type and the JWT's shape, before any look-up. */
 export function readClientAssertion(
   assertionType: string | undefined,
@@ -82,9 +92,7 @@ export function readClientAssertion(
         : `alg ${alg || "(missing)"} is not accepted: sign with RS256 (PS256 and ES256 are also accepted).`,
     );
   }
-  const sub = typeof payload.sub === "string" ? payload.sub : undefined;
-  const iss = typeof payload.iss === "string" ? payload.iss : undefined;
-  const clientId = sub ?? iss ?? clientIdParam;
+  const clientId = assertedClientId(payload, clientIdParam);
   if (!clientId) throw new OAuthError("invalid_request", "The assertion has no sub: set iss and sub to your client_id.");
   if (clientIdParam !== undefined && clientIdParam !== clientId) {
     throw new OAuthError("invalid_client", "The client_id parameter does not match the assertion's sub.");

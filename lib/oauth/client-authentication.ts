@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import type { ClientRecord, TokenStore } from "@/lib/data/token-store";
-import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import { assertedClientId, readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { CLIENT_AUTH_FAILED, OAuthError, throttled } from "./errors";
 import type { Form } from "./form";
 
@@ -130,10 +130,7 @@ export function claimedClientId(authorization: string | null, form: Form): strin
   try {
     if (authorization !== null && /^basic /i.test(authorization)) claimed = parseBasicCredentials(authorization).clientId;
     else if (form.get("client_id")) claimed = form.get("client_id");
-    else if (form.get("client_assertion")) {
-      const iss = decodeJwt(form.get("client_assertion") ?? "").iss;
-      claimed = typeof iss === "string" ? iss : undefined;
-    }
+    else if (form.get("client_assertion")) claimed = assertedClientId(decodeJwt(form.get("client_assertion") ?? ""), undefined);
   } catch {
     return null;
   }
@@ -142,20 +139,27 @@ export function claimedClientId(authorization: string | null, form: Form): strin
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** What a throttle needs to know about client authentication (lib/rate-limit/client-auth-guard.ts). */
+/**
+ * What a throttle needs to know about client authentication (lib/rate-limit/client-auth-guard.ts).
+ * An attempt takes its place in the count before any work is done and gives it back if it
+ * succeeds, so concurrent attempts cannot all pass a check made before any of them failed.
+ */
 export interface ClientAuthGuard {
-  /** Milliseconds until this client and address may try again; 0 now. Never a database round trip. */
-  retryAfterMs(clientId: string | null, address: string | null): Promise<number>;
-  /** Counts a failed authentication against both. */
+  /** Takes a place for this attempt; milliseconds to wait instead (0: go ahead). Never a database round trip. */
+  begin(clientId: string | null, address: string | null): Promise<number>;
+  /** The attempt failed: it keeps its place, and a shared count learns of it. */
   failed(clientId: string | null, address: string | null): Promise<void>;
-  /** Counts a successful request against its client, where the deployment limits those; ms to wait if over. */
-  succeeded(clientId: string, address: string | null): Promise<number>;
+  /** The attempt succeeded: its place is given back; ms to wait if successful requests are limited too. */
+  succeeded(clientId: string, address: string | null, claimed: string | null): Promise<number>;
+  /** The attempt ended otherwise (a malformed request, a server error): its place is given back. */
+  released(clientId: string | null, address: string | null): Promise<void>;
 }
 
 export const UNGUARDED: ClientAuthGuard = {
-  retryAfterMs: async () => 0,
+  begin: async () => 0,
   failed: async () => {},
   succeeded: async () => 0,
+  released: async () => {},
 };
 
 /**
@@ -171,15 +175,17 @@ export async function authenticateGuarded(
   form: Form,
 ): Promise<AuthenticatedClient> {
   const claimed = claimedClientId(authorization, form);
-  const wait = await guard.retryAfterMs(claimed, address);
+  const wait = await guard.begin(claimed, address);
   if (wait > 0) throw throttled(seconds(wait));
+  let authenticated: AuthenticatedClient;
   try {
-    const authenticated = await authenticateClient(ctx, authorization, form);
-    const over = await guard.succeeded(authenticated.client.clientId, address);
-    if (over > 0) throw throttled(seconds(over));
-    return authenticated;
+    authenticated = await authenticateClient(ctx, authorization, form);
   } catch (error) {
     if (error instanceof OAuthError && error.error === "invalid_client") await guard.failed(claimed, address);
+    else await guard.released(claimed, address);
     throw error;
   }
+  const over = await guard.succeeded(authenticated.client.clientId, address, claimed);
+  if (over > 0) throw throttled(seconds(over));
+  return authenticated;
 }

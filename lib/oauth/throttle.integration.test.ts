@@ -7,11 +7,12 @@ import { generateClientSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
+import { isKnownClientAddress } from "@/lib/data/usage";
 import { markClientAddressesStamped, requestClientAddress, trustedProxies } from "@/lib/http/client-address";
 import { createClientAuthGuard } from "@/lib/rate-limit/client-auth-guard";
 import { Limit } from "@/lib/rate-limit/limit";
 import { createMachine, type Machine } from "./machine";
-import { basic, cliContext, httpMount, type Mount, provisionClient } from "./testing";
+import { addKey, basic, cliContext, httpMount, type Mount, provisionClient } from "./testing";
 import { createTokenEndpoint } from "./token-endpoint";
 
 /*
@@ -32,9 +33,12 @@ let direct: Mount;
 
 const guard = () =>
   createClientAuthGuard({
-    failuresPerClient: new Limit("fail-client", [{ points: 3, seconds: 60 }], { kind: "memory" }),
-    failuresPerAddress: new Limit("fail-address", [{ points: 5, seconds: 60 }], { kind: "memory" }),
+    attemptsPerClient: new Limit("fail-client", [{ points: 3, seconds: 60 }], { kind: "memory" }),
+    attemptsPerAddress: new Limit("fail-address", [{ points: 5, seconds: 60 }], { kind: "memory" }),
+    sharedFailuresPerClient: null,
+    sharedFailuresPerAddress: null,
     requestsPerClient: null,
+    knownAddress: (clientId, address) => isKnownClientAddress(handle.db, clientId, address, new Date(Date.now() - 86_400_000)),
     log: () => {},
   });
 
@@ -184,3 +188,85 @@ describe("a flood of failed client authentications", () => {
     expect((await token(behindProxy, basic(c.clientId, c.secret), "203.0.113.99")).status).toBe(429);
   });
 });
+
+describe("the limits hold", () => {
+  /** The fetch core with its own guard; the client address comes from a test header (stamping is tested in lib/http). */
+  function endpoint(g = guard()) {
+    const handler = createTokenEndpoint({
+      issuer: ISSUER,
+      tokenEndpoint: `${ISSUER}/oauth/token`,
+      store: createTokenStore(handle.db),
+      keys: machines[0]!.keys,
+      usage: machines[0]!.usage,
+      defaultAudience: `${ISSUER}/api/v1`,
+      now: () => new Date(),
+      log: () => {},
+      guard: g,
+      addressOf: (request) => request.headers.get("x-test-address"),
+      hold: async () => {},
+    });
+    return (authorization: string, address: string, body = "grant_type=client_credentials") =>
+      handler(
+        new Request(`${ISSUER}/oauth/token`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            ...(authorization ? { authorization } : {}),
+            "x-test-address": address,
+          },
+          body,
+        }),
+      );
+  }
+
+  it("against a burst of concurrent wrong secrets: no more get through to a look-up than the limit", async () => {
+    const ask = endpoint();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () => ask(wrong(`nosuch${randomBytes(6).toString("hex")}`), "203.0.113.150")),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((x) => x === 429).length).toBeGreaterThanOrEqual(55);
+  });
+
+  it("whether the assertion names the client in sub or iss: the failure counts against the client it tried", async () => {
+    const victim = await provisionClient(ctx());
+    await addKey(ctx(), victim.clientId, "victim-key");
+    const ask = endpoint();
+    for (let i = 0; i < 3; i++) {
+      const res = await ask("", `203.0.113.${160 + i}`, jwtBody({ iss: "zzzzzzzzzz", sub: victim.clientId }, "victim-key"));
+      expect(res.status, await res.clone().text()).toBe(401);
+    }
+    expect((await ask(basic(victim.clientId, victim.secret), "198.51.100.160")).status).toBe(429);
+  });
+
+  it("remembers the client's own addresses in the database, so a restarted instance does not lock them out", async () => {
+    const owner = await provisionClient(ctx());
+    expect((await endpoint()(basic(owner.clientId, owner.secret), "198.51.100.170")).status).toBe(200);
+    await machines[0]!.usage.flush();
+    const restarted = endpoint(guard());
+    for (let i = 0; i < 3; i++) await restarted(wrong(owner.clientId), `203.0.113.${170 + i}`);
+    expect((await restarted(basic(owner.clientId, owner.secret), "198.51.100.170")).status).toBe(200);
+    expect((await restarted(basic(owner.clientId, owner.secret), "198.51.100.171")).status).toBe(429);
+  });
+
+  it("counts an IPv6 client by its /64", async () => {
+    const ask = endpoint();
+    for (let i = 1; i <= 5; i++) await ask(wrong(`nosuch${randomBytes(6).toString("hex")}`), `2001:db8:1:2::${i}`);
+    const c = await provisionClient(ctx());
+    expect((await ask(basic(c.clientId, c.secret), "2001:db8:1:2:ffff::9")).status).toBe(429);
+    expect((await ask(basic(c.clientId, c.secret), "2001:db8:1:3::9")).status).toBe(200);
+  });
+});
+
+/** A form with a client assertion that is no signed JWT of any key: it names a client and fails. */
+function jwtBody(claims: Record<string, string>, kid: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const token = `${part({ alg: "RS256", kid })}.${part({ ...claims, aud: ISSUER, iat: now, exp: now + 60, jti: randomBytes(8).toString("hex") })}.${part({ sig: 1 })}`;
+  return new URLSearchParams({
+    grant_type: "client_credentials",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: token,
+  }).toString();
+}

@@ -64,10 +64,11 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const now = deps.now();
       const form = await readForm(request);
       const grantType = required(form, "grant_type");
+      const address = deps.addressOf(request);
       const { client, method, credentialId } = await authenticateGuarded(
         { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
         deps.guard,
-        deps.addressOf(request),
+        address,
         authorization,
         form,
       );
@@ -84,6 +85,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       );
       if (method === "private_key_jwt") deps.usage.keyUsed(credentialId, now);
       else deps.usage.secretUsed(credentialId, now);
+      // Remembered, so a flood at this client_id from elsewhere does not lock these systems out.
+      if (address) deps.usage.addressUsed(client.clientId, address, now);
       deps.usage.audienceRequested(client.id, audience, now);
       return jsonResponse({ access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope });
     } catch (error) {

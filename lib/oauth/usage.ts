@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { recordAudienceUse, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
+import { recordAudienceUse, recordClientAddress, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
 
 /**
@@ -11,6 +11,7 @@ export class UsageRecorder {
   private secrets = new Map<string, Date>();
   private keys = new Map<string, Date>();
   private audiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
+  private addresses = new Map<string, { clientId: string; address: string; at: Date }>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Database) {}
@@ -21,6 +22,11 @@ export class UsageRecorder {
 
   keyUsed(keyId: string, at: Date) {
     this.keys.set(keyId, at);
+  }
+
+  /** A client authenticated from this address (lib/rate-limit/client-auth-guard.ts). */
+  addressUsed(clientId: string, address: string, at: Date) {
+    this.addresses.set(`${clientId} ${address}`, { clientId, address, at });
   }
 
   audienceRequested(clientUuid: string, audience: string, at: Date) {
@@ -38,12 +44,15 @@ export class UsageRecorder {
     const secrets = this.secrets;
     const keys = this.keys;
     const audiences = this.audiences;
+    const addresses = this.addresses;
+    this.addresses = new Map();
     this.secrets = new Map();
     this.keys = new Map();
     this.audiences = new Map();
     for (const [id, at] of secrets) await recordSecretUse(this.db, id, at);
     for (const [id, at] of keys) await recordKeyUse(this.db, id, at);
     for (const use of audiences.values()) await recordAudienceUse(this.db, use);
+    for (const use of addresses.values()) await recordClientAddress(this.db, use);
   }
 
   start(intervalMs = 5_000) {

@@ -1,46 +1,105 @@
+import { isIP } from "node:net";
 import type { ClientAuthGuard } from "@/lib/oauth/client-authentication";
 import type { Limit } from "./limit";
 
 /**
  * The token and introspection endpoints' limits (docs/security.md, "Rate limits"): failed client
- * authentications per claimed client_id and per client address, each blocked for its window once
- * over; successful requests per client only where the deployment asks for it. A flood of wrong
- * secrets is then answered from memory with a 429, before any look-up or digest, so it does not
- * take the database or the event loop from other clients.
+ * authentications per claimed client_id and per client address.
  *
- * A client_id is no secret, so a flood aimed at one could lock its owner out. An address that has
- * authenticated as that client within the last hour is therefore exempt from the client's block
- * (never from its own address limit): the integrator's servers keep working while an attacker
- * elsewhere is refused.
+ * - Each attempt takes its place in the count before any work (an atomic increment in this
+ *   process's memory) and gives it back if it succeeds, so a burst of concurrent wrong secrets
+ *   cannot all pass a check made before any of them failed. Over the limit, an attempt is refused
+ *   at once, from memory, before any look-up or digest.
+ * - Where a shared store is configured, failures are also counted there, so every instance learns of
+ *   a flood; an instance answers a key over the shared limit from memory too.
+ * - A client_id is no secret, so a flood aimed at one could lock its owner out. An address the
+ *   client authenticated from within the last day (its own systems; remembered in Postgres by the
+ *   usage recorder, and in this process) is exempt from the client's limit, never from its own.
+ * - IPv6 addresses are counted by /64: one host usually has a whole /64.
  */
-export function createClientAuthGuard(limits: {
-  failuresPerClient: Limit | null;
-  failuresPerAddress: Limit | null;
+
+export interface ClientAuthGuardOptions {
+  attemptsPerClient: Limit | null;
+  attemptsPerAddress: Limit | null;
+  sharedFailuresPerClient: Limit | null;
+  sharedFailuresPerAddress: Limit | null;
   requestsPerClient: Limit | null;
+  /** Whether the client authenticated from this address recently (a database look-up; cached here). */
+  knownAddress: (clientId: string, address: string) => Promise<boolean>;
   log: (line: string) => void;
   now?: () => number;
-}): ClientAuthGuard {
-  const { failuresPerClient, failuresPerAddress, requestsPerClient, log } = limits;
-  const known = new KnownGoodAddresses(limits.now ?? (() => Date.now()));
+}
+
+/** IPv6 by its /64, IPv4 as it is. */
+export function addressKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head, tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
+export function createClientAuthGuard(options: ClientAuthGuardOptions): ClientAuthGuard {
+  const { attemptsPerClient, attemptsPerAddress, sharedFailuresPerClient, sharedFailuresPerAddress, requestsPerClient, log } = options;
+  const known = new KnownAddresses(options.now ?? (() => Date.now()));
+  const isKnown = async (clientId: string, address: string) => {
+    const cached = known.get(clientId, address);
+    if (cached !== undefined) return cached;
+    const found = await options.knownAddress(clientId, address).catch(() => false);
+    known.set(clientId, address, found);
+    return found;
+  };
+  /** Which places an attempt takes: its address's, and its client's unless the address is known for it. */
+  const keysOf = async (clientId: string | null, address: string | null) => ({
+    address: address ? addressKey(address) : null,
+    client: clientId && !(address && (await isKnown(clientId, address))) ? clientId : null,
+  });
+  const giveBack = async (keys: { address: string | null; client: string | null }) => {
+    await Promise.all([
+      keys.address && attemptsPerAddress?.giveBack(keys.address),
+      keys.client && attemptsPerClient?.giveBack(keys.client),
+    ]);
+  };
+  const report = (what: string) => (error: unknown) =>
+    log(`rate limit: could not ${what} (${error instanceof Error ? error.name : "error"})`);
+
   return {
-    async retryAfterMs(clientId, address) {
-      const [byClient, byAddress] = await Promise.all([
-        clientId && failuresPerClient && !(address && known.has(clientId, address)) ? failuresPerClient.retryAfterMs(clientId) : 0,
-        address && failuresPerAddress ? failuresPerAddress.retryAfterMs(address) : 0,
+    async begin(clientId, address) {
+      const keys = await keysOf(clientId, address);
+      const [byAddress, byClient, sharedAddress, sharedClient] = await Promise.all([
+        keys.address && attemptsPerAddress ? attemptsPerAddress.take(keys.address) : 0,
+        keys.client && attemptsPerClient ? attemptsPerClient.take(keys.client) : 0,
+        keys.address && sharedFailuresPerAddress ? sharedFailuresPerAddress.retryAfterMs(keys.address) : 0,
+        keys.client && sharedFailuresPerClient ? sharedFailuresPerClient.retryAfterMs(keys.client) : 0,
       ]);
-      return Math.max(byClient, byAddress);
+      const wait = Math.max(byAddress, byClient, sharedAddress, sharedClient);
+      // A refused attempt is not work done: it gives its places back, so refusals do not extend a block.
+      if (wait > 0) await giveBack(keys).catch(report("give back a place"));
+      return wait;
     },
     async failed(clientId, address) {
-      // Counting must never turn a 401 into a 5xx: a store that fails is logged and let be.
-      await Promise.all([clientId && failuresPerClient?.hit(clientId), address && failuresPerAddress?.hit(address)]).catch(
-        (error: unknown) => log(`rate limit: could not count a failure (${error instanceof Error ? error.name : "error"})`),
-      );
+      // The attempt keeps its places in memory; the shared store learns of the failure. Counting
+      // must never turn a 401 into a 5xx: a store that fails is logged and let be.
+      const keys = await keysOf(clientId, address);
+      await Promise.all([
+        keys.client && sharedFailuresPerClient?.hit(keys.client),
+        keys.address && sharedFailuresPerAddress?.hit(keys.address),
+      ]).catch(report("count a failure"));
     },
-    async succeeded(clientId, address) {
-      if (address) known.add(clientId, address);
+    async released(clientId, address) {
+      await giveBack(await keysOf(clientId, address)).catch(report("give back a place"));
+    },
+    async succeeded(clientId, address, claimed) {
+      await giveBack(await keysOf(claimed, address)).catch(report("give back a place"));
+      // The token endpoint records the address in the database too (lib/oauth/usage.ts).
+      if (address) known.set(clientId, address, true);
       if (!requestsPerClient) return 0;
       return requestsPerClient.hit(clientId).catch((error: unknown) => {
-        log(`rate limit: could not count a request (${error instanceof Error ? error.name : "error"})`);
+        report("count a request")(error);
         return 0;
       });
     },
@@ -48,26 +107,25 @@ export function createClientAuthGuard(limits: {
 }
 
 /**
- * (client, address) pairs that authenticated within the last hour, in this process's memory,
- * bounded: the oldest are forgotten first once it is full.
+ * This process's memory of (client, address) pairs: known good for a day once seen, and a database
+ * answer (either way) for a minute, bounded: the oldest are forgotten first once it is full.
  */
-class KnownGoodAddresses {
-  private readonly entries = new Map<string, number>();
+class KnownAddresses {
+  private readonly entries = new Map<string, { known: boolean; until: number }>();
   constructor(
     private readonly now: () => number,
-    private readonly ttlMs = 3_600_000,
     private readonly max = 50_000,
   ) {}
 
-  add(clientId: string, address: string): void {
-    const key = `${clientId} ${address}`;
-    this.entries.delete(key);
-    this.entries.set(key, this.now() + this.ttlMs);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  get(clientId: string, address: string): boolean | undefined {
+    const entry = this.entries.get(`${clientId} ${address}`);
+    return entry && entry.until > this.now() ? entry.known : undefined;
   }
 
-  has(clientId: string, address: string): boolean {
-    const until = this.entries.get(`${clientId} ${address}`);
-    return until !== undefined && until > this.now();
+  set(clientId: string, address: string, known: boolean): void {
+    const key = `${clientId} ${address}`;
+    this.entries.delete(key);
+    this.entries.set(key, { known, until: this.now() + (known ? 86_400_000 : 60_000) });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

@@ -66,6 +66,20 @@ export class Limit {
     return wait;
   }
 
+  /**
+   * Takes one of `key`'s places at once, in every window (an atomic increment in memory), so
+   * concurrent attempts are counted before any of them does its work: the wait if that was one too
+   * many (0: go ahead). Given back with giveBack when the attempt should not count.
+   */
+  async take(key: string): Promise<number> {
+    return this.hit(key);
+  }
+
+  async giveBack(key: string): Promise<void> {
+    const rlKey = this.keyOf(key);
+    for (const limiter of this.limiters) await limiter.reward(rlKey, 1);
+  }
+
   /** Counts one against `key` in every window; how long until it may act again if that was one too many (0: fine). */
   async hit(key: string): Promise<number> {
     const rlKey = this.keyOf(key);

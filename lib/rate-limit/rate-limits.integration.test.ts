@@ -55,11 +55,15 @@ describe("a limit kept in Postgres", () => {
 });
 
 describe("sign-in links", () => {
-  it("go to one address at most once a minute, however often they are asked for", async () => {
+  it("go to one address at most once a minute from one place, however often they are asked for", async () => {
     const limits = buildRateLimits(parseEnv({}, process.cwd()), handle, () => {});
     const asked = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        maySendSignInLink({ perEmail: limits.signInPerEmail, perAddress: limits.signInPerAddress }, "spoc@finvu.example", `203.0.113.${i}`),
+      Array.from({ length: 20 }, () =>
+        maySendSignInLink(
+          { perEmail: limits.signInPerEmail, perEmailTotal: limits.signInPerEmailTotal, perAddress: limits.signInPerAddress },
+          "spoc@finvu.example",
+          "203.0.113.7",
+        ),
       ),
     );
     expect(asked.filter(Boolean)).toHaveLength(1);
@@ -71,12 +75,34 @@ describe("sign-in links", () => {
     for (let i = 0; i < 8; i++) {
       results.push(
         await maySendSignInLink(
-          { perEmail: limits.signInPerEmail, perAddress: limits.signInPerAddress },
+          { perEmail: limits.signInPerEmail, perEmailTotal: limits.signInPerEmailTotal, perAddress: limits.signInPerAddress },
           `p${i}@x.example`,
           "198.51.100.9",
         ),
       );
     }
     expect(results).toEqual([true, true, true, true, true, false, false, false]);
+  });
+});
+
+describe("sign-in links asked for by someone else", () => {
+  it("do not use up the person's own allowance, and one inbox gets at most 20 an hour from everywhere", async () => {
+    const limits = buildRateLimits(parseEnv({}, process.cwd()), handle, () => {});
+    const ask = (from: string) =>
+      maySendSignInLink(
+        { perEmail: limits.signInPerEmail, perEmailTotal: limits.signInPerEmailTotal, perAddress: limits.signInPerAddress },
+        "alice@northwind.example",
+        from,
+      );
+    // An attacker asks from one address until refused...
+    const attacker = [];
+    for (let i = 0; i < 7; i++) attacker.push(await ask("203.0.113.66"));
+    expect(attacker.filter(Boolean)).toHaveLength(1);
+    // ...and Alice, from her own address, still gets her link.
+    expect(await ask("198.51.100.20")).toBe(true);
+    // Many addresses together reach the inbox's ceiling.
+    const many = [];
+    for (let i = 0; i < 30; i++) many.push(await ask(`192.0.2.${i}`));
+    expect(many.filter(Boolean)).toHaveLength(18);
   });
 });

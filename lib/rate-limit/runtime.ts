@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
 import { getDatabaseHandle } from "@/lib/data/database";
+import { isKnownClientAddress } from "@/lib/data/usage";
 import { type Env, env } from "@/lib/env";
 import { createClientAuthGuard } from "./client-auth-guard";
 import { Limit, type LimitStore, limitOrNone } from "./limit";
@@ -19,20 +20,31 @@ const specs = (text: string): LimitSpec[] | null => {
 };
 
 export function buildRateLimits(e: Env, handle: DatabaseHandle, log: (line: string) => void = (l) => console.error(l)) {
-  const machineStore: LimitStore = e.ROTOR_RATE_LIMIT_STORE === "postgres" ? { kind: "postgres", handle } : { kind: "memory" };
+  const memory: LimitStore = { kind: "memory" };
   const shared: LimitStore = { kind: "postgres", handle };
+  const sharedFailures = e.ROTOR_RATE_LIMIT_STORE === "postgres";
+  const perClient = specs(e.ROTOR_LIMIT_TOKEN_FAILURES_PER_CLIENT);
+  const perAddress = specs(e.ROTOR_LIMIT_TOKEN_FAILURES_PER_ADDRESS);
   return {
     clientAuth: createClientAuthGuard({
-      failuresPerClient: limitOrNone("token-fail-client", specs(e.ROTOR_LIMIT_TOKEN_FAILURES_PER_CLIENT), machineStore),
-      failuresPerAddress: limitOrNone("token-fail-address", specs(e.ROTOR_LIMIT_TOKEN_FAILURES_PER_ADDRESS), machineStore),
-      requestsPerClient: limitOrNone("token-ok-client", specs(e.ROTOR_LIMIT_TOKEN_REQUESTS_PER_CLIENT), machineStore),
+      attemptsPerClient: limitOrNone("token-fail-client", perClient, memory),
+      attemptsPerAddress: limitOrNone("token-fail-address", perAddress, memory),
+      sharedFailuresPerClient: sharedFailures ? limitOrNone("token-fail-client", perClient, shared) : null,
+      sharedFailuresPerAddress: sharedFailures ? limitOrNone("token-fail-address", perAddress, shared) : null,
+      requestsPerClient: limitOrNone("token-ok-client", specs(e.ROTOR_LIMIT_TOKEN_REQUESTS_PER_CLIENT), sharedFailures ? shared : memory),
+      knownAddress: (clientId, address) => isKnownClientAddress(handle.db, clientId, address, new Date(Date.now() - KNOWN_FOR_MS)),
       log,
     }),
     signInPerEmail: limitOrNone("signin-email", specs(e.ROTOR_LIMIT_SIGN_IN_PER_EMAIL), shared),
+    signInPerEmailTotal: limitOrNone("signin-email-total", specs(e.ROTOR_LIMIT_SIGN_IN_PER_EMAIL_TOTAL), shared),
     signInPerAddress: limitOrNone("signin-address", specs(e.ROTOR_LIMIT_SIGN_IN_PER_ADDRESS), shared),
-    apiPerToken: limitOrNone("api-token", specs(e.ROTOR_LIMIT_API_PER_TOKEN), machineStore),
+    apiPerToken: limitOrNone("api-token", specs(e.ROTOR_LIMIT_API_PER_TOKEN), sharedFailures ? shared : memory),
   };
 }
+
+/** An address a client authenticated from within this long is its own (lib/rate-limit/client-auth-guard.ts). */
+export const KNOWN_FOR_MS = 86_400_000;
+
 export type RateLimits = ReturnType<typeof buildRateLimits>;
 
 export function getRateLimits(): Promise<RateLimits> {

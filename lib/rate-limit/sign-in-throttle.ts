@@ -1,19 +1,25 @@
+import { addressKey } from "./client-auth-guard";
 import type { Limit } from "./limit";
 
 /**
- * May this request ask for a sign-in link (docs/security.md, "Rate limits")? At most one a minute
- * and five an hour to one address by default, and a bound per client address, counted in Postgres
- * so every instance agrees. The person sees the same page either way; a refused request only
- * means no mail, so the inbox of the person asked for cannot be flooded.
+ * May this request ask for a sign-in link (docs/security.md, "Rate limits")? Counted in Postgres so
+ * every instance agrees, and the person sees the same page either way; a refused request only
+ * means no mail, so the inbox of the person asked for cannot be flooded:
+ * - per address asked for, from one client address: one a minute, five an hour by default, so an
+ *   attacker elsewhere cannot use up the person's own allowance;
+ * - per address asked for, from anywhere: a ceiling on the mail one inbox can receive;
+ * - per client address, whatever addresses it asks for.
  */
 export async function maySendSignInLink(
-  limits: { perEmail: Limit | null; perAddress: Limit | null },
+  limits: { perEmail: Limit | null; perEmailTotal: Limit | null; perAddress: Limit | null },
   email: string,
   address: string | null,
 ): Promise<boolean> {
-  const [byAddress, byEmail] = await Promise.all([
-    address && limits.perAddress ? limits.perAddress.hit(address) : 0,
-    limits.perEmail ? limits.perEmail.hit(email) : 0,
-  ]);
-  return byAddress === 0 && byEmail === 0;
+  const from = address ? addressKey(address) : "unknown";
+  // In this order, each counted only when the previous allowed it: a refused request does not use
+  // up the inbox's ceiling, so one persistent asker cannot lock the person out for the hour.
+  if (address && limits.perAddress && (await limits.perAddress.hit(from)) > 0) return false;
+  if (limits.perEmail && (await limits.perEmail.hit(`${email} ${from}`)) > 0) return false;
+  if (limits.perEmailTotal && (await limits.perEmailTotal.hit(email)) > 0) return false;
+  return true;
 }

@@ -1,9 +1,15 @@
 import type { Database } from "@/db/client";
+import { SIGN_IN_LINK_MINUTES } from "@/lib/auth/email-sign-in";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { sweepIdempotencyRecords } from "@/lib/data/idempotency";
+import { expireUndelivered } from "@/lib/data/outbox";
 import { sweepConsumedAssertions } from "@/lib/data/token-store";
+import { sweepClientAddresses } from "@/lib/data/usage";
 import { type DrainSummary, drainOutbox } from "@/lib/email/outbox";
 import type { MailTransport } from "@/lib/email/transport";
+import { IDEMPOTENCY_KEEP_MS } from "@/lib/management-api/idempotency";
 import { ensureSigningKeys } from "@/lib/oauth/signing-keys";
+import { KNOWN_FOR_MS } from "@/lib/rate-limit/runtime";
 import { autoIssueDueSecrets } from "./auto-issue";
 import { recordExpiries } from "./expiries";
 import { enqueueKeyReminders, enqueueSecretReminders } from "./reminders";
@@ -24,7 +30,14 @@ export interface SchedulerSummary {
   expired: { secrets: number; keys: number };
   reminders: { secrets: number; keys: number };
   email: DrainSummary | null;
-  housekeeping: { assertionsSwept: number; signingKeysCreated: string[] };
+  housekeeping: {
+    assertionsSwept: number;
+    signingKeysCreated: string[];
+    /** Sign-in links given up on because they expired before they could be delivered. */
+    signInLinksExpired: number;
+    idempotencyRecordsSwept: number;
+    clientAddressesSwept: number;
+  };
   durationMs: number;
 }
 
@@ -39,10 +52,15 @@ export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<Sche
   const { issued: autoIssued, missed: issuedAfterExpiry } = await autoIssueDueSecrets(deps.db, deps.keyRing, now);
   const expired = await recordExpiries(deps.db, now);
   const reminders = { secrets: await enqueueSecretReminders(deps.db, now), keys: await enqueueKeyReminders(deps.db, now) };
-  const email = deps.transport ? await drainOutbox(deps.db, deps.transport, { now, publicUrl: deps.publicUrl }) : null;
+  const email = deps.transport
+    ? await drainOutbox(deps.db, deps.transport, { now, publicUrl: deps.publicUrl, keyRing: deps.keyRing })
+    : null;
   const housekeeping = {
     assertionsSwept: await sweepConsumedAssertions(deps.db, now),
     signingKeysCreated: await ensureSigningKeys(deps.db, deps.keyRing, now),
+    signInLinksExpired: await expireUndelivered(deps.db, ["sign_in_link"], new Date(now.getTime() - SIGN_IN_LINK_MINUTES * 60_000)),
+    idempotencyRecordsSwept: await sweepIdempotencyRecords(deps.db, new Date(now.getTime() - IDEMPOTENCY_KEEP_MS)),
+    clientAddressesSwept: await sweepClientAddresses(deps.db, new Date(now.getTime() - 2 * KNOWN_FOR_MS)),
   };
   return {
     at: now.toISOString(),

@@ -48,7 +48,12 @@ export async function emailSignInAction(_previous: EmailSignInState, formData: F
   // Over a limit, no mail goes out, and the page says nothing different (docs/security.md).
   const limits = await getRateLimits();
   const address = clientAddress(await headers()).ip;
-  if (!(await maySendSignInLink({ perEmail: limits.signInPerEmail, perAddress: limits.signInPerAddress }, parsed.data, address))) {
+  const allowed = await maySendSignInLink(
+    { perEmail: limits.signInPerEmail, perEmailTotal: limits.signInPerEmailTotal, perAddress: limits.signInPerAddress },
+    parsed.data,
+    address,
+  );
+  if (!allowed) {
     redirect("/signin/check-email");
   }
   after(async () => {

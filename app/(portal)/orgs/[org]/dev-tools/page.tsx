@@ -27,7 +27,7 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
       ? { html: "", text: "", erased: true }
       : m.html && m.text
         ? { html: m.html, text: m.text }
-        : await renderMessage(m.template, m.data, at, publicUrl);
+        : await renderMessage(m, at, publicUrl);
     return {
       id: m.id,
       subject: m.subject,

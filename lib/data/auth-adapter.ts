@@ -12,14 +12,30 @@ import { sessionTokenDigest } from "@/lib/data/sessions";
  * writes `session` by token.
  */
 export function rotorAdapter(db: Database): Adapter {
-  return withSessionTokenDigests(
-    DrizzleAdapter(db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+  return withoutProviderTokens(
+    withSessionTokenDigests(
+      DrizzleAdapter(db, {
+        usersTable: users,
+        accountsTable: accounts,
+        sessionsTable: sessions,
+        verificationTokensTable: verificationTokens,
+      }),
+    ),
   );
+}
+
+/**
+ * The identity provider's access and refresh tokens are of no use to Rotor after sign-in (UserInfo
+ * is read during it), so they are never stored: a database reader could otherwise call the
+ * provider as the person. The ID token stays, as the id_token_hint for logout at the provider.
+ */
+export function withoutProviderTokens(adapter: Adapter): Adapter {
+  const { linkAccount } = adapter;
+  if (!linkAccount) return adapter;
+  return {
+    ...adapter,
+    linkAccount: (account) => linkAccount({ ...account, access_token: undefined, refresh_token: undefined }),
+  };
 }
 
 export function withSessionTokenDigests(adapter: Adapter): Adapter {
