@@ -5,8 +5,9 @@ import { getDb } from "@/lib/data/database";
 import { findActiveMembership } from "@/lib/data/memberships";
 import { findOrganisationBySlug, listOrganisationsForUser, type OrganisationDto, type UserOrganisationDto } from "@/lib/data/organisations";
 import { findUserById, isPlatformOperator } from "@/lib/data/users";
+import { decideOperatorAccess, decideOrganisationAccess, isSomebody } from "./access-decision";
 import { auth } from "./config";
-import { can, type Permission } from "./permissions";
+import type { Permission } from "./permissions";
 
 export interface Caller {
   userId: string;
@@ -28,7 +29,7 @@ export const getCaller = cache(async (): Promise<Caller | null> => {
   const user = await findUserById(db, userId);
   if (!user) return null;
   const [isOperator, organisations] = await Promise.all([isPlatformOperator(db, userId), listOrganisationsForUser(db, userId)]);
-  if (!isOperator && organisations.length === 0) return null;
+  if (!isSomebody({ userExists: true, isOperator, activeOrganisations: organisations.length })) return null;
   return { userId, name: user.name, email: user.email, isOperator, organisations };
 });
 
@@ -45,23 +46,30 @@ export interface OrganisationAccess {
 }
 
 /**
- * The authorization check every page and action of an organisation makes for itself. Another
- * organisation's data is "not found", never "forbidden" (architecture.md, convention 3); a role
- * without the permission in one's own organisation is "forbidden".
+ * The authorization check every page and action of an organisation makes for itself: the facts
+ * are read here, the decision is lib/auth/access-decision.ts, and this wrapper only turns it into
+ * Next's answers. Another organisation's data is "not found", never "forbidden" (docs/security.md).
  */
 export async function requireOrganisationAccess(slug: string, permission: Permission): Promise<OrganisationAccess> {
-  const caller = await requireCaller();
+  const caller = await getCaller();
   const db = await getDb();
-  const organisation = await findOrganisationBySlug(db, slug);
-  if (!organisation) notFound();
-  const membership = await findActiveMembership(db, organisation.id, caller.userId);
-  if (!membership) notFound();
-  if (!can(membership.role, permission)) forbidden();
-  return { caller, organisation, role: membership.role };
+  const organisation = caller ? await findOrganisationBySlug(db, slug) : null;
+  const membership = caller && organisation ? await findActiveMembership(db, organisation.id, caller.userId) : null;
+  const decision = decideOrganisationAccess(
+    { signedIn: caller !== null, organisationExists: organisation !== null, activeRole: membership?.role ?? null },
+    permission,
+  );
+  if (decision.outcome === "sign-in") redirect("/signin");
+  if (decision.outcome === "not-found") notFound();
+  if (decision.outcome === "forbidden") forbidden();
+  // The decision allowed it, so both were found.
+  return { caller: caller!, organisation: organisation!, role: decision.role };
 }
 
 export async function requireOperator(): Promise<Caller> {
-  const caller = await requireCaller();
-  if (!caller.isOperator) notFound();
-  return caller;
+  const caller = await getCaller();
+  const decision = decideOperatorAccess({ signedIn: caller !== null, isOperator: caller?.isOperator ?? false });
+  if (decision === "sign-in") redirect("/signin");
+  if (decision === "not-found") notFound();
+  return caller!;
 }
