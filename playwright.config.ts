@@ -102,7 +102,7 @@ export default defineConfig({
     },
     {
       command: serverUrl
-        ? `npx tsx scripts/e2e-prepare-database.ts && exec npx tsx scripts/server.ts`
+        ? `npx tsx e2e/prepare-database.ts && exec npx tsx scripts/server.ts`
         : `rm -rf .data/e2e-main && exec npx tsx scripts/server.ts`,
       url: `http://localhost:${mainPort}/signin`,
       timeout: 120_000,

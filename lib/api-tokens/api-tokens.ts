@@ -1,13 +1,24 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { type MembershipRole, memberships, organisations, personalApiTokens, users } from "@/db/schema";
+import type { MembershipRole } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { generatePersonalToken, isWellFormedPersonalToken } from "@/lib/crypto/personal-token";
-import { digestSecret, maskSecret, secretTail } from "@/lib/crypto/tokens";
+import { digestSecret, secretTail } from "@/lib/crypto/tokens";
+import {
+  type ApiTokenDto,
+  findLiveApiTokenByDigest,
+  insertApiToken,
+  listApiTokensOfUser,
+  lockOwnApiToken,
+  markApiTokenRevoked,
+  markApiTokenUsed,
+} from "@/lib/data/api-tokens";
 import { recordEvent } from "@/lib/data/audit";
+import { findActiveMembership } from "@/lib/data/memberships";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import type { ApiTokenScope, CreateApiTokenInput } from "./schemas";
+
+export type { ApiTokenDto };
 
 /**
  * Seed 001's "user token": the designated user's personal token for the management API. Shown
@@ -26,12 +37,7 @@ interface Requester {
 
 export async function createApiToken(db: Database, who: Requester, input: CreateApiTokenInput, now: Date) {
   const organisation = await findOrganisationBySlug(db, input.organisation);
-  const [membership] = organisation
-    ? await db
-        .select({ role: memberships.role })
-        .from(memberships)
-        .where(and(eq(memberships.organisationId, organisation.id), eq(memberships.userId, who.userId), eq(memberships.status, "active")))
-    : [];
+  const membership = organisation ? await findActiveMembership(db, organisation.id, who.userId) : null;
   if (!organisation || !membership) throw new DomainError("not_found", "You are not a member of that organisation.", "organisation");
   if (!can(membership.role, "credentials.rotate")) {
     throw new DomainError("forbidden", "Only the organisation's designated user (SPOC) can create API tokens.", "organisation");
@@ -39,20 +45,16 @@ export async function createApiToken(db: Database, who: Requester, input: Create
   const value = generatePersonalToken();
   const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(personalApiTokens)
-      .values({
-        userId: who.userId,
-        organisationId: organisation.id,
-        name: input.name,
-        digest: digestSecret(value),
-        maskedTail: secretTail(value),
-        scope: input.scope,
-        createdAt: now,
-        expiresAt,
-      })
-      .returning({ id: personalApiTokens.id });
-    if (!row) throw new Error("token insert returned nothing");
+    const row = await insertApiToken(tx, {
+      userId: who.userId,
+      organisationId: organisation.id,
+      name: input.name,
+      digest: digestSecret(value),
+      maskedTail: secretTail(value),
+      scope: input.scope,
+      createdAt: now,
+      expiresAt,
+    });
     await recordEvent(tx, {
       organisationId: organisation.id,
       actor: { type: "user", userId: who.userId, label: who.label },
@@ -68,14 +70,10 @@ export async function createApiToken(db: Database, who: Requester, input: Create
 
 export async function revokeApiToken(db: Database, who: Requester, tokenId: string, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    const [token] = await tx
-      .select()
-      .from(personalApiTokens)
-      .where(and(eq(personalApiTokens.id, tokenId), eq(personalApiTokens.userId, who.userId)))
-      .for("update");
+    const token = await lockOwnApiToken(tx, who.userId, tokenId);
     if (!token) throw new DomainError("not_found", "There is no such token of yours.");
     if (token.revokedAt) throw new DomainError("conflict", "This token is already revoked.");
-    await tx.update(personalApiTokens).set({ revokedAt: now }).where(eq(personalApiTokens.id, token.id));
+    await markApiTokenRevoked(tx, token.id, now);
     await recordEvent(tx, {
       organisationId: token.organisationId,
       actor: { type: "user", userId: who.userId, label: who.label },
@@ -88,36 +86,8 @@ export async function revokeApiToken(db: Database, who: Requester, tokenId: stri
   });
 }
 
-export interface ApiTokenDto {
-  id: string;
-  name: string;
-  organisation: string;
-  scope: ApiTokenScope;
-  masked: string;
-  createdAt: Date;
-  expiresAt: Date;
-  revokedAt: Date | null;
-  lastUsedAt: Date | null;
-}
-
 export async function listApiTokens(db: Database, userId: string): Promise<ApiTokenDto[]> {
-  const rows = await db
-    .select({ token: personalApiTokens, organisation: organisations.name })
-    .from(personalApiTokens)
-    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
-    .where(eq(personalApiTokens.userId, userId))
-    .orderBy(desc(personalApiTokens.createdAt));
-  return rows.map(({ token, organisation }) => ({
-    id: token.id,
-    name: token.name,
-    organisation,
-    scope: token.scope,
-    masked: maskSecret(token.maskedTail),
-    createdAt: token.createdAt,
-    expiresAt: token.expiresAt,
-    revokedAt: token.revokedAt,
-    lastUsedAt: token.lastUsedAt,
-  }));
+  return listApiTokensOfUser(db, userId);
 }
 
 export interface ApiPrincipal {
@@ -140,34 +110,11 @@ export async function authenticateApiToken(db: Database, authorization: string |
   const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? "");
   const value = match?.[1];
   if (!value || !isWellFormedPersonalToken(value)) return null;
-  const [row] = await db
-    .select({ token: personalApiTokens, role: memberships.role, email: users.email, slug: organisations.slug })
-    .from(personalApiTokens)
-    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
-    .innerJoin(users, eq(users.id, personalApiTokens.userId))
-    .innerJoin(
-      memberships,
-      and(
-        eq(memberships.userId, personalApiTokens.userId),
-        eq(memberships.organisationId, personalApiTokens.organisationId),
-        eq(memberships.status, "active"),
-      ),
-    )
-    .where(
-      and(eq(personalApiTokens.digest, digestSecret(value)), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)),
-    )
-    .limit(1);
-  if (!row || !can(row.role, "credentials.rotate")) return null;
-  const organisation = await findOrganisationBySlug(db, row.slug);
+  const holder = await findLiveApiTokenByDigest(db, digestSecret(value), now);
+  if (!holder || !can(holder.role, "credentials.rotate")) return null;
+  const organisation = await findOrganisationBySlug(db, holder.organisationSlug);
   if (!organisation) return null;
-  await db.update(personalApiTokens).set({ lastUsedAt: now }).where(eq(personalApiTokens.id, row.token.id));
-  return {
-    tokenId: row.token.id,
-    tokenName: row.token.name,
-    userId: row.token.userId,
-    email: row.email,
-    organisation,
-    role: row.role,
-    scope: row.token.scope,
-  };
+  await markApiTokenUsed(db, holder.tokenId, now);
+  const { organisationSlug: _slug, ...principal } = holder;
+  return { ...principal, organisation };
 }

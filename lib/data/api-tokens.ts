@@ -1,6 +1,8 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { personalApiTokens } from "@/db/schema";
+import { type MembershipRole, memberships, organisations, personalApiTokens, users } from "@/db/schema";
+import type { ApiTokenScope } from "@/lib/api-tokens/schemas";
+import { maskSecret } from "@/lib/crypto/tokens";
 
 /**
  * Ends every live API token a person holds for one organisation, at once: a token carries exactly
@@ -26,4 +28,119 @@ export async function lockLiveToken(tx: Executor, tokenId: string, now: Date): P
     .where(and(eq(personalApiTokens.id, tokenId), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)))
     .for("share");
   return row !== undefined;
+}
+
+export interface NewApiToken {
+  userId: string;
+  organisationId: string;
+  name: string;
+  digest: string;
+  maskedTail: string;
+  scope: ApiTokenScope;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export async function insertApiToken(tx: Executor, token: NewApiToken): Promise<{ id: string }> {
+  const [row] = await tx.insert(personalApiTokens).values(token).returning({ id: personalApiTokens.id });
+  if (!row) throw new Error("token insert returned nothing");
+  return row;
+}
+
+/** One of the person's own tokens, locked for a change; another person's token is not found. */
+export async function lockOwnApiToken(tx: Executor, userId: string, tokenId: string) {
+  const [token] = await tx
+    .select({
+      id: personalApiTokens.id,
+      name: personalApiTokens.name,
+      organisationId: personalApiTokens.organisationId,
+      revokedAt: personalApiTokens.revokedAt,
+    })
+    .from(personalApiTokens)
+    .where(and(eq(personalApiTokens.id, tokenId), eq(personalApiTokens.userId, userId)))
+    .for("update");
+  return token ?? null;
+}
+
+export async function markApiTokenRevoked(tx: Executor, tokenId: string, now: Date): Promise<void> {
+  await tx.update(personalApiTokens).set({ revokedAt: now }).where(eq(personalApiTokens.id, tokenId));
+}
+
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  organisation: string;
+  scope: ApiTokenScope;
+  masked: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+/** A person's tokens across their organisations, newest first, masked. */
+export async function listApiTokensOfUser(db: Executor, userId: string): Promise<ApiTokenDto[]> {
+  const rows = await db
+    .select({ token: personalApiTokens, organisation: organisations.name })
+    .from(personalApiTokens)
+    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .where(eq(personalApiTokens.userId, userId))
+    .orderBy(desc(personalApiTokens.createdAt));
+  return rows.map(({ token, organisation }) => ({
+    id: token.id,
+    name: token.name,
+    organisation,
+    scope: token.scope,
+    masked: maskSecret(token.maskedTail),
+    createdAt: token.createdAt,
+    expiresAt: token.expiresAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  }));
+}
+
+export interface LiveApiTokenHolder {
+  tokenId: string;
+  tokenName: string;
+  userId: string;
+  email: string | null;
+  organisationSlug: string;
+  role: MembershipRole;
+  scope: ApiTokenScope;
+}
+
+/**
+ * The unrevoked, unexpired token with this digest, with its owner's active membership of the
+ * token's organisation (no active membership, no row).
+ */
+export async function findLiveApiTokenByDigest(db: Executor, digest: string, now: Date): Promise<LiveApiTokenHolder | null> {
+  const [row] = await db
+    .select({ token: personalApiTokens, role: memberships.role, email: users.email, slug: organisations.slug })
+    .from(personalApiTokens)
+    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .innerJoin(users, eq(users.id, personalApiTokens.userId))
+    .innerJoin(
+      memberships,
+      and(
+        eq(memberships.userId, personalApiTokens.userId),
+        eq(memberships.organisationId, personalApiTokens.organisationId),
+        eq(memberships.status, "active"),
+      ),
+    )
+    .where(and(eq(personalApiTokens.digest, digest), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)))
+    .limit(1);
+  if (!row) return null;
+  return {
+    tokenId: row.token.id,
+    tokenName: row.token.name,
+    userId: row.token.userId,
+    email: row.email,
+    organisationSlug: row.slug,
+    role: row.role,
+    scope: row.token.scope,
+  };
+}
+
+export async function markApiTokenUsed(db: Executor, tokenId: string, now: Date): Promise<void> {
+  await db.update(personalApiTokens).set({ lastUsedAt: now }).where(eq(personalApiTokens.id, tokenId));
 }

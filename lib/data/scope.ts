@@ -1,4 +1,5 @@
 import { and, eq, type SQL } from "drizzle-orm";
+import type { Executor } from "@/db/client";
 import { oauthClients } from "@/db/schema";
 
 /**
@@ -11,4 +12,10 @@ export function clientOfOrganisation(organisationId: string, clientId: string): 
 
 export function clientsOfOrganisation(organisationId: string): SQL {
   return eq(oauthClients.organisationId, organisationId);
+}
+
+/** Whether the organisation has a client with this client_id (another organisation's is not found). */
+export async function isClientOfOrganisation(db: Executor, organisationId: string, clientId: string): Promise<boolean> {
+  const [own] = await db.select({ id: oauthClients.id }).from(oauthClients).where(clientOfOrganisation(organisationId, clientId)).limit(1);
+  return own !== undefined;
 }

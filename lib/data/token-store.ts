@@ -134,3 +134,13 @@ export async function sweepConsumedAssertions(db: Database, now: Date): Promise<
     .returning({ jti: consumedAssertions.jti });
   return deleted.length;
 }
+
+/** Whether this jti of this client was already used (Dev Tools asks without using it up). */
+export async function isAssertionConsumed(db: Database, clientId: string, jti: string): Promise<boolean> {
+  const [used] = await db
+    .select({ jti: consumedAssertions.jti })
+    .from(consumedAssertions)
+    .where(and(eq(consumedAssertions.clientId, clientId), eq(consumedAssertions.jti, jti)))
+    .limit(1);
+  return used !== undefined;
+}

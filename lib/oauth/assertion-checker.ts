@@ -1,10 +1,9 @@
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { consumedAssertions, oauthClients } from "@/db/schema";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import type { OrganisationDto } from "@/lib/data/organisations";
-import { createTokenStore } from "@/lib/data/token-store";
+import { isClientOfOrganisation } from "@/lib/data/scope";
+import { createTokenStore, isAssertionConsumed } from "@/lib/data/token-store";
 import { textField } from "@/lib/text-field";
 import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
@@ -44,12 +43,7 @@ export async function checkAssertion(
         description: "The assertion's iss and sub must be your client_id: 8 to 64 letters, digits, - or _.",
       };
     }
-    const [own] = await db
-      .select({ id: oauthClients.id })
-      .from(oauthClients)
-      .where(and(eq(oauthClients.clientId, read.clientId), eq(oauthClients.organisationId, organisation.id)))
-      .limit(1);
-    if (!own)
+    if (!(await isClientOfOrganisation(db, organisation.id, read.clientId)))
       return {
         ok: false,
         error: "invalid_client",
@@ -63,11 +57,7 @@ export async function checkAssertion(
       legacyAudience: found.client.legacyAudience,
       now: config.now,
     });
-    const [used] = await db
-      .select({ jti: consumedAssertions.jti })
-      .from(consumedAssertions)
-      .where(and(eq(consumedAssertions.clientId, read.clientId), eq(consumedAssertions.jti, verified.jti)));
-    if (used)
+    if (await isAssertionConsumed(db, read.clientId, verified.jti))
       return {
         ok: false,
         error: "invalid_client",

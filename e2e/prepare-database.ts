@@ -10,7 +10,7 @@ import { migrateDatabase } from "@/lib/data/data-migrations";
 import { env } from "@/lib/env";
 
 const e = env();
-if (!e.DATABASE_URL) throw new Error("e2e-prepare-database needs DATABASE_URL");
+if (!e.DATABASE_URL) throw new Error("e2e/prepare-database.ts needs DATABASE_URL");
 const target = new URL(e.DATABASE_URL);
 const name = target.pathname.slice(1);
 if (!/^rotor_e2e[a-z0-9_]*$/.test(name)) throw new Error(`Refusing to recreate a database not named rotor_e2e*: ${name}`);
