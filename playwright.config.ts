@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { env } from "./lib/env";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./scripts/browser.mjs";
 
 /**
  * Two production servers, after `next build`:
@@ -8,7 +9,7 @@ import { env } from "./lib/env";
  *   the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
  * - embedded: plain `next start` (route handlers for the machine paths), always PGlite, started on
  *   an empty folder, so first-start migration and seeding run.
- * Debian's Chromium drives both (Playwright's own download does not work here).
+ * Chromium drives both: the system one where installed, else Playwright's own (scripts/browser.mjs).
  */
 const serverUrl = env().DATABASE_URL;
 // E2E_PORT_BASE lets two checkouts run their e2e suites side by side (ports and database differ).
@@ -47,17 +48,7 @@ export default defineConfig({
   timeout: 30_000,
   use: {
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
   },
   projects: [
     {

@@ -11,6 +11,7 @@
  */
 import { chromium } from "@playwright/test";
 import { freshDatabase, issuer, median, requireBuild, startServer, stop } from "./bench/common";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./browser.mjs";
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 40);
 requireBuild();
@@ -22,17 +23,7 @@ const server = await startServer("self-hosted", db.url, db.keySpec, {
   ROTOR_DEMO: "true",
 });
 try {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
   const page = await browser.newPage();
   await page.goto(`${issuer}/signin`);
   const form = page.locator("form").filter({ has: page.getByRole("button", { name: "E-mail me a sign-in link" }) });

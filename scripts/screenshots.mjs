@@ -1,21 +1,12 @@
 // Takes screenshots of the main pages for a visual check: node scripts/screenshots.mjs [baseUrl]
 import { mkdirSync } from "node:fs";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./browser.mjs";
 
 const base = process.argv[2] ?? "http://localhost:3000";
 const out = "screenshots";
 mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 async function shoot(person, pages, viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage({ viewport });
   await page.goto(`${base}/signin`);

@@ -2,6 +2,7 @@
 // Unit + integration (vitest), a production build, then e2e (Playwright, real Chromium, `next start`).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { missingBrowserAdvice } from "./browser.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 rmSync("reports", { recursive: true, force: true });
@@ -37,7 +38,10 @@ if (vitest) {
   problems.push("vitest wrote no report");
 }
 
-if (run("production build", "npx", ["next", "build"])) {
+const browserAdvice = missingBrowserAdvice();
+if (browserAdvice) {
+  problems.push(browserAdvice);
+} else if (run("production build", "npx", ["next", "build"])) {
   run("end-to-end tests", "npx", ["playwright", "test"]);
   const pw = readJson("reports/playwright.json");
   if (pw) {
