@@ -50,7 +50,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   if ("pgliteDir" in target) {
     lockFolder(target.pgliteDir);
     release = () => releaseFolder(target.pgliteDir);
-    // PGlite does not create parent folders (stack-notes).
+    // PGlite does not create parent folders (docs/architecture.md, "Notes on the stack").
     mkdirSync(target.pgliteDir, { recursive: true });
     client = new PGlite(target.pgliteDir);
   } else {

@@ -5,7 +5,7 @@ import path from "node:path";
 
 /**
  * PGlite lets two processes open one data folder and both "succeed"; one's writes are then
- * silently lost (stack-notes). So the folder gets a lock file naming its owner, taken with an
+ * silently lost (docs/architecture.md, "Notes on the stack"). So the folder gets a lock file naming its owner, taken with an
  * exclusive create, and a second process is refused with a message that says what to do.
  *
  * A lock left behind is taken over when its owner is provably gone: no process with its PID runs

@@ -420,7 +420,7 @@ export const emailOutbox = pgTable(
   ],
 );
 
-/** Who did what, when, from where; never a secret value (architecture.md, convention 5). */
+/** Who did what, when, from where; never a secret value (docs/docs/architecture.md, convention 5). */
 export const auditEvents = pgTable(
   "audit_event",
   {

@@ -17,7 +17,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1] as string);
 }
 
-describe("the architecture (architecture.md)", () => {
+describe("the architecture (docs/architecture.md)", () => {
   it("keeps the database driver and schema out of app/ and components/: the data layer is the only way in", () => {
     const offenders = [...sourceFiles("app"), ...sourceFiles("components")].flatMap((file) =>
       importsOf(file)

@@ -6,7 +6,7 @@ import { openDatabase } from "../client";
 
 /**
  * Without DATABASE_URL the integration tests run on PGlite in-process. A fresh PGlite costs about
- * 3 s; a migrated template dumped once and loaded per test file costs about 1 s (stack-notes).
+ * 3 s; a migrated template dumped once and loaded per test file costs about 1 s (docs/architecture.md, "Notes on the stack").
  */
 export default async function setup(project: TestProject) {
   const folder = mkdtempSync(path.join(tmpdir(), "rotor-template-"));
