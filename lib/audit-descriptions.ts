@@ -1,11 +1,17 @@
 /** Plain-language lines for the activity list; from metadata that never holds a secret value. */
-export function describeAuditEvent(action: string, metadata: Record<string, unknown>): string {
+export function describeAuditEvent(
+  action: string,
+  metadata: Record<string, unknown>,
+  formatDay: (isoDay: string) => string = (isoDay) => isoDay,
+): string {
   const client = typeof metadata.client === "string" ? ` of client ${metadata.client}` : "";
   const tail = typeof metadata.maskedTail === "string" ? ` ending ${metadata.maskedTail}` : "";
   const kid = typeof metadata.kid === "string" ? ` ${metadata.kid.slice(0, 16)}` : "";
   switch (action) {
     case "secret.rotated":
-      return `rotated the secret${client}`;
+      return typeof metadata.previousSecretLastDay === "string"
+        ? `rotated the secret${client}; the old secret's last day was moved to ${formatDay(metadata.previousSecretLastDay)}`
+        : `rotated the secret${client}`;
     case "secret.rotated_after_compromise":
       return `rotated after a compromise, revoking every older secret${client}`;
     case "secret.auto_issued":

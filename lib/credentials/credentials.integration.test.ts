@@ -66,6 +66,21 @@ async function liveCount(clientId: string, at = now): Promise<number> {
   return liveSecrets(rows, at).length;
 }
 
+async function secretsOf(clientId: string) {
+  return handle.db
+    .select({ id: clientSecrets.id, expiresAt: clientSecrets.expiresAt })
+    .from(clientSecrets)
+    .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
+    .where(eq(oauthClients.clientId, clientId))
+    .orderBy(clientSecrets.createdAt);
+}
+
+async function rotationEvent(secretId: string) {
+  const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, secretId));
+  if (!event) throw new Error(`no audit event for ${secretId}`);
+  return event;
+}
+
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => null,
@@ -99,6 +114,53 @@ describe("rotating a secret", () => {
     const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: true });
     expect(result.revokedSecretIds).toHaveLength(2);
     expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("leaves the old secret's expiry unchanged when asked, and records the choice", async () => {
+    const clientId = await newClient("northwind", "Unchanged");
+    const before = await secretsOf(clientId);
+    const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: false, oldSecret: "unchanged" });
+    expect(result.previousSecretAcceptedUntil).toBeNull();
+    const old = (await secretsOf(clientId)).find((s) => s.id === before[0]!.id)!;
+    expect(old.expiresAt).toEqual(before[0]!.expiresAt);
+    expect((await rotationEvent(result.secret.id)).metadata).toMatchObject({ oldSecret: "unchanged", previousSecretLastDay: null });
+  });
+
+  it("ends the old secret at the end of a chosen day, and the activity says to which day", async () => {
+    const clientId = await newClient("northwind", "Until a day");
+    const lastDay = addDays(toCalendarDate(now, "Europe/London"), 60);
+    const result = await rotateSecret(await ctx("northwind"), {
+      clientId,
+      compromised: false,
+      oldSecret: "until",
+      oldSecretLastDay: lastDay,
+    });
+    expect(result.previousSecretAcceptedUntil && expiryDateOf(result.previousSecretAcceptedUntil, "Europe/London")).toBe(lastDay);
+    expect((await rotationEvent(result.secret.id)).metadata).toMatchObject({ oldSecret: "until", previousSecretLastDay: lastDay });
+  });
+
+  it("refuses a chosen day after the old secret's own last day, saying which is the latest, and changes nothing", async () => {
+    const clientId = await newClient("northwind", "Too late");
+    const [old] = await secretsOf(clientId);
+    const oldLastDay = expiryDateOf(old!.expiresAt, "Europe/London");
+    const error = await refusal(
+      rotateSecret(await ctx("northwind"), { clientId, compromised: false, oldSecret: "until", oldSecretLastDay: addDays(oldLastDay, 1) }),
+    );
+    expect(error?.code).toBe("invalid");
+    expect(error?.field).toBe("oldSecretLastDay");
+    const [y, m, d] = oldLastDay.split("-");
+    expect(error?.message).toBe(
+      `A rotation can only shorten the old secret: its last day is ${d}/${m}/${y}. Choose that day or an earlier one, or keep it unchanged.`,
+    );
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("revokes every live secret when the old secret's fate is 'revoke', as after a compromise", async () => {
+    const clientId = await newClient("northwind", "Revoke choice");
+    const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: false, oldSecret: "revoke" });
+    expect(result.revokedSecretIds).toHaveLength(1);
+    expect(await liveCount(clientId)).toBe(1);
+    expect((await rotationEvent(result.secret.id)).action).toBe("secret.rotated_after_compromise");
   });
 
   it("is refused to an admin who is not the designated user, and to another organisation's SPOC", async () => {

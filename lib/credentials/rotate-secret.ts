@@ -2,7 +2,8 @@ import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/l
 import { recordEvent } from "@/lib/data/audit";
 import { lockClient, revokeSecrets, secretsOfClient, setSecretExpiry } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
-import { oldSecretExpiryAfterRotation, placeHolders } from "@/lib/rotation/secret-state";
+import { type CalendarDate, formatCalendarDate } from "@/lib/rotation/calendar";
+import { expiryDateOf, type OldSecretChoice, oldSecretEndForChoice, placeHolders } from "@/lib/rotation/secret-state";
 import { type IssuedSecret, issueSecret, TWO_LIVE_SECRETS } from "./issue-secret";
 import type { RotateSecretInput } from "./schemas";
 
@@ -10,14 +11,19 @@ export interface RotationResult {
   secret: IssuedSecret;
   /** Old secrets revoked at once (after a compromise). */
   revokedSecretIds: string[];
-  /** The old secret's new end of acceptance when an early rotation shortened it. */
+  /** The old secret's new end of acceptance when the rotation shortened it. */
   previousSecretAcceptedUntil: Date | null;
+}
+
+function choiceOf(input: RotateSecretInput): OldSecretChoice {
+  if (input.oldSecret === "until") return { lastDay: input.oldSecretLastDay as CalendarDate };
+  return input.oldSecret === "unchanged" ? "unchanged" : "overlap";
 }
 
 /**
  * Issue a new secret (the "Secret Reset" of docs/domain.md, "The management API"). The old one
- * stays accepted until the end of its overlap window; after a compromise every live secret is
- * revoked at once instead. Never more than two live secrets, never zero (docs/domain.md, "Two
+ * stays accepted as the person chose: until the end of the overlap counted from today (the
+ * default), unchanged, until a chosen day, or revoked at once after a compromise. Never more than two live secrets, never zero (docs/domain.md, "Two
  * live secrets, two live keys").
  */
 export async function rotateSecret(ctx: CredentialContext, input: RotateSecretInput): Promise<RotationResult> {
@@ -33,8 +39,10 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
     let revokedSecretIds: string[] = [];
     let previousSecretAcceptedUntil: Date | null = null;
     let replacesSecretId: string | null = null;
+    let previousSecretExpiresAt: Date | null = null;
+    const revokeAll = input.compromised || input.oldSecret === "revoke";
 
-    if (input.compromised) {
+    if (revokeAll) {
       revokedSecretIds = live.map((s) => s.id);
       await revokeSecrets(tx, revokedSecretIds, { at: now, byUserId: ctx.actor.userId, reason: "compromised" });
     } else if (live.length >= 2) {
@@ -42,7 +50,19 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
     } else if (live.length === 1) {
       const old = live[0]!;
       replacesSecretId = old.id;
-      const cut = oldSecretExpiryAfterRotation(old.expiresAt, now, policy);
+      previousSecretExpiresAt = old.expiresAt;
+      const end = oldSecretEndForChoice(old.expiresAt, now, policy, choiceOf(input));
+      if (!end.ok) {
+        const day = (d: CalendarDate) => formatCalendarDate(d, policy.locale);
+        throw new DomainError(
+          "invalid",
+          end.reason === "past"
+            ? `The old secret's last day cannot be before today (${day(end.today)}). Choose today or a later day.`
+            : `A rotation can only shorten the old secret: its last day is ${day(end.latestDay)}. Choose that day or an earlier one, or keep it unchanged.`,
+          "oldSecretLastDay",
+        );
+      }
+      const cut = end.expiresAt;
       if (cut < old.expiresAt) {
         await setSecretExpiry(tx, old.id, cut);
         previousSecretAcceptedUntil = cut;
@@ -62,12 +82,16 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,
       actor: auditActor(ctx.actor),
-      action: input.compromised ? "secret.rotated_after_compromise" : "secret.rotated",
+      action: revokeAll ? "secret.rotated_after_compromise" : "secret.rotated",
       target: { type: "client_secret", id: secret.id },
       metadata: {
         client: client.clientId,
         revokedSecretIds,
+        oldSecret: revokeAll ? "revoke" : (input.oldSecret ?? "overlap"),
+        previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null,
         previousSecretAcceptedUntil: previousSecretAcceptedUntil?.toISOString() ?? null,
+        // The old secret's last day as the organisation counts days, for the activity list.
+        previousSecretLastDay: previousSecretAcceptedUntil ? expiryDateOf(previousSecretAcceptedUntil, policy.timeZone) : null,
       },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,

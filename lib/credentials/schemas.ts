@@ -15,14 +15,40 @@ export const clientIdField = storableText({ error: "Give the client ID." })
 
 export const uuidField = (what: string) => z.uuid({ error: `That is not a valid ${what} id.` });
 
-export const rotateSecretInput = z.object({
-  clientId: clientIdField,
-  compromised: z
-    .boolean()
-    .default(false)
-    .describe("Revoke every live secret at once (after a leak) instead of keeping the old one for the overlap"),
-});
-export type RotateSecretInput = z.infer<typeof rotateSecretInput>;
+const calendarDay = storableText()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Give the date as YYYY-MM-DD." })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    error: "That date does not exist.",
+  });
+
+/** What happens to the old secret when a new one is issued (docs/domain.md, "Client secrets"). */
+export const OLD_SECRET_CHOICES = ["overlap", "unchanged", "until", "revoke"] as const;
+
+/** The old secret's fate, shared by the portal's dialog, the management API's body and the CLI. */
+export const oldSecretChoiceShape = {
+  oldSecret: z
+    .enum(OLD_SECRET_CHOICES, { error: "Choose overlap, unchanged, until or revoke for the old secret." })
+    .default("overlap")
+    .describe(
+      "How long the old secret keeps working: overlap (until the end of the overlap counted from today, the default), unchanged, until (the end of oldSecretLastDay), or revoke (at once, after a leak)",
+    ),
+  oldSecretLastDay: calendarDay
+    .optional()
+    .describe("With oldSecret=until: the old secret's last day (organisation's time zone), YYYY-MM-DD, today at the earliest"),
+  compromised: z.boolean().default(false).describe("The same as oldSecret=revoke: revoke every live secret at once (after a leak)"),
+};
+
+export function requireLastDayForUntil(input: { oldSecret: string; oldSecretLastDay?: string }, ctx: z.RefinementCtx): void {
+  if (input.oldSecret === "until" && input.oldSecretLastDay === undefined) {
+    ctx.addIssue({ code: "custom", path: ["oldSecretLastDay"], message: "Give the old secret's last day as YYYY-MM-DD." });
+  }
+}
+
+export const rotateSecretInput = z.object({ clientId: clientIdField, ...oldSecretChoiceShape }).superRefine(requireLastDayForUntil);
+/** What a use-case caller passes: the old secret's fate defaults to the overlap, as the schema says. */
+export type RotateSecretInput = Omit<z.infer<typeof rotateSecretInput>, "oldSecret"> & {
+  oldSecret?: (typeof OLD_SECRET_CHOICES)[number];
+};
 
 export const revokeSecretInput = z.object({
   clientId: clientIdField,
@@ -33,12 +59,6 @@ export type RevokeSecretInput = z.infer<typeof revokeSecretInput>;
 
 export const revealSecretInput = z.object({ clientId: clientIdField, secretId: uuidField("secret") });
 export type RevealSecretInput = z.infer<typeof revealSecretInput>;
-
-const calendarDay = storableText()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Give the date as YYYY-MM-DD." })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-    error: "That date does not exist.",
-  });
 
 export const registerKeyInput = z.object({
   clientId: clientIdField,

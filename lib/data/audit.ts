@@ -8,14 +8,25 @@ import { auditEvents } from "@/db/schema";
  * be written with a misspelt action or a stray field, and never with a secret value: no metadata
  * field below holds one. Set-based SQL (the scheduler's) names its actions from AUDIT_ACTIONS.
  */
+/** A rotation's record: what became of the old secret, as chosen, before and after. */
+interface RotationMetadata {
+  client: string;
+  revokedSecretIds: string[];
+  oldSecret: "overlap" | "unchanged" | "until" | "revoke";
+  previousSecretExpiresAt: string | null;
+  previousSecretAcceptedUntil: string | null;
+  /** YYYY-MM-DD in the organisation's zone. */
+  previousSecretLastDay: string | null;
+}
+
 export interface AuditEventShapes {
   "secret.rotated": {
     target: "client_secret";
-    metadata: { client: string; revokedSecretIds: string[]; previousSecretAcceptedUntil: string | null };
+    metadata: RotationMetadata;
   };
   "secret.rotated_after_compromise": {
     target: "client_secret";
-    metadata: { client: string; revokedSecretIds: string[]; previousSecretAcceptedUntil: string | null };
+    metadata: RotationMetadata;
   };
   "secret.auto_issued": { target: "client_secret"; metadata: { client: string } };
   "secret.revoked": { target: "client_secret"; metadata: { client: string; maskedTail: string } };

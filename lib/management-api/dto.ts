@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { oldSecretChoiceShape, requireLastDayForUntil } from "@/lib/credentials/schemas";
 import { storableText, textField } from "@/lib/text-field";
 
 /** Response shapes of the management API, also the source of its OpenAPI document. */
@@ -68,7 +69,7 @@ export const problemDto = z
   .meta({ id: "Problem" });
 
 /** Bodies the API accepts (the path carries the client and credential ids). */
-export const rotateBody = z.object({ compromised: z.boolean().default(false) }).meta({ id: "RotateRequest" });
+export const rotateBody = z.object(oldSecretChoiceShape).superRefine(requireLastDayForUntil).meta({ id: "RotateRequest" });
 export const revokeSecretBody = z
   .object({ reason: textField({ max: 200, tooLong: "Keep the reason under 200 characters." }).optional() })
   .meta({ id: "RevokeSecretRequest" });

@@ -31,7 +31,7 @@ export const listSecretsEndpoint = managementRoute({ scope: "read" }, async ({ c
 export const rotateSecretEndpoint = managementRoute(
   { scope: "rotate", body: rotateBody, idempotent: true },
   async ({ ctx, params, body }) => {
-    const input = rotateSecretInput.parse({ clientId: params.clientId, compromised: body.compromised });
+    const input = rotateSecretInput.parse({ clientId: params.clientId, ...body });
     const result = await rotateSecret(ctx, input);
     const { secrets } = await readClientCredentials(ctx, input.clientId);
     const answer = {

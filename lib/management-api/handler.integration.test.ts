@@ -192,3 +192,33 @@ describe("a rotation retried with the same Idempotency-Key", () => {
     expect(JSON.stringify(replayed)).not.toContain(firstBody.value);
   });
 });
+
+describe("a rotation that says how long the old secret keeps working", () => {
+  it("refuses oldSecret=until without a day, saying which field to give and how", async () => {
+    const spoc = await findUserByEmail(handle.db, "secret-rotation@finvu.example");
+    const { value } = await createApiToken(
+      handle.db,
+      { userId: spoc!.id, label: "test" },
+      { organisation: "finvu", name: "until", scope: "rotate", expiresInDays: 7 },
+      new Date(),
+    );
+    const finvu = (await findOrganisationBySlug(handle.db, "finvu"))!;
+    const [client] = await listClients(handle.db, finvu);
+    const response = await rotateSecretEndpoint(
+      new Request(`https://rotor.example/api/v1/clients/${client!.clientId}/secrets`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${value}`, "content-type": "application/json" },
+        body: JSON.stringify({ oldSecret: "until" }),
+      }),
+      { params: Promise.resolve({ clientId: client!.clientId }) },
+    );
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Unprocessable content",
+      status: 422,
+      detail: "The request has invalid fields; see errors.",
+      errors: [{ field: "oldSecretLastDay", message: "Give the old secret's last day as YYYY-MM-DD." }],
+    });
+  });
+});

@@ -6,6 +6,7 @@ import {
   clientHealth,
   daysLeft,
   expiryDateOf,
+  oldSecretEndForChoice,
   oldSecretExpiryAfterRotation,
   overlapStartDate,
   publicKeyState,
@@ -163,6 +164,45 @@ describe("rotating early by hand", () => {
   it("stops accepting a revoked secret at its revocation", () => {
     const s = { createdAt: ukDay("2022-02-19"), expiresAt: ukDay("2022-08-19", 0), revokedAt: ukDay("2022-03-01") };
     expect(acceptedUntil(s)).toEqual(s.revokedAt);
+  });
+});
+
+describe("the old secret's end, as the person rotating chose it", () => {
+  const { expiresAt } = secretExpiry(ukDay("2022-02-19", 9), uk); // last day 18/08/2022
+  const rotatedOn = ukDay("2022-04-01", 15);
+
+  it("keeps its expiry when asked to leave it unchanged", () => {
+    expect(oldSecretEndForChoice(expiresAt, rotatedOn, uk, "unchanged")).toEqual({ ok: true, expiresAt });
+  });
+
+  it("ends it after the overlap counted from today by default", () => {
+    const end = oldSecretEndForChoice(expiresAt, rotatedOn, uk, "overlap");
+    expect(end.ok && expiryDateOf(end.expiresAt, uk.timeZone)).toBe("2022-05-01");
+  });
+
+  it("ends it at the end of a chosen day, in the organisation's zone", () => {
+    const end = oldSecretEndForChoice(expiresAt, rotatedOn, uk, { lastDay: calendarDate("2022-06-10") });
+    expect(end).toEqual({ ok: true, expiresAt: startOfDay(calendarDate("2022-06-11"), uk.timeZone) });
+  });
+
+  it("accepts today and the old secret's own last day as the chosen day", () => {
+    const today = oldSecretEndForChoice(expiresAt, rotatedOn, uk, { lastDay: calendarDate("2022-04-01") });
+    expect(today).toEqual({ ok: true, expiresAt: startOfDay(calendarDate("2022-04-02"), uk.timeZone) });
+    expect(oldSecretEndForChoice(expiresAt, rotatedOn, uk, { lastDay: calendarDate("2022-08-18") })).toEqual({ ok: true, expiresAt });
+  });
+
+  it("refuses a day before today and a day after the old secret's last day, naming both limits", () => {
+    const limits = { today: "2022-04-01", latestDay: "2022-08-18" };
+    expect(oldSecretEndForChoice(expiresAt, rotatedOn, uk, { lastDay: calendarDate("2022-03-31") })).toEqual({
+      ok: false,
+      reason: "past",
+      ...limits,
+    });
+    expect(oldSecretEndForChoice(expiresAt, rotatedOn, uk, { lastDay: calendarDate("2022-08-19") })).toEqual({
+      ok: false,
+      reason: "later",
+      ...limits,
+    });
   });
 });
 

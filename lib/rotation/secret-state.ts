@@ -139,6 +139,30 @@ export function oldSecretExpiryAfterRotation(oldExpiresAt: Date, now: Date, poli
   return overlapEnd < oldExpiresAt ? overlapEnd : oldExpiresAt;
 }
 
+/** How long the old secret keeps working when a new one is issued (docs/domain.md, "Client secrets"). */
+export type OldSecretChoice = "overlap" | "unchanged" | { lastDay: CalendarDate };
+
+export type OldSecretEnd =
+  | { ok: true; expiresAt: Date }
+  /** The chosen last day is before today, or after the old secret's own last day. */
+  | { ok: false; reason: "past" | "later"; today: CalendarDate; latestDay: CalendarDate };
+
+/**
+ * The old secret's end of acceptance after a rotation, as the person chose it: unchanged, the end
+ * of the overlap counted from today (the default), or the end of a chosen day. A rotation may
+ * shorten the old secret, never lengthen it, and never end it before today is over.
+ */
+export function oldSecretEndForChoice(oldExpiresAt: Date, now: Date, policy: RotationPolicy, choice: OldSecretChoice): OldSecretEnd {
+  if (choice === "unchanged") return { ok: true, expiresAt: oldExpiresAt };
+  if (choice === "overlap") return { ok: true, expiresAt: oldSecretExpiryAfterRotation(oldExpiresAt, now, policy) };
+  const today = toCalendarDate(now, policy.timeZone);
+  const latestDay = expiryDateOf(oldExpiresAt, policy.timeZone);
+  if (daysBetween(today, choice.lastDay) < 0) return { ok: false, reason: "past", today, latestDay };
+  const expiresAt = startOfDay(addDays(choice.lastDay, 1), policy.timeZone);
+  if (expiresAt > oldExpiresAt) return { ok: false, reason: "later", today, latestDay };
+  return { ok: true, expiresAt };
+}
+
 /**
  * The reminder to send now for a credential expiring at `expiresAt`, if any (seed 000: 30, 20,
  * 10, 5 and 3 days before, and on the day). Only the most urgent threshold that is due and not

@@ -258,7 +258,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
               id: e.id,
               when: formatDateTime(e.occurredAt, organisation.locale, organisation.timeZone),
               who: e.actorLabel,
-              what: describeAuditEvent(e.action, e.metadata),
+              what: describeAuditEvent(e.action, e.metadata, (day) => date(day as CalendarDate)),
             }))}
           />
         </section>
