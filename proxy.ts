@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type NextRequest, NextResponse } from "next/server";
+import { signInPathFor } from "@/lib/auth/return-to";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { baselineHeaders, pageCsp } from "@/lib/http/security-headers";
@@ -61,7 +62,10 @@ export function proxy(request: NextRequest) {
   }
   if (SIGNED_IN_AREAS.test(pathname) && !SESSION_COOKIE_NAMES.some((name) => request.cookies.has(name))) {
     // Built from the public origin: a Location header never echoes the request's Host.
-    return NextResponse.redirect(new URL("/signin", e.ROTOR_PUBLIC_URL), { headers });
+    // The page asked for rides along (a reminder's "Open the API tab" link), checked on the way back.
+    return NextResponse.redirect(new URL(signInPathFor(`${pathname}${request.nextUrl.search}`, e.ROTOR_PUBLIC_URL), e.ROTOR_PUBLIC_URL), {
+      headers,
+    });
   }
   const nonce = randomBytes(16).toString("base64");
   const csp = pageCsp(nonce, e.ROTOR_PUBLIC_URL, {

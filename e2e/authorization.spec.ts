@@ -1,9 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { people, signInAs } from "./helpers";
 
-test("someone not signed in is sent to sign-in", async ({ page }) => {
+test("someone not signed in is sent to sign-in, and lands on the page they asked for afterwards", async ({ page }) => {
   await page.goto("/orgs/northwind/manage/api");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin\?next=%2Forgs%2Fnorthwind%2Fmanage%2Fapi$/);
+  await page.getByRole("button", { name: `Continue as ${people.northwindAdmin}` }).click();
+  await expect(page).toHaveURL(/\/orgs\/northwind\/manage\/api$/);
+});
+
+test("a sign-in link's next page never leads off the portal", async ({ page }) => {
+  await page.goto("/signin?next=%2F%2Fevil.example%2Forgs");
+  await page.getByRole("button", { name: `Continue as ${people.northwindAdmin}` }).click();
+  await expect(page).toHaveURL(/\/orgs\/northwind$/);
 });
 
 test("a member never sees the API tab, and is refused when asking for it directly", async ({ page }) => {

@@ -6,6 +6,7 @@ import { after } from "next/server";
 import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
 import { signInEmailField } from "@/lib/auth/email-sign-in";
+import { safeReturnPath } from "@/lib/auth/return-to";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
@@ -16,7 +17,10 @@ export interface DemoSignInState {
   error: string | null;
 }
 
-export async function demoSignInAction(_previous: DemoSignInState, formData: FormData): Promise<DemoSignInState> {
+/** The page to land on afterwards: the one the person asked for, if it is one of ours (lib/auth/return-to.ts). */
+const returnTo = (next: string | null) => safeReturnPath(next, env().ROTOR_PUBLIC_URL);
+
+export async function demoSignInAction(next: string | null, _previous: DemoSignInState, formData: FormData): Promise<DemoSignInState> {
   const h = await headers();
   const result = await signInAsDemoPerson({ email: formData.get("email") }, clientAddress(h), new Date());
   if (!result.ok) return { error: result.error };
@@ -28,7 +32,7 @@ export async function demoSignInAction(_previous: DemoSignInState, formData: For
     path: "/",
     expires: result.expires,
   });
-  redirect(result.landing);
+  redirect(returnTo(next) ?? result.landing);
 }
 
 export interface EmailSignInState {
@@ -41,7 +45,7 @@ export interface EmailSignInState {
  * the address up, making the token and sending the mail all happen after the response (Next's
  * after()), so neither the answer nor its timing says whether the address is invited.
  */
-export async function emailSignInAction(_previous: EmailSignInState, formData: FormData): Promise<EmailSignInState> {
+export async function emailSignInAction(next: string | null, _previous: EmailSignInState, formData: FormData): Promise<EmailSignInState> {
   const email = String(formData.get("email") ?? "");
   const parsed = signInEmailField.safeParse(email);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
@@ -58,7 +62,7 @@ export async function emailSignInAction(_previous: EmailSignInState, formData: F
   }
   after(async () => {
     try {
-      await signIn("email", { email: parsed.data, redirectTo: "/", redirect: false });
+      await signIn("email", { email: parsed.data, redirectTo: returnTo(next) ?? "/", redirect: false });
     } catch (error) {
       // Setting Auth.js's cookies after the response fails harmlessly once the mail is on its way.
       const type = (error as { type?: string }).type ?? (error instanceof Error ? error.name : "error");
@@ -69,6 +73,6 @@ export async function emailSignInAction(_previous: EmailSignInState, formData: F
 }
 
 /** Starts the OpenID Connect sign-in (state, nonce and PKCE are made and kept by Auth.js). */
-export async function oidcSignInAction(): Promise<void> {
-  await signIn("oidc", { redirectTo: "/" });
+export async function oidcSignInAction(next: string | null): Promise<void> {
+  await signIn("oidc", { redirectTo: returnTo(next) ?? "/" });
 }

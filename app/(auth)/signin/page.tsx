@@ -7,6 +7,7 @@ import { getCaller } from "@/lib/auth/caller";
 import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
 import { oidcSettings } from "@/lib/auth/oidc";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { safeReturnPath } from "@/lib/auth/return-to";
 import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { listDemoAccounts } from "@/lib/data/users";
@@ -23,10 +24,16 @@ const SIGN_IN_ERRORS: Record<string, string> = {
   AccessDenied: "You cannot sign in to this portal. Ask an admin of your organisation to invite or re-activate you.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ signedOut?: string; error?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ signedOut?: string; error?: string; next?: string }>;
+}) {
+  const { signedOut, error, next: asked } = await searchParams;
+  // Only a page of our own signed-in areas is carried through sign-in (lib/auth/return-to.ts).
+  const next = safeReturnPath(asked, env().ROTOR_PUBLIC_URL);
   const caller = await getCaller();
-  if (caller) redirect("/");
-  const { signedOut, error } = await searchParams;
+  if (caller) redirect(next ?? "/");
   const db = await getDb();
   const settings = await getPlatformSettings(db);
   const demo = demoSignInEnabled();
@@ -64,7 +71,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <h2 id="oidc-heading" className="text-lg font-semibold">
             Sign in with {oidc.name}
           </h2>
-          <form action={oidcSignInAction}>
+          <form action={oidcSignInAction.bind(null, next)}>
             <button type="submit" className="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
               Continue to {oidc.name}
             </button>
@@ -76,7 +83,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Sign in with your e-mail address
         </h2>
         <p className="text-slate-700">We e-mail you a link that signs you in. It works once, for 10 minutes.</p>
-        <EmailSignInForm action={emailSignInAction} />
+        <EmailSignInForm action={emailSignInAction.bind(null, next)} />
       </section>
       {demo ? (
         <section aria-labelledby="demo-heading" className="space-y-3">
@@ -87,7 +94,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             This is a demonstration with made-up organisations. Choose a person to see Rotor as they would. Demo sign-in is never available
             on a production deployment.
           </p>
-          <DemoSignInForm people={people} action={demoSignInAction} />
+          <DemoSignInForm people={people} action={demoSignInAction.bind(null, next)} />
         </section>
       ) : null}
     </main>
