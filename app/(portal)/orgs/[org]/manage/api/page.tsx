@@ -47,12 +47,11 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
   const now = new Date();
   const db = await getDb();
   const [details, settings, activity] = await Promise.all([
-    getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL),
+    getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL, role),
     getPlatformSettings(db),
     can(role, "audit.view") ? listAuditEvents(db, organisation.id, 15) : Promise.resolve([]),
   ]);
   const canRotate = can(role, "credentials.rotate");
-  const canReveal = can(role, "secrets.reveal") && organisation.secretRevealPolicy === "reveal";
   const showOnce = organisation.secretRevealPolicy === "show_once";
   const date = (d: CalendarDate) => formatCalendarDate(d, organisation.locale);
   const slug = organisation.slug;
@@ -96,7 +95,6 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
         </p>
       ) : null}
       {details.clients.map((client) => {
-        const liveCount = [client.current, client.next].filter(Boolean).length;
         const row = (slot: SecretRowView["slot"], s: SecretDto): SecretRowView => ({
           id: s.id,
           slot,
@@ -106,13 +104,14 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           expiresIn: s.daysLeft >= 0 ? `Expires ${describeDaysLeft(s.daysLeft)}` : `Expired ${describeDaysLeft(s.daysLeft)}`,
           state: SECRET_STATE_LABELS[s.state] ?? { label: s.state, tone: "muted" },
           lastUsed: formatLastUsed(s.lastUsedAt, now, organisation.locale),
+          // Which buttons a row has is decided with the data (lib/rotation/secret-actions.ts), not here.
           actions:
-            canReveal || (canRotate && liveCount > 1) ? (
+            s.canReveal || s.canRevoke ? (
               <>
-                {canReveal ? (
+                {s.canReveal ? (
                   <RevealSecretForm clientId={client.clientId} secretId={s.id} action={revealSecretAction.bind(null, slug)} />
                 ) : null}
-                {canRotate && liveCount > 1 ? (
+                {s.canRevoke ? (
                   <RevokeSecretForm
                     clientId={client.clientId}
                     secretId={s.id}
@@ -198,7 +197,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                           {
                             header: "Actions",
                             cell: (k: (typeof client.keys)[number]) =>
-                              k.state === "active" || k.state === "expiring" ? (
+                              k.canRevoke ? (
                                 <RevokeKeyForm
                                   clientId={client.clientId}
                                   keyId={k.id}
