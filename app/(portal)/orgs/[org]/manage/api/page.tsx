@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
-import {
-  CompromiseRotateForm,
-  PolicyForm,
-  RegisterKeyForm,
-  RevealSecretForm,
-  RevokeKeyForm,
-  RevokeSecretForm,
-  RotateSecretForm,
-} from "@/components/credential-forms";
 import { DataTable } from "@/components/data-table";
+import { CompromiseRotateForm } from "@/components/forms/credentials/compromise-rotate-form";
+import { PolicyForm } from "@/components/forms/credentials/policy-form";
+import { RegisterKeyForm } from "@/components/forms/credentials/register-key-form";
+import { RevealSecretForm } from "@/components/forms/credentials/reveal-secret-form";
+import { RevokeKeyForm } from "@/components/forms/credentials/revoke-key-form";
+import { RevokeSecretForm } from "@/components/forms/credentials/revoke-secret-form";
+import { RotateSecretForm } from "@/components/forms/credentials/rotate-secret-form";
 import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
