@@ -4,6 +4,7 @@ import { recordEvent } from "@/lib/data/audit";
 import { secretCipherContext } from "@/lib/data/cipher-contexts";
 import { findSecretOfClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
+import { GONE_SECRET_MESSAGE, NOT_STORED_MESSAGE, SHOW_ONCE_MESSAGE } from "@/lib/rotation/secret-actions";
 import { isLive } from "@/lib/rotation/secret-state";
 import type { RevealSecretInput } from "./schemas";
 
@@ -15,22 +16,16 @@ import type { RevealSecretInput } from "./schemas";
 export async function revealSecret(ctx: CredentialContext, input: RevealSecretInput): Promise<{ value: string }> {
   authorize(ctx, "secrets.reveal");
   if (ctx.organisation.secretRevealPolicy !== "reveal") {
-    throw new DomainError(
-      "conflict",
-      "Your organisation's policy is show-once: a secret is shown only when it is created. Rotate to get a new secret.",
-    );
+    throw new DomainError("conflict", SHOW_ONCE_MESSAGE);
   }
   // The reveal and its audit event together, and the caller's role checked again as it is now.
   return ctx.db.transaction(async (tx) => {
     await authorizeNow(tx, ctx, "secrets.reveal");
     const row = await findSecretOfClient(tx, ctx.organisation.id, input.clientId, input.secretId);
     if (!row) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
-    if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", "This secret is revoked or expired; there is nothing to show.");
+    if (!isLive(row.secret, ctx.clock())) throw new DomainError("gone", GONE_SECRET_MESSAGE);
     if (row.secret.ciphertext === null || row.secret.encryptionKeyId === null) {
-      throw new DomainError(
-        "gone",
-        "This secret was created under the show-once policy and cannot be shown again. Rotate to get a new one.",
-      );
+      throw new DomainError("gone", NOT_STORED_MESSAGE);
     }
     const value = openSecret(ctx, row.secret.id, row.secret.ciphertext, row.secret.encryptionKeyId);
     await recordEvent(tx, {

@@ -2,6 +2,7 @@ import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/l
 import { recordEvent } from "@/lib/data/audit";
 import { keysOfClient, lockClient, revokePublicKey as revokeKeyRow } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
+import { ENDED_KEY_MESSAGE } from "@/lib/rotation/secret-actions";
 import { holdsAPlace } from "@/lib/rotation/secret-state";
 import type { RevokeKeyInput } from "./schemas";
 
@@ -13,7 +14,7 @@ export async function revokePublicKey(ctx: CredentialContext, input: RevokeKeyIn
     const now = ctx.clock();
     const key = (await keysOfClient(tx, client.id)).find((k) => k.id === input.keyId);
     if (!key) throw new DomainError("not_found", "There is no such key for this client.", "keyId");
-    if (!holdsAPlace(key, now)) throw new DomainError("conflict", "This key is already revoked or expired.");
+    if (!holdsAPlace(key, now)) throw new DomainError("conflict", ENDED_KEY_MESSAGE);
     await revokeKeyRow(tx, key.id, { at: now, byUserId: ctx.actor.userId });
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,

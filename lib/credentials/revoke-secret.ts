@@ -2,6 +2,7 @@ import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/l
 import { recordEvent } from "@/lib/data/audit";
 import { lockClient, revokeSecrets, secretsOfClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
+import { ENDED_SECRET_MESSAGE, LAST_LIVE_SECRET_MESSAGE } from "@/lib/rotation/secret-actions";
 import { holdsAPlace, placeHolders } from "@/lib/rotation/secret-state";
 import type { RevokeSecretInput } from "./schemas";
 
@@ -15,12 +16,9 @@ export async function revokeSecret(ctx: CredentialContext, input: RevokeSecretIn
     const secrets = await secretsOfClient(tx, client.id);
     const target = secrets.find((s) => s.id === input.secretId);
     if (!target) throw new DomainError("not_found", "There is no such secret for this client.", "secretId");
-    if (!holdsAPlace(target, now)) throw new DomainError("conflict", "This secret is already revoked or expired.");
+    if (!holdsAPlace(target, now)) throw new DomainError("conflict", ENDED_SECRET_MESSAGE);
     if (placeHolders(secrets, now).length === 1) {
-      throw new DomainError(
-        "conflict",
-        "This is the client's last live secret: revoking it would cut off every system that uses this client. Rotate first, move your systems to the new secret, then revoke this one.",
-      );
+      throw new DomainError("conflict", LAST_LIVE_SECRET_MESSAGE);
     }
     await revokeSecrets(tx, [target.id], { at: now, byUserId: ctx.actor.userId, reason: input.reason ?? "revoked" });
     await recordEvent(tx, {

@@ -1,9 +1,12 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import type { MembershipRole } from "@/db/schema";
 import { clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { can } from "@/lib/auth/permissions";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
 import { toCalendarDate } from "@/lib/rotation/calendar";
+import { type KeyFlags, keyFlags, type SecretFlags, type SecretPermissions, secretFlags } from "@/lib/rotation/secret-actions";
 import {
   type ClientHealth,
   clientHealth,
@@ -19,7 +22,8 @@ import {
 import type { OrganisationDto } from "./organisations";
 import { getPlatformSettings } from "./platform";
 
-export interface SecretDto {
+/** A live secret, with what the viewer may do to it and why not (lib/rotation/secret-actions.ts). */
+export interface SecretDto extends SecretFlags {
   id: string;
   masked: string;
   createdOn: CalendarDate;
@@ -30,7 +34,7 @@ export interface SecretDto {
   issuedBy: string;
 }
 
-export interface PublicKeyDto {
+export interface PublicKeyDto extends KeyFlags {
   id: string;
   kid: string;
   alg: string;
@@ -61,8 +65,17 @@ export interface ApiDetailsDto {
   clients: ClientDetailsDto[];
 }
 
-/** The API tab (seed 000): endpoint, client ids, Current and New secret, masked, with dates. */
-export async function getApiDetails(db: Executor, org: OrganisationDto, now: Date, publicUrl: string): Promise<ApiDetailsDto> {
+/**
+ * The API tab (seed 000): endpoint, client ids, Current and New secret, masked, with dates, and
+ * what `viewer` (the caller's role here; null for nobody's buttons) may do to each.
+ */
+export async function getApiDetails(
+  db: Executor,
+  org: OrganisationDto,
+  now: Date,
+  publicUrl: string,
+  viewer: MembershipRole | null = null,
+): Promise<ApiDetailsDto> {
   const settings = await getPlatformSettings(db);
   const clients = await db.select().from(oauthClients).where(eq(oauthClients.organisationId, org.id)).orderBy(asc(oauthClients.name));
   const ids = clients.map((c) => c.id);
@@ -79,6 +92,10 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
     : [];
   const policy: RotationPolicy = org;
   const tz = org.timeZone;
+  const may: SecretPermissions = {
+    rotate: viewer !== null && can(viewer, "credentials.rotate"),
+    reveal: viewer !== null && can(viewer, "secrets.reveal"),
+  };
 
   return {
     endpoint: settings.apiEndpoint ?? `${publicUrl}/api/v1`,
@@ -93,6 +110,7 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
         daysLeft: daysLeft(s.expiresAt, now, tz),
         lastUsedAt: s.lastUsedAt,
         issuedBy: s.issuedBy,
+        ...secretFlags({ ...s, hasStoredValue: s.ciphertext !== null }, own, org.secretRevealPolicy, may, now),
       });
       const { current, next } = secretSlots(own, now);
       return {
@@ -115,6 +133,7 @@ export async function getApiDetails(db: Executor, org: OrganisationDto, now: Dat
             expiresOn: k.expiresAt ? expiryDateOf(k.expiresAt, tz) : null,
             state: publicKeyState(k, now, policy),
             lastUsedAt: k.lastUsedAt,
+            ...keyFlags(k, may, now),
           })),
         audiencesUsed: usage
           .filter((u) => u.clientId === client.id)

@@ -7,6 +7,7 @@ import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { addDays, daysBetween, toCalendarDate } from "@/lib/rotation/calendar";
+import { LAST_LIVE_SECRET_MESSAGE, SHOW_ONCE_MESSAGE } from "@/lib/rotation/secret-actions";
 import { getApiDetails, getCredentialHealth } from "./api-details";
 import { findActiveMembership, listActiveMembers, listDeactivatedMembers } from "./memberships";
 import { listOffices } from "./offices";
@@ -65,6 +66,26 @@ describe("demo data, dated from today", () => {
     const fv = await getApiDetails(handle.db, await org("finvu"), now, "http://localhost:3000");
     expect(fv.clients[0]?.keys).toHaveLength(1);
     expect(fv.clients[0]?.keys[0]?.bits).toBe(2048);
+  });
+
+  it("puts on each secret and key what the viewer's role may do there, and why not", async () => {
+    const northwind = await org("northwind");
+    const clients = async (role: "admin" | "spoc" | "member" | null) =>
+      (await getApiDetails(handle.db, northwind, now, "http://localhost:3000", role)).clients;
+    const production = (list: Awaited<ReturnType<typeof clients>>) => list.find((c) => c.name.includes("production"));
+    const sandbox = (list: Awaited<ReturnType<typeof clients>>) => list.find((c) => c.name.includes("sandbox"));
+
+    const spoc = await clients("spoc");
+    expect(production(spoc)?.current).toMatchObject({ canRevoke: true, canReveal: true });
+    expect(sandbox(spoc)?.current).toMatchObject({ canRevoke: false, revokeBlockedReason: LAST_LIVE_SECRET_MESSAGE });
+    const admin = await clients("admin");
+    expect(production(admin)?.next).toMatchObject({ canRevoke: false, revokeBlockedReason: null, canReveal: true });
+    for (const role of ["member", null] as const) {
+      expect(production(await clients(role))?.current).toMatchObject({ canRevoke: false, canReveal: false });
+    }
+    const finvu = await getApiDetails(handle.db, await org("finvu"), now, "http://localhost:3000", "spoc");
+    expect(finvu.clients[0]?.current).toMatchObject({ canReveal: false, revealBlockedReason: SHOW_ONCE_MESSAGE });
+    expect(finvu.clients[0]?.keys[0]).toMatchObject({ canRevoke: true, revokeBlockedReason: null });
   });
 
   it("keeps the show-once organisation's secrets with no decryptable copy", async () => {

@@ -1,46 +1,48 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
+import { type ActionState, submitted } from "@/lib/action-state";
+import { signedInAction } from "@/lib/actions/caller-actions";
+import { validate } from "@/lib/actions/form-action";
 import { createApiToken, revokeApiToken } from "@/lib/api-tokens/api-tokens";
 import { createApiTokenInput, revokeApiTokenInput } from "@/lib/api-tokens/schemas";
 import { actorFor } from "@/lib/auth/actor";
-import { requireCaller } from "@/lib/auth/caller";
+import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
 
-async function requester() {
-  const caller = await requireCaller();
-  return { ...(await actorFor(caller)), userId: caller.userId };
-}
+/* One's own API tokens: anyone signed in; the use case checks the organisation a token is for. */
+
+const requester = async (caller: Caller) => ({ ...(await actorFor(caller)), userId: caller.userId });
 
 export async function createApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["name", "organisation", "scope", "expiresInDays"]);
-  const parsed = createApiTokenInput.safeParse({
-    organisation: form.get("organisation"),
-    name: form.get("name"),
-    scope: form.get("scope"),
-    expiresInDays: form.get("expiresInDays"),
+  return signedInAction({
+    values,
+    parse: () =>
+      validate(
+        createApiTokenInput,
+        {
+          organisation: form.get("organisation"),
+          name: form.get("name"),
+          scope: form.get("scope"),
+          expiresInDays: form.get("expiresInDays"),
+        },
+        values,
+      ),
+    run: async (caller, input) => {
+      const token = await createApiToken(await getDb(), await requester(caller), input, new Date());
+      return { message: "Token created. Copy it now: it will not be shown again.", value: token.value };
+    },
+    revalidate: "/account",
   });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const who = await requester();
-  try {
-    const token = await createApiToken(await getDb(), who, parsed.data, new Date());
-    revalidatePath("/account");
-    return { status: "success", message: "Token created. Copy it now: it will not be shown again.", value: token.value };
-  } catch (error) {
-    return fromError(error, values);
-  }
 }
 
 export async function revokeApiTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const parsed = revokeApiTokenInput.safeParse({ tokenId: form.get("tokenId") });
-  if (!parsed.success) return fromZodError(parsed.error);
-  const who = await requester();
-  try {
-    await revokeApiToken(await getDb(), who, parsed.data.tokenId, new Date());
-  } catch (error) {
-    return fromError(error);
-  }
-  revalidatePath("/account");
-  return { status: "success", message: "Token revoked. Calls made with it are refused from now on." };
+  return signedInAction({
+    parse: () => validate(revokeApiTokenInput, { tokenId: form.get("tokenId") }),
+    run: async (caller, input) => {
+      await revokeApiToken(await getDb(), await requester(caller), input.tokenId, new Date());
+      return "Token revoked. Calls made with it are refused from now on.";
+    },
+    revalidate: "/account",
+  });
 }

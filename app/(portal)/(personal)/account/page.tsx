@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CreateApiTokenForm, RevokeApiTokenForm } from "@/components/api-token-forms";
 import { DataTable } from "@/components/data-table";
+import { CreateApiTokenForm } from "@/components/forms/api-tokens/create-api-token-form";
+import { RevokeApiTokenForm } from "@/components/forms/api-tokens/revoke-api-token-form";
 import { StatusBadge } from "@/components/status-badge";
 import { listApiTokens } from "@/lib/api-tokens/api-tokens";
 import { SCOPE_LABELS, TOKEN_LIFETIMES } from "@/lib/api-tokens/schemas";

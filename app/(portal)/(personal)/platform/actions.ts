@@ -1,15 +1,23 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
+import { type ActionState, fromZodError, submitted } from "@/lib/action-state";
+import { operatorAction } from "@/lib/actions/caller-actions";
+import { accept, type Parsed, refuse, validate } from "@/lib/actions/form-action";
 import { actorFor } from "@/lib/auth/actor";
-import { requireOperator } from "@/lib/auth/caller";
 import { parseDayList } from "@/lib/credentials/schemas";
 import { getDb } from "@/lib/data/database";
 import { designateSpoc } from "@/lib/organisations/members";
-import { onboardInput, onboardOrganisation, platformLimitsInput, updatePlatformLimits } from "@/lib/organisations/platform";
+import {
+  type OnboardInput,
+  onboardInput,
+  onboardOrganisation,
+  platformLimitsInput,
+  updatePlatformLimits,
+} from "@/lib/organisations/platform";
 import { emailField } from "@/lib/organisations/schemas";
+
+/* The platform operator's actions (lib/actions/caller-actions.ts: operatorAction); each use case checks again. */
 
 const ONBOARD_FIELDS = [
   "name",
@@ -26,10 +34,10 @@ const ONBOARD_FIELDS = [
   "spocName",
 ];
 
-export async function onboardAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values: Record<string, string> = { ...submitted(form, ONBOARD_FIELDS), autoIssue: form.get("autoIssue") === "on" ? "on" : "" };
+/** The onboarding form is flat; the use case's input is nested (organisation, its policy, two people). */
+function parseOnboarding(values: Record<string, string>): Parsed<OnboardInput> {
   const reminders = parseDayList(values.reminderOffsets ?? "");
-  if (typeof reminders === "string") return { status: "error", message: reminders, fieldErrors: { reminderOffsets: reminders }, values };
+  if (typeof reminders === "string") return refuse(reminders, { field: "reminderOffsets", values });
   const parsed = onboardInput.safeParse({
     organisation: {
       name: values.name,
@@ -47,29 +55,30 @@ export async function onboardAction(_prev: ActionState, form: FormData): Promise
     admin: { email: values.adminEmail, name: values.adminName || undefined },
     spoc: { email: values.spocEmail, name: values.spocName || undefined },
   });
-  if (!parsed.success) {
-    // Nested paths (admin.email) map onto the form's flat field names.
-    const state = fromZodError(parsed.error, values);
-    state.fieldErrors = {};
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String);
-      const [group, field] = path;
-      const flat = group === "admin" || group === "spoc" ? `${group}${field === "email" ? "Email" : "Name"}` : path[path.length - 1];
-      if (flat) state.fieldErrors[flat] ??= issue.message;
-    }
-    return state;
+  if (parsed.success) return accept(parsed.data);
+  // Nested paths (admin.email) map onto the form's flat field names.
+  const state = fromZodError(parsed.error, values);
+  state.fieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String);
+    const [group, field] = path;
+    const flat = group === "admin" || group === "spoc" ? `${group}${field === "email" ? "Email" : "Name"}` : path[path.length - 1];
+    if (flat) state.fieldErrors[flat] ??= issue.message;
   }
-  const caller = await requireOperator();
-  try {
-    const org = await onboardOrganisation(await getDb(), await actorFor(caller), parsed.data, new Date());
-    revalidatePath("/platform");
-    return {
-      status: "success",
-      message: `${org.name} is onboarded; ${parsed.data.admin.email} (admin) and ${parsed.data.spoc.email} (designated user) can sign in.`,
-    };
-  } catch (error) {
-    return fromError(error, values);
-  }
+  return { ok: false, state };
+}
+
+export async function onboardAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const values: Record<string, string> = { ...submitted(form, ONBOARD_FIELDS), autoIssue: form.get("autoIssue") === "on" ? "on" : "" };
+  return operatorAction({
+    values,
+    parse: () => parseOnboarding(values),
+    run: async (caller, input) => {
+      const org = await onboardOrganisation(await getDb(), await actorFor(caller), input, new Date());
+      return `${org.name} is onboarded; ${input.admin.email} (admin) and ${input.spoc.email} (designated user) can sign in.`;
+    },
+    revalidate: "/platform",
+  });
 }
 
 export async function limitsAction(_prev: ActionState, form: FormData): Promise<ActionState> {
@@ -77,35 +86,40 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
     ...submitted(form, ["serviceName", "apiEndpoint", "maxValidityDays", "allowedAudiences"]),
     adminsMayDesignateSpoc: form.get("adminsMayDesignateSpoc") === "on" ? "on" : "",
   };
-  const parsed = platformLimitsInput.safeParse({
-    serviceName: values.serviceName,
-    apiEndpoint: values.apiEndpoint ?? "",
-    maxValidityDays: values.maxValidityDays,
-    allowedAudiences: (values.allowedAudiences ?? "").split(/[\s,]+/).filter(Boolean),
-    adminsMayDesignateSpoc: values.adminsMayDesignateSpoc === "on",
+  return operatorAction({
+    values,
+    parse: () =>
+      validate(
+        platformLimitsInput,
+        {
+          serviceName: values.serviceName,
+          apiEndpoint: values.apiEndpoint ?? "",
+          maxValidityDays: values.maxValidityDays,
+          allowedAudiences: (values.allowedAudiences ?? "").split(/[\s,]+/).filter(Boolean),
+          adminsMayDesignateSpoc: values.adminsMayDesignateSpoc === "on",
+        },
+        values,
+      ),
+    run: async (caller, input) => {
+      await updatePlatformLimits(await getDb(), await actorFor(caller), input, new Date());
+      return "Platform limits saved.";
+    },
+    revalidate: "/platform",
   });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const caller = await requireOperator();
-  try {
-    await updatePlatformLimits(await getDb(), await actorFor(caller), parsed.data, new Date());
-    revalidatePath("/platform");
-    return { status: "success", message: "Platform limits saved." };
-  } catch (error) {
-    return fromError(error, values);
-  }
 }
 
 export async function designateSpocAction(organisationId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["email"]);
-  const parsed = z.object({ email: emailField }).safeParse(values);
-  if (!parsed.success || !z.uuid().safeParse(organisationId).success)
-    return parsed.success ? { status: "error", message: "Unknown organisation." } : fromZodError(parsed.error, values);
-  const caller = await requireOperator();
-  try {
-    const { previous } = await designateSpoc(await getDb(), await actorFor(caller), organisationId, parsed.data.email, new Date());
-    revalidatePath("/platform");
-    return { status: "success", message: `${parsed.data.email} is now the designated user${previous ? `; ${previous} is a member` : ""}.` };
-  } catch (error) {
-    return fromError(error, values);
-  }
+  return operatorAction({
+    values,
+    parse: () => {
+      const parsed = validate(z.object({ email: emailField }), values, values);
+      return parsed.ok && !z.uuid().safeParse(organisationId).success ? refuse("Unknown organisation.") : parsed;
+    },
+    run: async (caller, { email }) => {
+      const { previous } = await designateSpoc(await getDb(), await actorFor(caller), organisationId, email, new Date());
+      return `${email} is now the designated user${previous ? `; ${previous} is a member` : ""}.`;
+    },
+    revalidate: "/platform",
+  });
 }

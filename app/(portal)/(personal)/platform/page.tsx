@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { DesignateSpocForm, LimitsForm, OnboardForm } from "@/components/platform-forms";
+import { DesignateSpocForm } from "@/components/forms/platform/designate-spoc-form";
+import { LimitsForm } from "@/components/forms/platform/limits-form";
+import { OnboardForm } from "@/components/forms/platform/onboard-form";
 import { HEALTH_LABELS } from "@/components/secret-labels";
 import { StatusBadge } from "@/components/status-badge";
 import { requireOperator } from "@/lib/auth/caller";

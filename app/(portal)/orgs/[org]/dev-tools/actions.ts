@@ -1,22 +1,29 @@
 "use server";
 
-import type { ActionState } from "@/lib/action-state";
-import { fromZodError, submitted } from "@/lib/action-state";
-import { requireOrganisationAccess } from "@/lib/auth/caller";
+import { type ActionState, submitted } from "@/lib/action-state";
+import { organisationAction } from "@/lib/actions/caller-actions";
+import { validate } from "@/lib/actions/form-action";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
+import { DomainError } from "@/lib/errors";
 import { assertionCheckInput, checkAssertion } from "@/lib/oauth/assertion-checker";
 
+/** Checks a client assertion the way the token endpoint would, for anyone who may see the API tab. Changes nothing. */
 export async function checkAssertionAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["assertion", "assertionType"]);
-  const parsed = assertionCheckInput.safeParse({
-    assertion: form.get("assertion") ?? "",
-    assertionType: form.get("assertionType") || undefined,
+  return organisationAction(org, "api.view", {
+    values,
+    parse: () =>
+      validate(
+        assertionCheckInput,
+        { assertion: form.get("assertion") ?? "", assertionType: form.get("assertionType") || undefined },
+        values,
+      ),
+    run: async ({ organisation }, input) => {
+      const verdict = await checkAssertion(await getDb(), organisation, input, { issuer: env().ROTOR_PUBLIC_URL, now: new Date() });
+      // A refused assertion is the answer the form shows, with the assertion kept for another try.
+      if (!verdict.ok) throw new DomainError("invalid", `${verdict.error}: ${verdict.description}`);
+      return { message: `Accepted for client ${verdict.clientId} with key ${verdict.keyKid}. ${verdict.message}`, values };
+    },
   });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const { organisation } = await requireOrganisationAccess(org, "api.view");
-  const verdict = await checkAssertion(await getDb(), organisation, parsed.data, { issuer: env().ROTOR_PUBLIC_URL, now: new Date() });
-  return verdict.ok
-    ? { status: "success", message: `Accepted for client ${verdict.clientId} with key ${verdict.keyKid}. ${verdict.message}`, values }
-    : { status: "error", message: `${verdict.error}: ${verdict.description}`, values };
 }

@@ -1,10 +1,11 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
+import { type ActionState, submitted } from "@/lib/action-state";
+import { organisationAction } from "@/lib/actions/caller-actions";
+import { accept, refuse, validate } from "@/lib/actions/form-action";
 import { actorFor } from "@/lib/auth/actor";
-import { requireOrganisationAccess } from "@/lib/auth/caller";
+import type { Caller } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
 import { inviteUser } from "@/lib/organisations/manage";
 import { changeRole, deactivateMember, reactivateMember } from "@/lib/organisations/members";
@@ -13,45 +14,46 @@ import { inviteUserInput, ROLES } from "@/lib/organisations/schemas";
 
 /*
  * Offices and people (issue 6). Each action parses its input, authorizes the caller for this
- * organisation itself (organisation admins only), then calls one use case, which is audited.
+ * organisation itself (organisation admins only: "organisation.manage"), then calls one use case,
+ * which is audited (lib/actions/form-action.ts).
  */
 
 const fields = (form: FormData, names: string[]) => Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? "")]));
 const officeFields = ["name", "addressLine1", "addressLine2", "town", "postcode", "country", "phone"];
-const idField = z.uuid({ error: "That is not a valid id." });
-
-async function manage(org: string) {
-  const access = await requireOrganisationAccess(org, "organisation.manage");
-  return { access, db: await getDb(), actor: await actorFor(access.caller), now: new Date() };
-}
+const isId = (id: string) => z.uuid().safeParse(id).success;
+const acting = async (caller: Caller) => ({ db: await getDb(), actor: await actorFor(caller), now: new Date() });
+const offices = (org: string) => `/orgs/${org}/manage/offices`;
+const people = (org: string) => ({ path: `/orgs/${org}/manage`, type: "layout" as const });
 
 export async function addOfficeAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, officeFields);
-  const parsed = officeInput.safeParse(fields(form, officeFields));
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const { access, db, actor, now } = await manage(org);
-  try {
-    const office = await addOffice(db, actor, access.organisation.id, parsed.data, now);
-    revalidatePath(`/orgs/${org}/manage/offices`);
-    return { status: "success", message: `${office.name} added.` };
-  } catch (error) {
-    return fromError(error, values);
-  }
+  return organisationAction(org, "organisation.manage", {
+    values,
+    parse: () => validate(officeInput, fields(form, officeFields), values),
+    run: async (access, input) => {
+      const { db, actor, now } = await acting(access.caller);
+      const office = await addOffice(db, actor, access.organisation.id, input, now);
+      return `${office.name} added.`;
+    },
+    revalidate: offices(org),
+  });
 }
 
 export async function updateOfficeAction(org: string, officeId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, officeFields);
-  const parsed = officeInput.safeParse(fields(form, officeFields));
-  if (!parsed.success || !idField.safeParse(officeId).success)
-    return parsed.success ? { status: "error", message: "Unknown office." } : fromZodError(parsed.error, values);
-  const { access, db, actor } = await manage(org);
-  try {
-    const office = await updateOffice(db, actor, access.organisation.id, officeId, parsed.data);
-    revalidatePath(`/orgs/${org}/manage/offices`);
-    return { status: "success", message: `${office.name} saved.` };
-  } catch (error) {
-    return fromError(error, values);
-  }
+  return organisationAction(org, "organisation.manage", {
+    values,
+    parse: () => {
+      const parsed = validate(officeInput, fields(form, officeFields), values);
+      return parsed.ok && !isId(officeId) ? refuse("Unknown office.") : parsed;
+    },
+    run: async (access, input) => {
+      const { db, actor } = await acting(access.caller);
+      const office = await updateOffice(db, actor, access.organisation.id, officeId, input);
+      return `${office.name} saved.`;
+    },
+    revalidate: offices(org),
+  });
 }
 
 export async function closeOfficeAction(
@@ -61,64 +63,67 @@ export async function closeOfficeAction(
   _prev: ActionState,
   _form: FormData,
 ): Promise<ActionState> {
-  if (!idField.safeParse(officeId).success) return { status: "error", message: "Unknown office." };
-  const { access, db, actor, now } = await manage(org);
-  try {
-    const office = await setOfficeClosed(db, actor, access.organisation.id, officeId, closed, now);
-    revalidatePath(`/orgs/${org}/manage/offices`);
-    return { status: "success", message: `${office.name} ${closed ? "closed" : "reopened"}.` };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "organisation.manage", {
+    parse: () => (isId(officeId) ? accept({ officeId, closed }) : refuse("Unknown office.")),
+    run: async (access, input) => {
+      const { db, actor, now } = await acting(access.caller);
+      const office = await setOfficeClosed(db, actor, access.organisation.id, input.officeId, input.closed, now);
+      return `${office.name} ${closed ? "closed" : "reopened"}.`;
+    },
+    revalidate: offices(org),
+  });
 }
 
 export async function inviteUserAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["email", "name", "role"]);
-  const parsed = inviteUserInput.safeParse({ email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const { access, db, actor, now } = await manage(org);
-  try {
-    await inviteUser(db, actor, access.organisation.slug, parsed.data, now, access.caller.isOperator);
-    revalidatePath(`/orgs/${org}/manage`, "layout");
-    return { status: "success", message: `${parsed.data.email} invited. They can sign in with that e-mail address.` };
-  } catch (error) {
-    return fromError(error, values);
-  }
+  return organisationAction(org, "organisation.manage", {
+    values,
+    parse: () =>
+      validate(inviteUserInput, { email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") }, values),
+    run: async (access, input) => {
+      const { db, actor, now } = await acting(access.caller);
+      await inviteUser(db, actor, access.organisation.slug, input, now, access.caller.isOperator);
+      return `${input.email} invited. They can sign in with that e-mail address.`;
+    },
+    revalidate: people(org),
+  });
 }
 
 export async function changeRoleAction(org: string, membershipId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const role = z.enum(ROLES, { error: "Choose admin, designated user or member." }).safeParse(form.get("role"));
-  if (!role.success || !idField.safeParse(membershipId).success) return { status: "error", message: "Choose a role." };
-  const { access, db, actor } = await manage(org);
-  try {
-    await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role.data, new Date());
-    revalidatePath(`/orgs/${org}/manage`, "layout");
-    return { status: "success", message: "Role changed." };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "organisation.manage", {
+    parse: () => {
+      const role = z.enum(ROLES).safeParse(form.get("role"));
+      return role.success && isId(membershipId) ? accept(role.data) : refuse("Choose a role.");
+    },
+    run: async (access, role) => {
+      const { db, actor, now } = await acting(access.caller);
+      await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role, now);
+      return "Role changed.";
+    },
+    revalidate: people(org),
+  });
 }
 
 export async function deactivateAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
-  if (!idField.safeParse(membershipId).success) return { status: "error", message: "Unknown member." };
-  const { access, db, actor, now } = await manage(org);
-  try {
-    await deactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, now);
-    revalidatePath(`/orgs/${org}/manage`, "layout");
-    return { status: "success", message: "De-activated. Their sessions and API tokens ended at once." };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "organisation.manage", {
+    parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
+    run: async (access, id) => {
+      const { db, actor, now } = await acting(access.caller);
+      await deactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, id, now);
+      return "De-activated. Their sessions and API tokens ended at once.";
+    },
+    revalidate: people(org),
+  });
 }
 
 export async function reactivateAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
-  if (!idField.safeParse(membershipId).success) return { status: "error", message: "Unknown member." };
-  const { access, db, actor } = await manage(org);
-  try {
-    await reactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId);
-    revalidatePath(`/orgs/${org}/manage`, "layout");
-    return { status: "success", message: "Re-activated." };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "organisation.manage", {
+    parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
+    run: async (access, id) => {
+      const { db, actor } = await acting(access.caller);
+      await reactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, id);
+      return "Re-activated.";
+    },
+    revalidate: people(org),
+  });
 }

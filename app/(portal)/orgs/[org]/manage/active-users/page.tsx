@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { ConfirmedAction, InviteUserForm, RoleForm } from "@/components/organisation-forms";
+import { ConfirmedAction } from "@/components/forms/confirmed-action";
+import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
+import { RoleForm } from "@/components/forms/organisation/role-form";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";

@@ -1,8 +1,8 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
-import { requireOrganisationAccess } from "@/lib/auth/caller";
+import { type ActionState, submitted } from "@/lib/action-state";
+import { organisationAction } from "@/lib/actions/caller-actions";
+import { refuse, validate } from "@/lib/actions/form-action";
 import { credentialContextFor } from "@/lib/auth/credential-context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { revealSecret } from "@/lib/credentials/reveal-secret";
@@ -19,103 +19,93 @@ import {
   rotationPolicyInput,
 } from "@/lib/credentials/schemas";
 import { updateRotationPolicy } from "@/lib/credentials/update-rotation-policy";
+import { DomainError } from "@/lib/errors";
 
 /*
  * Every action parses its input, authorizes the caller for this organisation itself (a forged
  * call from an admin meets forbidden() here, and the use case checks again), then calls one use
- * case. Secret values go back only in the response to the person who asked.
+ * case (lib/actions/form-action.ts). Secret values go back only in the response to the person who
+ * asked.
  */
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
   return typeof v === "string" && v.trim() !== "" ? v : undefined;
 };
+const wholeOrganisation = (org: string) => ({ path: `/orgs/${org}`, type: "layout" as const });
+const apiTab = (org: string) => `/orgs/${org}/manage/api`;
 
 export async function rotateSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const parsed = rotateSecretInput.safeParse({ clientId: text(form, "clientId"), compromised: form.get("compromised") === "true" });
-  if (!parsed.success) return fromZodError(parsed.error);
-  const access = await requireOrganisationAccess(org, "credentials.rotate");
-  if (parsed.data.compromised && text(form, "confirmation") !== parsed.data.clientId) {
-    return {
-      status: "error",
-      message: "Type the client ID exactly to confirm.",
-      fieldErrors: { confirmation: "Type the client ID exactly to confirm." },
-    };
-  }
-  try {
-    const result = await rotateSecret(await credentialContextFor(access), parsed.data);
-    revalidatePath(`/orgs/${org}`, "layout");
-    const showOnce = access.organisation.secretRevealPolicy === "show_once";
-    return {
-      status: "success",
-      message: parsed.data.compromised
-        ? "New secret issued and every older secret revoked. Systems using an old secret are refused from now on."
-        : showOnce
-          ? "New secret issued. Copy it now: under your organisation's show-once policy it will not be shown again."
-          : "New secret issued. Both secrets are accepted until the old one expires.",
-      value: result.secret.value,
-    };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "credentials.rotate", {
+    parse: () => validate(rotateSecretInput, { clientId: text(form, "clientId"), compromised: form.get("compromised") === "true" }),
+    run: async (access, input) => {
+      if (input.compromised && text(form, "confirmation") !== input.clientId) {
+        throw new DomainError("invalid", "Type the client ID exactly to confirm.", "confirmation");
+      }
+      const result = await rotateSecret(await credentialContextFor(access), input);
+      const showOnce = access.organisation.secretRevealPolicy === "show_once";
+      return {
+        message: input.compromised
+          ? "New secret issued and every older secret revoked. Systems using an old secret are refused from now on."
+          : showOnce
+            ? "New secret issued. Copy it now: under your organisation's show-once policy it will not be shown again."
+            : "New secret issued. Both secrets are accepted until the old one expires.",
+        value: result.secret.value,
+      };
+    },
+    revalidate: wholeOrganisation(org),
+  });
 }
 
 export async function revokeSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const parsed = revokeSecretInput.safeParse({ clientId: text(form, "clientId"), secretId: text(form, "secretId") });
-  if (!parsed.success) return fromZodError(parsed.error);
-  const access = await requireOrganisationAccess(org, "credentials.rotate");
-  try {
-    await revokeSecret(await credentialContextFor(access), parsed.data);
-  } catch (error) {
-    return fromError(error);
-  }
-  revalidatePath(`/orgs/${org}`, "layout");
-  return { status: "success", message: "Secret revoked. Systems still using it are refused from now on." };
+  return organisationAction(org, "credentials.rotate", {
+    parse: () => validate(revokeSecretInput, { clientId: text(form, "clientId"), secretId: text(form, "secretId") }),
+    run: async (access, input) => {
+      await revokeSecret(await credentialContextFor(access), input);
+      return "Secret revoked. Systems still using it are refused from now on.";
+    },
+    revalidate: wholeOrganisation(org),
+  });
 }
 
 export async function revealSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const parsed = revealSecretInput.safeParse({ clientId: text(form, "clientId"), secretId: text(form, "secretId") });
-  if (!parsed.success) return fromZodError(parsed.error);
-  const access = await requireOrganisationAccess(org, "secrets.reveal");
-  try {
-    const { value } = await revealSecret(await credentialContextFor(access), parsed.data);
-    revalidatePath(`/orgs/${org}/manage/api`);
-    return { status: "success", message: "This reveal has been recorded in the activity log.", value };
-  } catch (error) {
-    return fromError(error);
-  }
+  return organisationAction(org, "secrets.reveal", {
+    parse: () => validate(revealSecretInput, { clientId: text(form, "clientId"), secretId: text(form, "secretId") }),
+    run: async (access, input) => {
+      const { value } = await revealSecret(await credentialContextFor(access), input);
+      return { message: "This reveal has been recorded in the activity log.", value };
+    },
+    revalidate: apiTab(org),
+  });
 }
 
 export async function registerKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["key", "kid", "expiresOn"]);
-  const parsed = registerKeyInput.safeParse({
-    clientId: text(form, "clientId"),
-    key: text(form, "key") ?? "",
-    kid: text(form, "kid"),
-    expiresOn: text(form, "expiresOn"),
+  return organisationAction(org, "credentials.rotate", {
+    values,
+    parse: () =>
+      validate(
+        registerKeyInput,
+        { clientId: text(form, "clientId"), key: text(form, "key") ?? "", kid: text(form, "kid"), expiresOn: text(form, "expiresOn") },
+        values,
+      ),
+    run: async (access, input) => {
+      const key = await registerPublicKey(await credentialContextFor(access), input);
+      return `Key registered (RSA ${key.bits} bits, kid ${key.kid}).`;
+    },
+    revalidate: apiTab(org),
   });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const access = await requireOrganisationAccess(org, "credentials.rotate");
-  try {
-    const key = await registerPublicKey(await credentialContextFor(access), parsed.data);
-    revalidatePath(`/orgs/${org}/manage/api`);
-    return { status: "success", message: `Key registered (RSA ${key.bits} bits, kid ${key.kid}).` };
-  } catch (error) {
-    return fromError(error, values);
-  }
 }
 
 export async function revokeKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const parsed = revokeKeyInput.safeParse({ clientId: text(form, "clientId"), keyId: text(form, "keyId") });
-  if (!parsed.success) return fromZodError(parsed.error);
-  const access = await requireOrganisationAccess(org, "credentials.rotate");
-  try {
-    await revokePublicKey(await credentialContextFor(access), parsed.data);
-  } catch (error) {
-    return fromError(error);
-  }
-  revalidatePath(`/orgs/${org}/manage/api`);
-  return { status: "success", message: "Key revoked. Assertions signed with it are refused from now on." };
+  return organisationAction(org, "credentials.rotate", {
+    parse: () => validate(revokeKeyInput, { clientId: text(form, "clientId"), keyId: text(form, "keyId") }),
+    run: async (access, input) => {
+      await revokePublicKey(await credentialContextFor(access), input);
+      return "Key revoked. Assertions signed with it are refused from now on.";
+    },
+    revalidate: apiTab(org),
+  });
 }
 
 export async function updatePolicyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
@@ -123,22 +113,27 @@ export async function updatePolicyAction(org: string, _prev: ActionState, form: 
     ...submitted(form, ["validityDays", "overlapDays", "reminderOffsets", "secretRevealPolicy"]),
     autoIssue: form.get("autoIssue") === "on" ? "on" : "",
   };
-  const offsets = parseDayList(String(form.get("reminderOffsets") ?? ""));
-  if (typeof offsets === "string") return { status: "error", message: offsets, fieldErrors: { reminderOffsets: offsets }, values };
-  const parsed = rotationPolicyInput.safeParse({
-    validityDays: text(form, "validityDays"),
-    overlapDays: text(form, "overlapDays"),
-    reminderOffsets: offsets,
-    autoIssue: form.get("autoIssue") === "on",
-    secretRevealPolicy: text(form, "secretRevealPolicy"),
+  return organisationAction(org, "policy.manage", {
+    values,
+    parse: () => {
+      const offsets = parseDayList(String(form.get("reminderOffsets") ?? ""));
+      if (typeof offsets === "string") return refuse(offsets, { field: "reminderOffsets", values });
+      return validate(
+        rotationPolicyInput,
+        {
+          validityDays: text(form, "validityDays"),
+          overlapDays: text(form, "overlapDays"),
+          reminderOffsets: offsets,
+          autoIssue: form.get("autoIssue") === "on",
+          secretRevealPolicy: text(form, "secretRevealPolicy"),
+        },
+        values,
+      );
+    },
+    run: async (access, input) => {
+      await updateRotationPolicy(await credentialContextFor(access), input);
+      return "Rotation policy saved. It applies to secrets issued from now on.";
+    },
+    revalidate: wholeOrganisation(org),
   });
-  if (!parsed.success) return fromZodError(parsed.error, values);
-  const access = await requireOrganisationAccess(org, "policy.manage");
-  try {
-    await updateRotationPolicy(await credentialContextFor(access), parsed.data);
-  } catch (error) {
-    return fromError(error, values);
-  }
-  revalidatePath(`/orgs/${org}`, "layout");
-  return { status: "success", message: "Rotation policy saved. It applies to secrets issued from now on." };
 }

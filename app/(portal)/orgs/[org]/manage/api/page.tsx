@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
-import {
-  CompromiseRotateForm,
-  PolicyForm,
-  RegisterKeyForm,
-  RevealSecretForm,
-  RevokeKeyForm,
-  RevokeSecretForm,
-  RotateSecretForm,
-} from "@/components/credential-forms";
 import { DataTable } from "@/components/data-table";
+import { CompromiseRotateForm } from "@/components/forms/credentials/compromise-rotate-form";
+import { PolicyForm } from "@/components/forms/credentials/policy-form";
+import { RegisterKeyForm } from "@/components/forms/credentials/register-key-form";
+import { RevealSecretForm } from "@/components/forms/credentials/reveal-secret-form";
+import { RevokeKeyForm } from "@/components/forms/credentials/revoke-key-form";
+import { RevokeSecretForm } from "@/components/forms/credentials/revoke-secret-form";
+import { RotateSecretForm } from "@/components/forms/credentials/rotate-secret-form";
 import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
@@ -47,12 +45,11 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
   const now = new Date();
   const db = await getDb();
   const [details, settings, activity] = await Promise.all([
-    getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL),
+    getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL, role),
     getPlatformSettings(db),
     can(role, "audit.view") ? listAuditEvents(db, organisation.id, 15) : Promise.resolve([]),
   ]);
   const canRotate = can(role, "credentials.rotate");
-  const canReveal = can(role, "secrets.reveal") && organisation.secretRevealPolicy === "reveal";
   const showOnce = organisation.secretRevealPolicy === "show_once";
   const date = (d: CalendarDate) => formatCalendarDate(d, organisation.locale);
   const slug = organisation.slug;
@@ -96,7 +93,6 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
         </p>
       ) : null}
       {details.clients.map((client) => {
-        const liveCount = [client.current, client.next].filter(Boolean).length;
         const row = (slot: SecretRowView["slot"], s: SecretDto): SecretRowView => ({
           id: s.id,
           slot,
@@ -106,13 +102,14 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           expiresIn: s.daysLeft >= 0 ? `Expires ${describeDaysLeft(s.daysLeft)}` : `Expired ${describeDaysLeft(s.daysLeft)}`,
           state: SECRET_STATE_LABELS[s.state] ?? { label: s.state, tone: "muted" },
           lastUsed: formatLastUsed(s.lastUsedAt, now, organisation.locale),
+          // Which buttons a row has is decided with the data (lib/rotation/secret-actions.ts), not here.
           actions:
-            canReveal || (canRotate && liveCount > 1) ? (
+            s.canReveal || s.canRevoke ? (
               <>
-                {canReveal ? (
+                {s.canReveal ? (
                   <RevealSecretForm clientId={client.clientId} secretId={s.id} action={revealSecretAction.bind(null, slug)} />
                 ) : null}
-                {canRotate && liveCount > 1 ? (
+                {s.canRevoke ? (
                   <RevokeSecretForm
                     clientId={client.clientId}
                     secretId={s.id}
@@ -198,7 +195,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                           {
                             header: "Actions",
                             cell: (k: (typeof client.keys)[number]) =>
-                              k.state === "active" || k.state === "expiring" ? (
+                              k.canRevoke ? (
                                 <RevokeKeyForm
                                   clientId={client.clientId}
                                   keyId={k.id}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { SimpleAction } from "@/components/organisation-forms";
+import { SimpleAction } from "@/components/forms/simple-action";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { ConfirmedAction, OfficeForm, SimpleAction } from "@/components/organisation-forms";
+import { ConfirmedAction } from "@/components/forms/confirmed-action";
+import { OfficeForm } from "@/components/forms/organisation/office-form";
+import { SimpleAction } from "@/components/forms/simple-action";
 import { StatusBadge } from "@/components/status-badge";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can } from "@/lib/auth/permissions";
