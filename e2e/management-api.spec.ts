@@ -102,9 +102,21 @@ test.describe
       const auth = { authorization: `Bearer ${token}` };
       const { secrets } = await (await request.get(`/api/v1/clients/${production}/secrets`, { headers: auth })).json();
       const oldest = secrets[secrets.length - 1];
-      const revoked = await request.post(`/api/v1/clients/${production}/secrets/${oldest.id}/revoke`, {
+      // The demo's old secret was used minutes ago and its successor never: the client ID is asked for.
+      const unconfirmed = await request.post(`/api/v1/clients/${production}/secrets/${oldest.id}/revoke`, {
         headers: auth,
         data: { reason: "systems moved" },
+      });
+      expect(unconfirmed.status()).toBe(422);
+      expect((await unconfirmed.json()).errors).toEqual([
+        {
+          field: "confirmClientId",
+          message: `This secret was used in the last 24 hours and the new secret has never been used, so your systems probably still use this one. Type the client ID ${production} to revoke it anyway.`,
+        },
+      ]);
+      const revoked = await request.post(`/api/v1/clients/${production}/secrets/${oldest.id}/revoke`, {
+        headers: auth,
+        data: { reason: "systems moved", confirmClientId: production },
       });
       expect(revoked.status()).toBe(200);
 

@@ -42,12 +42,19 @@ test.describe
       await signInAs(page, finvuSpoc);
       await page.goto("/orgs/finvu/manage/api");
       const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
+      const clientId = (await client.getByTestId("client-id").textContent())?.trim() ?? "";
       const current = client.getByTestId("secret-row").first();
       await current.getByRole("button", { name: "Revoke" }).click();
       await expect(current.getByRole("group", { name: "Revoke" })).toBeFocused();
       await current.getByRole("button", { name: "Cancel" }).click();
       await expect(client.getByTestId("secret-row")).toHaveCount(2);
       await current.getByRole("button", { name: "Revoke" }).click();
+      // The old secret was used two hours ago and the new one never: the panel says so and asks for the client ID.
+      await expect(current.getByText("Your systems probably still use this secret: it was last used 2 hours ago")).toBeVisible();
+      await current.getByRole("button", { name: "Yes, revoke it" }).click();
+      await expect(current.getByRole("alert")).toContainText(`Type the client ID ${clientId} to revoke it anyway.`);
+      await expect(client.getByTestId("secret-row")).toHaveCount(2);
+      await current.getByLabel(/Type the client ID/).fill(clientId);
       await current.getByRole("button", { name: "Yes, revoke it" }).click();
       await expect(client.getByTestId("secret-row")).toHaveCount(1);
       await expect(client.getByRole("button", { name: "Revoke", exact: true })).toHaveCount(0);

@@ -75,6 +75,11 @@ async function secretsOf(clientId: string) {
     .orderBy(clientSecrets.createdAt);
 }
 
+async function clientUuid(clientId: string): Promise<string> {
+  const [row] = await handle.db.select({ id: oauthClients.id }).from(oauthClients).where(eq(oauthClients.clientId, clientId));
+  return row!.id;
+}
+
 async function rotationEvent(secretId: string) {
   const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, secretId));
   if (!event) throw new Error(`no audit event for ${secretId}`);
@@ -181,6 +186,40 @@ describe("revoking a secret", () => {
       .innerJoin(oauthClients, eq(oauthClients.id, clientSecrets.clientId))
       .where(eq(oauthClients.clientId, clientId));
     await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    await revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id });
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("asks for the client ID when the secret was used in the last day and the new one never, and then revokes it", async () => {
+    const clientId = await newClient("northwind", "Still in use");
+    const [old] = await secretsOf(clientId);
+    await handle.db
+      .update(clientSecrets)
+      .set({ lastUsedAt: new Date(now.getTime() - 3 * 60_000) })
+      .where(eq(clientSecrets.id, old!.id));
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const error = await refusal(revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id }));
+    expect(error?.code).toBe("invalid");
+    expect(error?.field).toBe("confirmClientId");
+    expect(error?.message).toBe(
+      `This secret was used in the last 24 hours and the new secret has never been used, so your systems probably still use this one. Type the client ID ${clientId} to revoke it anyway.`,
+    );
+    expect(await liveCount(clientId)).toBe(2);
+    const wrong = await refusal(revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id, confirmClientId: "not-it" }));
+    expect(wrong?.field).toBe("confirmClientId");
+    await revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id, confirmClientId: clientId });
+    expect(await liveCount(clientId)).toBe(1);
+  });
+
+  it("needs no confirmation once the new secret has been used", async () => {
+    const clientId = await newClient("northwind", "Moved over");
+    const [old] = await secretsOf(clientId);
+    await rotateSecret(await ctx("northwind"), { clientId, compromised: false });
+    const usedJustNow = new Date(now.getTime() - 60_000);
+    await handle.db
+      .update(clientSecrets)
+      .set({ lastUsedAt: usedJustNow })
+      .where(eq(clientSecrets.clientId, await clientUuid(clientId)));
     await revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id });
     expect(await liveCount(clientId)).toBe(1);
   });

@@ -54,6 +54,10 @@ export const revokeSecretInput = z.object({
   clientId: clientIdField,
   secretId: uuidField("secret"),
   reason: textField({ max: 200, tooLong: "Keep the reason under 200 characters." }).optional(),
+  confirmClientId: storableText()
+    .trim()
+    .optional()
+    .describe("The client ID typed again: needed when the secret was used in the last 24 hours and the new one never"),
 });
 export type RevokeSecretInput = z.infer<typeof revokeSecretInput>;
 

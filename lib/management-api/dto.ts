@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { oldSecretChoiceShape, requireLastDayForUntil } from "@/lib/credentials/schemas";
+import { oldSecretChoiceShape, requireLastDayForUntil, revokeSecretInput } from "@/lib/credentials/schemas";
 import { storableText, textField } from "@/lib/text-field";
 
 /** Response shapes of the management API, also the source of its OpenAPI document. */
@@ -70,9 +70,7 @@ export const problemDto = z
 
 /** Bodies the API accepts (the path carries the client and credential ids). */
 export const rotateBody = z.object(oldSecretChoiceShape).superRefine(requireLastDayForUntil).meta({ id: "RotateRequest" });
-export const revokeSecretBody = z
-  .object({ reason: textField({ max: 200, tooLong: "Keep the reason under 200 characters." }).optional() })
-  .meta({ id: "RevokeSecretRequest" });
+export const revokeSecretBody = revokeSecretInput.pick({ reason: true, confirmClientId: true }).meta({ id: "RevokeSecretRequest" });
 export const registerKeyBody = z
   .object({
     key: textField({

@@ -54,7 +54,7 @@ export const revealSecretEndpoint = managementRoute({ scope: "read" }, async ({ 
 export const revokeSecretEndpoint = managementRoute(
   { scope: "rotate", body: revokeSecretBody, idempotent: true },
   async ({ ctx, params, body }) => {
-    const input = revokeSecretInput.parse({ clientId: params.clientId, secretId: params.secretId, reason: body.reason });
+    const input = revokeSecretInput.parse({ clientId: params.clientId, secretId: params.secretId, ...body });
     const { revokedAt } = await revokeSecret(ctx, input);
     return { status: 200, body: { revokedAt: revokedAt.toISOString() } };
   },

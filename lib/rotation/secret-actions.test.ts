@@ -31,6 +31,18 @@ describe("secretFlags: which buttons a secret's row has, and why not", () => {
     }
   });
 
+  it("asks for the client ID to revoke a secret used in the last day while the new one never was, and only then", () => {
+    const old = { ...secret(150, { expiresInDays: 30 }), id: "old", lastUsedAt: new Date(now.getTime() - 3 * 60_000) };
+    const fresh = { ...secret(1), id: "new", lastUsedAt: null };
+    expect(secretFlags(old, [old, fresh], "reveal", spoc, now).revokeNeedsClientId).toBe(true);
+    const moved = { ...fresh, lastUsedAt: new Date(now.getTime() - 60_000) };
+    expect(secretFlags(old, [old, moved], "reveal", spoc, now).revokeNeedsClientId).toBe(false);
+    // Revoking the new, unused one breaks nothing.
+    expect(secretFlags(fresh, [old, fresh], "reveal", spoc, now).revokeNeedsClientId).toBe(false);
+    // An admin has no Revoke button, so nothing to confirm.
+    expect(secretFlags(old, [old, fresh], "reveal", admin, now).revokeNeedsClientId).toBe(false);
+  });
+
   it("never offers to revoke the client's last live secret, and says to rotate first", () => {
     const only = secret(10);
     const ended = secret(300, { expiresInDays: -120 });
@@ -83,6 +95,7 @@ describe("secretFlags: which buttons a secret's row has, and why not", () => {
     expect(secretFlags(both[0]!, both, "reveal", member, now)).toEqual({
       canRevoke: false,
       revokeBlockedReason: null,
+      revokeNeedsClientId: false,
       canReveal: false,
       revealBlockedReason: null,
     });

@@ -1,4 +1,4 @@
-import { holdsAPlace, isKeyLive, isLive, type KeyLifetime, placeHolders, type SecretLifetime } from "./secret-state";
+import { holdsAPlace, isKeyLive, isLive, type KeyLifetime, placeHolders, revokeLooksRisky, type SecretLifetime } from "./secret-state";
 
 /*
  * What a person may do to one secret or key on the API tab, and why not, from the same rules the
@@ -30,6 +30,8 @@ export interface SecretPermissions {
 export interface SecretFlags {
   canRevoke: boolean;
   revokeBlockedReason: string | null;
+  /** Rotor's records say the systems still use it (used in the last day, the new one never): the client ID must be typed. */
+  revokeNeedsClientId: boolean;
   canReveal: boolean;
   revealBlockedReason: string | null;
 }
@@ -44,16 +46,32 @@ const yes: Verdict = { can: true, reason: null };
 const notTheirs: Verdict = { can: false, reason: null };
 const no = (reason: string): Verdict => ({ can: false, reason });
 
+type Used = { id?: string; lastUsedAt?: Date | null };
+
 export function secretFlags(
-  secret: SecretLifetime & { hasStoredValue: boolean },
-  clientSecrets: readonly SecretLifetime[],
+  secret: SecretLifetime & Used & { hasStoredValue: boolean },
+  clientSecrets: readonly (SecretLifetime & Used)[],
   revealPolicy: "reveal" | "show_once",
   may: SecretPermissions,
   now: Date,
 ): SecretFlags {
   const revoke = revokeVerdict(secret, clientSecrets, may, now);
   const reveal = revealVerdict(secret, revealPolicy, may, now);
-  return { canRevoke: revoke.can, revokeBlockedReason: revoke.reason, canReveal: reveal.can, revealBlockedReason: reveal.reason };
+  const others = placeHolders(clientSecrets, now).filter((s) => s !== secret && (s.id === undefined || s.id !== secret.id));
+  const needsClientId =
+    revoke.can &&
+    revokeLooksRisky(
+      { lastUsedAt: secret.lastUsedAt ?? null },
+      others.map((s) => ({ lastUsedAt: s.lastUsedAt ?? null })),
+      now,
+    );
+  return {
+    canRevoke: revoke.can,
+    revokeBlockedReason: revoke.reason,
+    revokeNeedsClientId: needsClientId,
+    canReveal: reveal.can,
+    revealBlockedReason: reveal.reason,
+  };
 }
 
 function revokeVerdict(secret: SecretLifetime, clientSecrets: readonly SecretLifetime[], may: SecretPermissions, now: Date): Verdict {

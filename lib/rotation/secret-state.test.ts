@@ -11,6 +11,7 @@ import {
   overlapStartDate,
   publicKeyState,
   reminderDue,
+  revokeLooksRisky,
   secretExpiry,
   secretSlots,
   secretState,
@@ -203,6 +204,23 @@ describe("the old secret's end, as the person rotating chose it", () => {
       reason: "later",
       ...limits,
     });
+  });
+});
+
+describe("revoking a secret the systems still use", () => {
+  const now = ukDay("2026-03-10", 12);
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const hour = 3_600_000;
+
+  it("looks risky when it was used in the last 24 hours and the new secret never", () => {
+    expect(revokeLooksRisky({ lastUsedAt: ago(3 * 60_000) }, [{ lastUsedAt: null }], now)).toBe(true);
+    expect(revokeLooksRisky({ lastUsedAt: ago(24 * hour) }, [{ lastUsedAt: null }], now)).toBe(true);
+  });
+
+  it("does not once the new secret has been used, or when the old one was last used more than a day ago, or never", () => {
+    expect(revokeLooksRisky({ lastUsedAt: ago(hour) }, [{ lastUsedAt: ago(2 * hour) }], now)).toBe(false);
+    expect(revokeLooksRisky({ lastUsedAt: ago(24 * hour + 1) }, [{ lastUsedAt: null }], now)).toBe(false);
+    expect(revokeLooksRisky({ lastUsedAt: null }, [{ lastUsedAt: null }], now)).toBe(false);
   });
 });
 

@@ -163,6 +163,22 @@ export function oldSecretEndForChoice(oldExpiresAt: Date, now: Date, policy: Rot
   return { ok: true, expiresAt };
 }
 
+/** How recent a use makes revoking a secret risky (docs/domain.md, "Client secrets"). */
+export const RECENT_USE_MS = 24 * 3_600_000;
+
+/**
+ * Whether revoking this secret would probably cut off a working integration: it was used within
+ * the last day, and no other live secret has ever been used (the systems have not moved over).
+ */
+export function revokeLooksRisky(
+  target: { lastUsedAt: Date | null },
+  otherLiveSecrets: readonly { lastUsedAt: Date | null }[],
+  now: Date,
+): boolean {
+  const usedRecently = target.lastUsedAt !== null && now.getTime() - target.lastUsedAt.getTime() <= RECENT_USE_MS;
+  return usedRecently && otherLiveSecrets.every((s) => s.lastUsedAt === null);
+}
+
 /**
  * The reminder to send now for a credential expiring at `expiresAt`, if any (seed 000: 30, 20,
  * 10, 5 and 3 days before, and on the day). Only the most urgent threshold that is due and not

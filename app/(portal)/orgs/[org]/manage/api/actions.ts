@@ -59,7 +59,12 @@ export async function rotateSecretAction(org: string, _prev: ActionState, form: 
 
 export async function revokeSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   return organisationAction(org, "credentials.rotate", {
-    parse: () => validate(revokeSecretInput, { clientId: text(form, "clientId"), secretId: text(form, "secretId") }),
+    parse: () =>
+      validate(revokeSecretInput, {
+        clientId: text(form, "clientId"),
+        secretId: text(form, "secretId"),
+        confirmClientId: text(form, "confirmClientId"),
+      }),
     run: async (access, input) => {
       await revokeSecret(await credentialContextFor(access), input);
       return "Secret revoked. Systems still using it are refused from now on.";

@@ -114,6 +114,11 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                     clientId={client.clientId}
                     secretId={s.id}
                     masked={s.masked}
+                    stillInUse={
+                      s.revokeNeedsClientId && s.lastUsedAt
+                        ? { lastUsed: formatLastUsed(s.lastUsedAt, now, organisation.locale).toLowerCase() }
+                        : null
+                    }
                     action={revokeSecretAction.bind(null, slug)}
                   />
                 ) : null}
