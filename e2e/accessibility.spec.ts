@@ -53,3 +53,23 @@ test("the small-screen menu has no serious accessibility violation when open", a
   await page.getByText("Menu").click();
   await expectNoSeriousViolations(page, "menu open");
 });
+
+for (const width of [1440, 390]) {
+  test(`the rotate dialog has no serious accessibility violation at ${width} px, with each of its choices open`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInAs(page, people.northwindSpoc);
+    await page.goto("/orgs/northwind/manage/api");
+    // The sandbox client has one live secret, so every choice is offered (nothing is submitted).
+    const client = page.getByRole("article").filter({ hasText: "Claims submission (sandbox)" });
+    await client.getByRole("button", { name: /^Rotate secret/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Rotate the secret of Claims submission (sandbox)" });
+    await expect(dialog).toBeVisible();
+    await expectNoSeriousViolations(page, "rotate dialog");
+    for (const choice of ["Until a day I choose", "Revoke it now, because it leaked"]) {
+      await dialog.getByRole("radio", { name: choice }).check();
+      await expectNoSeriousViolations(page, `rotate dialog: ${choice}`);
+    }
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+  });
+}

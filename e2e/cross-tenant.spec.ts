@@ -56,13 +56,7 @@ test("Finvu's server actions, replayed by Northwind's admin and designated user,
   const finvuSpoc = await browser.newPage();
   await signInAs(finvuSpoc, "Finvu secret rotation (SPOC)");
   await finvuSpoc.goto("/orgs/finvu/manage/api");
-  const rotate = await formFields(
-    finvuSpoc
-      .locator("form")
-      .filter({ has: finvuSpoc.getByRole("button", { name: "Rotate secret" }) })
-      .first(),
-    "rotate",
-  );
+  const rotate = await formFields(finvuSpoc.getByTestId("rotate-form").first(), "rotate");
   const secretsBefore = await finvuSpoc.getByTestId("secret-row").count();
 
   const northwindAdmin = await browser.newPage();

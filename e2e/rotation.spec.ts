@@ -7,22 +7,65 @@ const finvuSpoc = "Finvu secret rotation (SPOC)";
 // One organisation's credentials, changed step by step: these run in order.
 test.describe
   .serial("the designated user manages Finvu's credentials in the browser", () => {
-    test("rotates: the new secret is shown once, beside the old one, with dates that follow the policy", async ({ page }) => {
+    test("rotates by keyboard: chooses the old secret's last day, stores the value shown once, and only then may rotate again", async ({
+      page,
+    }) => {
       await signInAs(page, finvuSpoc);
       await page.goto("/orgs/finvu/manage/api");
       const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
       await expect(client.getByTestId("secret-row")).toHaveCount(1);
-      await client.getByRole("button", { name: "Rotate secret" }).click();
+      // The old secret's last day, 45 days from today in Finvu's zone (its own last day is later).
+      const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Kolkata" }).format(new Date());
+      const [y, m, d] = today.split("-").map(Number) as [number, number, number];
+      const chosen = new Date(Date.UTC(y, m - 1, d + 45)).toISOString().slice(0, 10);
+      const chosenDdMmYyyy = chosen.split("-").reverse().join("/");
+
+      const rotate = client.getByRole("button", { name: "Rotate secret of Account aggregator gateway" });
+      await rotate.focus();
+      await page.keyboard.press("Enter");
+      const dialog = page.getByRole("dialog", { name: "Rotate the secret of Account aggregator gateway" });
+      await expect(dialog).toBeVisible();
+      await expect(dialog).toContainText(/The current secret .* expires on \d{2}\/\d{2}\/\d{4} and was last used 2 hours ago/);
+      // Escape closes it and focus goes back to the button; nothing was issued.
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+      await expect(rotate).toBeFocused();
+      await expect(client.getByTestId("secret-row")).toHaveCount(1);
+
+      await page.keyboard.press("Enter");
+      await expect(dialog).toBeVisible();
+      const usual = dialog.getByRole("radio", { name: /the end of the 30-day overlap/ });
+      await expect(usual).toBeChecked();
+      await usual.focus();
+      await page.keyboard.press("ArrowDown"); // unchanged
+      await page.keyboard.press("ArrowDown"); // until a day I choose
+      await expect(dialog.getByRole("radio", { name: "Until a day I choose" })).toBeChecked();
+      await page.keyboard.press("Tab");
+      const day = dialog.getByLabel("Last day the current secret works");
+      await expect(day).toBeFocused();
+      await day.fill(chosen);
+      await page.keyboard.press("Enter");
+
+      await expect(dialog).toBeHidden();
       await expect(client.getByText("Copy it now: under your organisation's show-once policy it will not be shown again.")).toBeVisible();
+      await expect(client.getByRole("status")).toContainText(`The old secret works until the end of ${chosenDdMmYyyy}.`);
       await expect(client.getByTestId("secret-value")).toHaveValue(/^rtr_cs_[0-9A-Za-z]{36}$/);
+      // Until the value is stored, rotating again (which would hide it) is not offered.
+      await expect(rotate).toBeDisabled();
       const rows = client.getByTestId("secret-row");
       await expect(rows).toHaveCount(2);
       const [oldCreated, newCreated] = (await client.getByTestId("created-date").allTextContents()).map(dayNumber);
       const [oldExpiry, newExpiry] = (await client.getByTestId("expiry-date").allTextContents()).map(dayNumber);
       expect(newExpiry! - newCreated!).toBe(180);
-      // Rotated early: the old secret stays accepted for the 30-day overlap only.
-      expect(oldExpiry! - newCreated!).toBe(30);
+      expect(oldExpiry).toBe(dayNumber(chosenDdMmYyyy));
       expect(oldCreated).toBeLessThan(newCreated!);
+
+      const storedIt = client.getByRole("button", { name: "I have stored it" });
+      await storedIt.focus();
+      await page.keyboard.press("Enter");
+      await expect(client.getByTestId("secret-value")).toHaveCount(0);
+      await expect(rotate).toBeEnabled();
+      await expect(rotate).toBeFocused();
       // Show-once: no reveal button, and the page never carries a stored value.
       await page.reload();
       await expect(client.getByRole("button", { name: "Reveal" })).toHaveCount(0);
@@ -34,7 +77,10 @@ test.describe
       await page.goto("/orgs/finvu/manage/api");
       const client = page.getByRole("article").filter({ hasText: "Account aggregator gateway" });
       await client.getByRole("button", { name: "Rotate secret" }).click();
-      await expect(client.getByRole("alert").filter({ hasText: "two live secrets" })).toContainText("revoke the old one and rotate again");
+      const dialog = page.getByRole("dialog", { name: "Rotate the secret of Account aggregator gateway" });
+      await expect(dialog.getByRole("alert").filter({ hasText: "two live secrets" })).toContainText("revoke the old one and rotate again");
+      await expect(dialog.getByRole("button", { name: /Issue/ })).toHaveCount(0);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
       await expect(client.getByTestId("secret-row")).toHaveCount(2);
     });
 
@@ -141,11 +187,7 @@ test("an admin's forged rotate call (the SPOC's own form, replayed with the admi
   const spoc = await browser.newPage();
   await signInAs(spoc, people.northwindSpoc);
   await spoc.goto("/orgs/northwind/manage/api");
-  const form = spoc
-    .getByRole("article")
-    .filter({ hasText: "Claims submission (production)" })
-    .locator("form")
-    .filter({ has: spoc.getByRole("button", { name: "Rotate secret" }) });
+  const form = spoc.getByRole("article").filter({ hasText: "Claims submission (production)" }).getByTestId("rotate-form");
   const fields = await form.evaluate((f) =>
     [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)] as [string, string]),
   );

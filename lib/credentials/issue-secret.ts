@@ -2,11 +2,11 @@ import type { Executor } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { insertSecret, LiveLimitReached } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
+import { TWO_LIVE_SECRETS } from "@/lib/rotation/secret-actions";
 import type { RotationPolicy } from "@/lib/rotation/secret-state";
 import { mintSecret } from "./mint-secret";
 
-export const TWO_LIVE_SECRETS =
-  "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.";
+export { TWO_LIVE_SECRETS };
 
 export interface IssuedSecret {
   id: string;

@@ -13,6 +13,8 @@ export interface RotationResult {
   revokedSecretIds: string[];
   /** The old secret's new end of acceptance when the rotation shortened it. */
   previousSecretAcceptedUntil: Date | null;
+  /** When the old secret (the one live before) ends now, shortened or not; null when none stays. */
+  previousSecretEndsAt: Date | null;
 }
 
 function choiceOf(input: RotateSecretInput): OldSecretChoice {
@@ -96,6 +98,11 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });
-    return { secret, revokedSecretIds, previousSecretAcceptedUntil };
+    return {
+      secret,
+      revokedSecretIds,
+      previousSecretAcceptedUntil,
+      previousSecretEndsAt: revokeAll ? null : (previousSecretAcceptedUntil ?? previousSecretExpiresAt),
+    };
   });
 }

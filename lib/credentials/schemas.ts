@@ -132,6 +132,9 @@ export const timeZoneField = storableText().refine(isValidTimeZone, {
 /** "30, 20, 10" as typed in a form or on the command line. */
 export function parseDayList(text: string): number[] | string {
   const parts = text.split(/[\s,]+/).filter(Boolean);
+  // An emptied field would silently turn every reminder off: say so instead.
+  if (parts.length === 0)
+    return "Enter the days before expiry to send reminders on, separated by commas (for example 30, 20, 10, 5, 3, 0).";
   const numbers = parts.map(Number);
   const bad = parts.find((_part, i) => !Number.isInteger(numbers[i]));
   return bad === undefined ? numbers : `"${bad}" is not a whole number of days.`;

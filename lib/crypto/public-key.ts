@@ -55,7 +55,7 @@ function fromJwk(text: string): { key: KeyObject; alg: unknown } {
   if (["d", "p", "q", "dp", "dq", "qi", "k"].some((f) => f in jwk)) {
     throw invalid("This JWK contains private key material. Never share it: paste the public key only (kty, n and e).");
   }
-  if (jwk.kty !== "RSA") throw invalid(`This is a ${String(jwk.kty ?? "typeless")} key. Only RSA keys are accepted (seed 002).`);
+  if (jwk.kty !== "RSA") throw invalid(`This is a ${String(jwk.kty ?? "typeless")} key. Only RSA keys of 2048 to 4096 bits are accepted.`);
   if (typeof jwk.n !== "string" || typeof jwk.e !== "string") throw invalid("An RSA JWK needs its modulus n and exponent e.");
   try {
     return { key: createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e } as NodeJwk, format: "jwk" }), alg: jwk.alg };
@@ -77,7 +77,7 @@ export async function parsePublicKey(input: string): Promise<ParsedPublicKey> {
   else throw invalid('Paste a PEM public key (-----BEGIN PUBLIC KEY-----) or a JWK ({"kty":"RSA",...}).');
 
   if (key.asymmetricKeyType !== "rsa") {
-    throw invalid(`This is an ${String(key.asymmetricKeyType).toUpperCase()} key. Only RSA keys are accepted (seed 002).`);
+    throw invalid(`This is an ${String(key.asymmetricKeyType).toUpperCase()} key. Only RSA keys of 2048 to 4096 bits are accepted.`);
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {

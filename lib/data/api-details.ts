@@ -6,13 +6,22 @@ import { can } from "@/lib/auth/permissions";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
 import { toCalendarDate } from "@/lib/rotation/calendar";
-import { type KeyFlags, keyFlags, type SecretFlags, type SecretPermissions, secretFlags } from "@/lib/rotation/secret-actions";
+import {
+  type KeyFlags,
+  keyFlags,
+  rotateBlockedReason,
+  type SecretFlags,
+  type SecretPermissions,
+  secretFlags,
+} from "@/lib/rotation/secret-actions";
 import {
   type ClientHealth,
   clientHealth,
   daysLeft,
   expiryDateOf,
   type KeyState,
+  oldSecretEndForChoice,
+  placeHolders,
   publicKeyState,
   type RotationPolicy,
   type SecretState,
@@ -46,6 +55,19 @@ export interface PublicKeyDto extends KeyFlags {
   lastUsedAt: Date | null;
 }
 
+/**
+ * What the rotate dialog tells and offers about the secret that would become the old one: only
+ * when exactly one secret is live (with two, rotation is refused until one is revoked).
+ */
+export interface RotationFactsDto {
+  old: { masked: string; expiresOn: CalendarDate; lastUsedAt: Date | null };
+  /** The old secret's last day if the default (the end of the overlap counted from today) is chosen. */
+  overlapEndsOn: CalendarDate;
+  /** The earliest and latest day a person may choose for the old secret. */
+  today: CalendarDate;
+  latestDay: CalendarDate;
+}
+
 export interface ClientDetailsDto {
   id: string;
   clientId: string;
@@ -54,6 +76,10 @@ export interface ClientDetailsDto {
   allowedAudiences: string[];
   current: SecretDto | null;
   next: SecretDto | null;
+  /** Null when there is no single live secret to keep or shorten. */
+  rotation: RotationFactsDto | null;
+  /** Why a new secret cannot be issued now (two are live), or null. */
+  rotateBlockedReason: string | null;
   keys: PublicKeyDto[];
   /** The aud values the client's systems ask for at the token endpoint, most used first. */
   audiencesUsed: { audience: string; requestCount: number; lastSeenAt: Date }[];
@@ -121,6 +147,8 @@ export async function getApiDetails(
         allowedAudiences: client.allowedAudiences,
         current: current ? toDto(current) : null,
         next: next ? toDto(next) : null,
+        rotation: rotationFacts(own, now, policy),
+        rotateBlockedReason: may.rotate ? rotateBlockedReason(own, now) : null,
         keys: keys
           .filter((k) => k.clientId === client.id)
           .map((k) => ({
@@ -180,4 +208,22 @@ export async function getCredentialHealth(db: Executor, org: OrganisationDto, no
       policy,
     ),
   }));
+}
+
+function rotationFacts(
+  secrets: readonly { maskedTail: string; createdAt: Date; expiresAt: Date; revokedAt: Date | null; lastUsedAt: Date | null }[],
+  now: Date,
+  policy: RotationPolicy,
+): RotationFactsDto | null {
+  const live = placeHolders(secrets, now);
+  if (live.length !== 1) return null;
+  const old = live[0]!;
+  const overlap = oldSecretEndForChoice(old.expiresAt, now, policy, "overlap");
+  if (!overlap.ok) return null;
+  return {
+    old: { masked: maskSecret(old.maskedTail), expiresOn: expiryDateOf(old.expiresAt, policy.timeZone), lastUsedAt: old.lastUsedAt },
+    overlapEndsOn: expiryDateOf(overlap.expiresAt, policy.timeZone),
+    today: toCalendarDate(now, policy.timeZone),
+    latestDay: expiryDateOf(old.expiresAt, policy.timeZone),
+  };
 }

@@ -41,7 +41,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       title: "Rotor management API",
       version: "1.0.0",
       description:
-        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (seed 001: Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. A token has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys); a token stops working when its owner stops being the designated user. Errors are RFC 9457 problem details.",
+        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. A token has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys); a token stops working when its owner stops being the designated user. Errors are RFC 9457 problem details.",
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ personalToken: [] }],

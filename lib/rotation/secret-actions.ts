@@ -7,6 +7,8 @@ import { holdsAPlace, isKeyLive, isLive, type KeyLifetime, placeHolders, revokeL
  * only read flags and never re-derive a rule (docs/domain.md: a client keeps one live secret).
  */
 
+export const TWO_LIVE_SECRETS =
+  "This client already has two live secrets, the most allowed. Once your systems use the new secret, revoke the old one and rotate again; if a secret has leaked, use rotate after a compromise instead.";
 export const LAST_LIVE_SECRET_MESSAGE =
   "This is the client's last live secret: revoking it would cut off every system that uses this client. Rotate first, move your systems to the new secret, then revoke this one.";
 export const SHOW_ONCE_MESSAGE =
@@ -96,4 +98,9 @@ function revealVerdict(
 export function keyFlags(key: KeyLifetime, may: SecretPermissions, now: Date): KeyFlags {
   const verdict = !may.rotate ? notTheirs : isKeyLive(key, now) ? yes : no(ENDED_KEY_MESSAGE);
   return { canRevoke: verdict.can, revokeBlockedReason: verdict.reason };
+}
+
+/** Whether a new secret can be issued beside the client's live ones (never a third), and why not. */
+export function rotateBlockedReason(clientSecrets: readonly SecretLifetime[], now: Date): string | null {
+  return placeHolders(clientSecrets, now).length >= 2 ? TWO_LIVE_SECRETS : null;
 }

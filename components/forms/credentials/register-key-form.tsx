@@ -1,19 +1,44 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState } from "react";
 import { FormMessage } from "../../form-message";
 import { buttons } from "../buttons";
 import { SubmitButton } from "../submit-button";
 import { TextField } from "../text-field";
 import { type FormAction, useFormAction } from "../use-form-action";
 
+const PRIVATE_KEY_REFUSED =
+  "That is a private key, so it was not sent and the field was cleared. Paste the public half only (openssl rsa -in key.pem -pubout), and if this private key was shared anywhere, make a new key pair.";
+
+/** PEM private keys of any kind, or a JWK with a private member ("d"). */
+function looksPrivate(text: string): boolean {
+  return /PRIVATE KEY-----/.test(text) || /"d"\s*:/.test(text);
+}
+
 /** Registers a public key for private_key_jwt; the key is pasted, so it keeps a text area of its own. */
 export function RegisterKeyForm({ clientId, action }: { clientId: string; action: FormAction }) {
   const [state, formAction] = useFormAction(action);
   const id = useId();
-  const err = state.fieldErrors ?? {};
+  const [privateKeyRefused, setPrivateKeyRefused] = useState(false);
+  const err = privateKeyRefused ? { ...state.fieldErrors, key: PRIVATE_KEY_REFUSED } : (state.fieldErrors ?? {});
   return (
-    <form action={formAction} className="space-y-3 rounded border border-slate-300 p-3" noValidate>
+    <form
+      action={formAction}
+      className="space-y-3 rounded border border-slate-300 p-3"
+      noValidate
+      onSubmit={(event) => {
+        // A private key never leaves the browser: refused here, before anything is sent, and cleared.
+        const field = event.currentTarget.elements.namedItem("key");
+        if (field instanceof HTMLTextAreaElement && looksPrivate(field.value)) {
+          event.preventDefault();
+          field.value = "";
+          setPrivateKeyRefused(true);
+          field.focus();
+          return;
+        }
+        setPrivateKeyRefused(false);
+      }}
+    >
       <input type="hidden" name="clientId" value={clientId} />
       <div className="space-y-1">
         <label htmlFor={`${id}-key`} className="block font-semibold">
@@ -34,7 +59,7 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
           placeholder="-----BEGIN PUBLIC KEY-----"
         />
         {err.key ? (
-          <p id={`${id}-key-error`} className="text-sm font-semibold text-red-800">
+          <p id={`${id}-key-error`} role={privateKeyRefused ? "alert" : undefined} className="text-sm font-semibold text-red-800">
             {err.key}
           </p>
         ) : null}

@@ -71,7 +71,7 @@ export function OnboardForm({ action, maxValidityDays }: { action: FormAction; m
         {field("adminEmail", "Admin's e-mail address")}
         {field("adminName", "Admin's name", { optional: true })}
         {field("spocEmail", "Designated user's e-mail address", {
-          hint: "A service account address the organisation controls is best (seed 001).",
+          hint: "A service account address the organisation controls is best: it outlives any one person.",
         })}
         {field("spocName", "Designated user's name", { optional: true })}
       </fieldset>

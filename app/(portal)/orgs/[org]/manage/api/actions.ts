@@ -20,6 +20,8 @@ import {
 } from "@/lib/credentials/schemas";
 import { updateRotationPolicy } from "@/lib/credentials/update-rotation-policy";
 import { DomainError } from "@/lib/errors";
+import { formatCalendarDate } from "@/lib/rotation/calendar";
+import { expiryDateOf } from "@/lib/rotation/secret-state";
 
 /*
  * Every action parses its input, authorizes the caller for this organisation itself (a forged
@@ -37,19 +39,30 @@ const apiTab = (org: string) => `/orgs/${org}/manage/api`;
 
 export async function rotateSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   return organisationAction(org, "credentials.rotate", {
-    parse: () => validate(rotateSecretInput, { clientId: text(form, "clientId"), compromised: form.get("compromised") === "true" }),
+    parse: () =>
+      validate(rotateSecretInput, {
+        clientId: text(form, "clientId"),
+        compromised: form.get("compromised") === "true",
+        oldSecret: text(form, "oldSecret"),
+        oldSecretLastDay: text(form, "oldSecretLastDay"),
+      }),
     run: async (access, input) => {
-      if (input.compromised && text(form, "confirmation") !== input.clientId) {
+      const revokesAll = input.compromised || input.oldSecret === "revoke";
+      if (revokesAll && text(form, "confirmation") !== input.clientId) {
         throw new DomainError("invalid", "Type the client ID exactly to confirm.", "confirmation");
       }
       const result = await rotateSecret(await credentialContextFor(access), input);
       const showOnce = access.organisation.secretRevealPolicy === "show_once";
+      const { locale, timeZone } = access.organisation;
+      const oldEnds = result.previousSecretEndsAt
+        ? ` The old secret works until the end of ${formatCalendarDate(expiryDateOf(result.previousSecretEndsAt, timeZone), locale)}.`
+        : "";
       return {
-        message: input.compromised
+        message: revokesAll
           ? "New secret issued and every older secret revoked. Systems using an old secret are refused from now on."
           : showOnce
-            ? "New secret issued. Copy it now: under your organisation's show-once policy it will not be shown again."
-            : "New secret issued. Both secrets are accepted until the old one expires.",
+            ? `New secret issued. Copy it now: under your organisation's show-once policy it will not be shown again.${oldEnds}`
+            : `New secret issued.${oldEnds}`,
         value: result.secret.value,
       };
     },

@@ -7,7 +7,7 @@ import { RegisterKeyForm } from "@/components/forms/credentials/register-key-for
 import { RevealSecretForm } from "@/components/forms/credentials/reveal-secret-form";
 import { RevokeKeyForm } from "@/components/forms/credentials/revoke-key-form";
 import { RevokeSecretForm } from "@/components/forms/credentials/revoke-secret-form";
-import { RotateSecretForm } from "@/components/forms/credentials/rotate-secret-form";
+import { RotateSecretDialog } from "@/components/forms/credentials/rotate-secret-dialog";
 import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
@@ -152,7 +152,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                   : client.audiencesUsed
                       .map(
                         (u) =>
-                          `${u.audience} (${u.requestCount.toLocaleString("en-GB")} tokens, last ${formatLastUsed(u.lastSeenAt, now, organisation.locale).toLowerCase()})`,
+                          `${u.audience} (${u.requestCount.toLocaleString("en-GB")} ${u.requestCount === 1 ? "token" : "tokens"}, last ${formatLastUsed(u.lastSeenAt, now, organisation.locale).toLowerCase()})`,
                       )
                       .join("; ")}
               </dd>
@@ -160,7 +160,28 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
             <SecretsTable rows={rows} caption={`Secrets of ${client.name}`} />
             {canRotate ? (
               <div className="flex flex-wrap items-start gap-4 border-t border-slate-200 pt-3">
-                <RotateSecretForm clientId={client.clientId} action={rotateSecretAction.bind(null, slug)} showOnce={showOnce} />
+                <RotateSecretDialog
+                  clientId={client.clientId}
+                  clientName={client.name}
+                  showOnce={showOnce}
+                  blockedReason={client.rotateBlockedReason}
+                  facts={
+                    client.rotation
+                      ? {
+                          oldMasked: client.rotation.old.masked,
+                          oldExpiresOn: date(client.rotation.old.expiresOn),
+                          oldLastUsed: client.rotation.old.lastUsedAt
+                            ? formatLastUsed(client.rotation.old.lastUsedAt, now, organisation.locale).toLowerCase()
+                            : null,
+                          overlapEndsOn: date(client.rotation.overlapEndsOn),
+                          overlapDays: organisation.overlapDays,
+                          today: client.rotation.today,
+                          latestDay: client.rotation.latestDay,
+                        }
+                      : null
+                  }
+                  action={rotateSecretAction.bind(null, slug)}
+                />
                 <CompromiseRotateForm clientId={client.clientId} action={rotateSecretAction.bind(null, slug)} />
               </div>
             ) : null}
