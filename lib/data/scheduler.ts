@@ -172,7 +172,7 @@ export interface DueReminder {
   expiry_date: string;
   today: string;
   threshold: number;
-  successor: { createdAt: string; lastUsedAt: string | null } | null;
+  successor: { createdAt: string; lastUsedAt: string | null; maskedTail?: string; issuedBy?: string } | null;
 }
 
 /**
@@ -190,7 +190,8 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
                o.time_zone, o.locale, o.auto_issue,
                ${expiryDay(sql`s.expires_at`, sql`o.time_zone`)}::text as expiry_date,
                ${calendarDay(t(at), sql`o.time_zone`)}::text as today, due.threshold,
-               (select jsonb_build_object('createdAt', n.created_at, 'lastUsedAt', n.last_used_at)
+               (select jsonb_build_object('createdAt', n.created_at, 'lastUsedAt', n.last_used_at,
+                                          'maskedTail', n.masked_tail, 'issuedBy', n.issued_by)
                 from client_secret n
                 where n.replaces_secret_id = s.id and ${secretAccepted({ createdAt: sql`n.created_at`, expiresAt: sql`n.expires_at`, revokedAt: sql`n.revoked_at` }, t(at))}
                 limit 1) as successor

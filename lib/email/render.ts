@@ -22,7 +22,17 @@ export interface ExpiryReminderData {
   locale: string;
   autoIssue: boolean;
   lastUsedAt: string | null;
-  successor: { createdAt: string; lastUsedAt: string | null } | null;
+  /** The secret issued to follow this one; maskedTail and issuedBy are absent from mails queued before they were added. */
+  successor: { createdAt: string; lastUsedAt: string | null; maskedTail?: string; issuedBy?: string } | null;
+}
+
+/** "A new secret ••••wxyz was issued automatically on 19/07/2026." for the reminder, or null. */
+export function describeSuccessor(d: ExpiryReminderData): string | null {
+  if (d.credential !== "secret" || !d.successor) return null;
+  const name = d.successor.maskedTail ? `A new secret ending ${d.successor.maskedTail}` : "A new secret";
+  const how = d.successor.issuedBy === "auto" ? " automatically" : "";
+  const on = formatCalendarDate(toCalendarDate(new Date(d.successor.createdAt), d.timeZone), d.locale);
+  return `${name} was issued${how} on ${on}. Both are accepted until this one ends.`;
 }
 
 export function describeUsage(d: ExpiryReminderData, now: Date): string {
@@ -97,6 +107,8 @@ export async function renderMessage(
     apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
     usage: describeUsage(d, now),
     autoIssue: d.autoIssue,
+    timeZone: d.timeZone,
+    successor: describeSuccessor(d),
   };
   const element = createElement(ExpiryReminder, props);
   return {

@@ -43,7 +43,12 @@ describe("a scheduler run on the demo data", () => {
     expect(mail.to).toEqual(["alice.admin@northwind.example", "api-team@northwind.example"]);
     expect(mail.subject).toBe("Your client secret for Claims submission (production) expires in 20 days");
     const expiry = formatCalendarDate(addDays(toCalendarDate(now, "Europe/London"), 20), "en-GB");
-    expect(mail.text).toContain(`expires on ${expiry}`);
+    expect(mail.text).toContain(`works until the end of ${expiry} (Europe/London time)`);
+    // The reminder names the new secret and when it was issued, and says what to do.
+    expect(mail.text).toMatch(
+      /A new secret ending \S{4} was issued automatically on \d{2}\/\d{2}\/\d{4}\. Both are accepted until this one ends\./,
+    );
+    expect(mail.text).toContain("1. Put the new secret into your systems");
     expect(mail.text).toContain("A new secret is waiting: your systems have not used it yet");
     expect(mail.html).toContain("https://rotor.example/orgs/northwind/manage/api");
     expect(mail.idempotencyKey).toMatch(/^rotor-outbox-/);

@@ -12,6 +12,10 @@ export interface ExpiryReminderProps {
   apiTabUrl: string;
   usage: string;
   autoIssue: boolean;
+  /** The organisation's time zone: the last day ends at midnight there. */
+  timeZone: string;
+  /** "A new secret ending … was issued on …", when there is one. */
+  successor: string | null;
 }
 
 const text = { fontSize: "15px", lineHeight: "22px", color: "#1e293b" };
@@ -30,16 +34,19 @@ export function ExpiryReminder(p: ExpiryReminderProps) {
             {p.daysLeft === 0 ? `Access with this ${p.credential} ends today` : `Your ${p.credential} expires ${when}`}
           </Heading>
           <Text style={text}>
-            {p.organisation}: the {what} of {p.client} (client ID {p.clientId}) expires on {p.expiryDate}
-            {p.daysLeft === 0 ? ". Requests that use it will be refused from the end of today." : `, ${when}.`}
+            {p.organisation}: the {what} of {p.client} (client ID {p.clientId}) works until the end of {p.expiryDate} ({p.timeZone} time)
+            {p.daysLeft === 0 ? ". Requests that use it are refused after midnight tonight." : `, ${when}.`}
           </Text>
+          {p.successor ? <Text style={text}>{p.successor}</Text> : null}
           <Section>
             <Text style={{ ...text, fontWeight: "bold" }}>What to do</Text>
             <Text style={text}>
               {p.credential === "secret"
-                ? p.autoIssue
-                  ? "A new secret is issued automatically when the overlap window begins. Copy it from the API tab into your systems before the old one expires; both are accepted until then."
-                  : "Your designated user issues a new secret from the API tab (or the management API). Both secrets are accepted until the old one expires; move your systems to the new one before then."
+                ? p.successor
+                  ? `1. Put the new secret into your systems (the designated user copies it from the API tab, or reveals it where your policy allows). 2. Check on the API tab that they use it: "last used" moves to the new secret. 3. Revoke this one, or let it end on ${p.expiryDate}.`
+                  : p.autoIssue
+                    ? "A new secret is issued automatically when the overlap window begins. Then put it into your systems before this one ends; both are accepted until then."
+                    : "Your designated user issues a new secret from the API tab (or the management API). Both secrets are accepted until this one ends; move your systems to the new one before then."
                 : "Register a new public key on the API tab, switch your systems to sign with it, then revoke the old key."}
             </Text>
             <Text style={text}>{p.usage}</Text>
