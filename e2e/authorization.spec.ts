@@ -23,6 +23,9 @@ test("a member never sees the API tab, and is refused when asking for it directl
   const response = await page.goto("/orgs/northwind/manage/api");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  // The refusal keeps the organisation's header and navigation, and has a title of its own.
+  await expect(page).toHaveTitle("You do not have access · Rotor");
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
   await expect(page.locator("body")).not.toContainText("Client ID");
   expect((await page.goto("/orgs/northwind/manage/active-users"))?.status()).toBe(403);
   expect((await page.goto("/orgs/northwind/dev-tools"))?.status()).toBe(403);
