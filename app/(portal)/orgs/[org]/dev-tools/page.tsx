@@ -108,7 +108,8 @@ const { access_token, expires_in } = await response.json();`;
             <code className="break-all font-mono">{details.endpoint}</code>
           </dd>
         </dl>
-        <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
+        <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{curl}</code>
         </pre>
       </section>
@@ -120,7 +121,8 @@ const { access_token, expires_in } = await response.json();`;
           Register your RSA public key on the API tab (2048 to 4096 bits), keep the private key on your systems, and sign a short-lived JWT
           for each request. With Node.js and jose:
         </p>
-        <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
+        <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{joseExample}</code>
         </pre>
       </section>
@@ -159,7 +161,8 @@ const { access_token, expires_in } = await response.json();`;
           </a>
           ; errors are RFC 9457 problem details, and POSTs accept an Idempotency-Key so a retry never rotates twice.
         </p>
-        <pre className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
+        <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{rotateCurl}</code>
         </pre>
       </section>
