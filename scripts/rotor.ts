@@ -13,7 +13,7 @@ import { z } from "zod";
 import { type DatabaseHandle, openDatabase } from "@/db/client";
 import { FolderLockedError } from "@/db/folder-lock";
 import { memberships, oauthClients, organisations, platformOperators, users } from "@/db/schema";
-import type { Actor, CredentialContext } from "@/lib/context";
+import type { Actor, CredentialContext, OrganisationContext, PlatformContext } from "@/lib/context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
 import { revokeSecret } from "@/lib/credentials/revoke-secret";
@@ -26,7 +26,12 @@ import { embeddedDataFolder } from "@/lib/data/database";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
-import { addOperator, createClient, createOrganisation, deactivateUser, inviteUser } from "@/lib/organisations/manage";
+import { addOperator } from "@/lib/organisations/add-operator";
+import { createClient } from "@/lib/organisations/create-client";
+import { createOrganisation } from "@/lib/organisations/create-organisation";
+import { deactivateUser } from "@/lib/organisations/deactivate-user";
+import { findOrganisationOrFail } from "@/lib/organisations/find-organisation";
+import { inviteUser } from "@/lib/organisations/invite-user";
 import {
   createClientInput,
   createOrganisationInput,
@@ -152,6 +157,15 @@ async function clientContext(clientId: string): Promise<{ ctx: CredentialContext
   };
 }
 
+async function platform(): Promise<PlatformContext> {
+  return { db: await database(), actor, isOperator: false, clock: () => new Date() };
+}
+
+async function inOrganisation(slug: string): Promise<OrganisationContext> {
+  const ctx = await platform();
+  return { ...ctx, organisation: await findOrganisationOrFail(ctx.db, slug), role: null };
+}
+
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
 
 // --- commands -------------------------------------------------------------------------------------
@@ -170,7 +184,7 @@ operator
   .action(
     action(async (opts: { email: string; name?: string }, cmd: Command) => {
       const email = parse(emailField, opts.email, { "": "--email" });
-      const user = await addOperator(await database(), actor, email, opts.name, new Date());
+      const user = await addOperator(await platform(), { email, name: opts.name });
       emit(cmd, { operator: { id: user.id, email: user.email } }, [`${email} is now a platform operator.`]);
     }),
   );
@@ -229,7 +243,7 @@ org
         },
         { reminderOffsets: "--reminders", secretRevealPolicy: "--reveal/--show-once" },
       );
-      const created = await createOrganisation(await database(), actor, input, new Date());
+      const created = await createOrganisation(await platform(), input);
       emit(cmd, { organisation: created }, [
         `Created ${created.name} (${created.slug}), ${created.timeZone}: secrets valid ${created.validityDays} days, ${created.overlapDays}-day overlap, reminders ${created.reminderOffsets.join(", ")}, ${created.autoIssue ? "auto-issue" : "manual rotation"}, ${created.secretRevealPolicy === "reveal" ? "reveal allowed" : "show once"}.`,
       ]);
@@ -289,7 +303,7 @@ user
   .action(
     action(async (opts: { org: string; email: string; role: string; name?: string }, cmd: Command) => {
       const input = parse(inviteUserInput, { email: opts.email, role: opts.role, name: opts.name });
-      const result = await inviteUser(await database(), actor, opts.org, input, new Date());
+      const result = await inviteUser(await inOrganisation(opts.org), input);
       emit(cmd, { organisation: result.organisation.slug, user: { id: result.user.id, email: result.user.email }, role: input.role }, [
         `${input.email} is now ${input.role === "spoc" ? "the designated user" : `a${input.role === "admin" ? "n admin" : " member"}`} of ${result.organisation.name}.`,
       ]);
@@ -303,10 +317,9 @@ user
   .action(
     action(async (opts: { org: string; email: string }, cmd: Command) => {
       const { email } = parse(deactivateUserInput, { email: opts.email });
-      const result = await deactivateUser(await database(), actor, opts.org, email, new Date());
-      emit(cmd, { organisation: result.organisation.slug, deactivated: email }, [
-        `${email} is de-activated in ${result.organisation.name}.`,
-      ]);
+      const ctx = await inOrganisation(opts.org);
+      await deactivateUser(ctx, { email });
+      emit(cmd, { organisation: ctx.organisation.slug, deactivated: email }, [`${email} is de-activated in ${ctx.organisation.name}.`]);
     }),
   );
 
@@ -339,7 +352,7 @@ client
           },
           { scopes: "--scope", audiences: "--audience", tokenTtlSeconds: "--token-ttl" },
         );
-        const result = await createClient(await database(), actor, opts.org, input, new Date());
+        const result = await createClient(await inOrganisation(opts.org), input);
         emit(cmd, { organisation: result.organisation.slug, client: result.client }, [
           `Created client ${result.client.clientId} "${result.client.name}" for ${result.organisation.name}. It has no secret yet: rotor secret rotate --client ${result.client.clientId}`,
         ]);

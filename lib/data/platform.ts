@@ -33,3 +33,11 @@ export async function getPlatformSettings(db: Executor): Promise<PlatformSetting
     .limit(1);
   return row ?? DEFAULTS;
 }
+
+export async function savePlatformSettings(db: Executor, settings: PlatformSettingsDto, at: Date): Promise<void> {
+  const values = { ...settings, updatedAt: at };
+  await db
+    .insert(platformSettings)
+    .values({ id: 1, ...values })
+    .onConflictDoUpdate({ target: platformSettings.id, set: values });
+}

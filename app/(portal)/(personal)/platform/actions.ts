@@ -3,13 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
-import { actorFor } from "@/lib/auth/actor";
 import { requireOperator } from "@/lib/auth/caller";
+import { platformContextFor } from "@/lib/auth/organisation-context";
 import { parseDayList } from "@/lib/credentials/schemas";
-import { getDb } from "@/lib/data/database";
-import { designateSpoc } from "@/lib/organisations/members";
-import { onboardInput, onboardOrganisation, platformLimitsInput, updatePlatformLimits } from "@/lib/organisations/platform";
-import { emailField } from "@/lib/organisations/schemas";
+import { designateSpoc } from "@/lib/organisations/designate-spoc";
+import { onboardOrganisation } from "@/lib/organisations/onboard-organisation";
+import { emailField, onboardInput, platformLimitsInput } from "@/lib/organisations/schemas";
+import { updatePlatformSettings } from "@/lib/organisations/update-platform-settings";
 
 const ONBOARD_FIELDS = [
   "name",
@@ -61,7 +61,7 @@ export async function onboardAction(_prev: ActionState, form: FormData): Promise
   }
   const caller = await requireOperator();
   try {
-    const org = await onboardOrganisation(await getDb(), await actorFor(caller), parsed.data, new Date());
+    const org = await onboardOrganisation(await platformContextFor(caller), parsed.data);
     revalidatePath("/platform");
     return {
       status: "success",
@@ -87,7 +87,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
   if (!parsed.success) return fromZodError(parsed.error, values);
   const caller = await requireOperator();
   try {
-    await updatePlatformLimits(await getDb(), await actorFor(caller), parsed.data, new Date());
+    await updatePlatformSettings(await platformContextFor(caller), parsed.data);
     revalidatePath("/platform");
     return { status: "success", message: "Platform limits saved." };
   } catch (error) {
@@ -102,7 +102,7 @@ export async function designateSpocAction(organisationId: string, _prev: ActionS
     return parsed.success ? { status: "error", message: "Unknown organisation." } : fromZodError(parsed.error, values);
   const caller = await requireOperator();
   try {
-    const { previous } = await designateSpoc(await getDb(), await actorFor(caller), organisationId, parsed.data.email, new Date());
+    const { previous } = await designateSpoc(await platformContextFor(caller), { organisationId, email: parsed.data.email });
     revalidatePath("/platform");
     return { status: "success", message: `${parsed.data.email} is now the designated user${previous ? `; ${previous} is a member` : ""}.` };
   } catch (error) {

@@ -3,13 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { type ActionState, fromError, fromZodError, submitted } from "@/lib/action-state";
-import { actorFor } from "@/lib/auth/actor";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
-import { getDb } from "@/lib/data/database";
-import { inviteUser } from "@/lib/organisations/manage";
-import { changeRole, deactivateMember, reactivateMember } from "@/lib/organisations/members";
-import { addOffice, officeInput, setOfficeClosed, updateOffice } from "@/lib/organisations/offices";
-import { inviteUserInput, ROLES } from "@/lib/organisations/schemas";
+import { organisationContextFor } from "@/lib/auth/organisation-context";
+import { addOffice } from "@/lib/organisations/add-office";
+import { changeRole } from "@/lib/organisations/change-role";
+import { deactivateMember } from "@/lib/organisations/deactivate-member";
+import { inviteUser } from "@/lib/organisations/invite-user";
+import { reactivateMember } from "@/lib/organisations/reactivate-member";
+import { inviteUserInput, officeInput, ROLES } from "@/lib/organisations/schemas";
+import { setOfficeClosed } from "@/lib/organisations/set-office-closed";
+import { updateOffice } from "@/lib/organisations/update-office";
 
 /*
  * Offices and people (issue 6). Each action parses its input, authorizes the caller for this
@@ -22,16 +25,16 @@ const idField = z.uuid({ error: "That is not a valid id." });
 
 async function manage(org: string) {
   const access = await requireOrganisationAccess(org, "organisation.manage");
-  return { access, db: await getDb(), actor: await actorFor(access.caller), now: new Date() };
+  return { ctx: await organisationContextFor(access) };
 }
 
 export async function addOfficeAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, officeFields);
   const parsed = officeInput.safeParse(fields(form, officeFields));
   if (!parsed.success) return fromZodError(parsed.error, values);
-  const { access, db, actor, now } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    const office = await addOffice(db, actor, access.organisation.id, parsed.data, now);
+    const office = await addOffice(ctx, parsed.data);
     revalidatePath(`/orgs/${org}/manage/offices`);
     return { status: "success", message: `${office.name} added.` };
   } catch (error) {
@@ -44,9 +47,9 @@ export async function updateOfficeAction(org: string, officeId: string, _prev: A
   const parsed = officeInput.safeParse(fields(form, officeFields));
   if (!parsed.success || !idField.safeParse(officeId).success)
     return parsed.success ? { status: "error", message: "Unknown office." } : fromZodError(parsed.error, values);
-  const { access, db, actor } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    const office = await updateOffice(db, actor, access.organisation.id, officeId, parsed.data);
+    const office = await updateOffice(ctx, { officeId, office: parsed.data });
     revalidatePath(`/orgs/${org}/manage/offices`);
     return { status: "success", message: `${office.name} saved.` };
   } catch (error) {
@@ -62,9 +65,9 @@ export async function closeOfficeAction(
   _form: FormData,
 ): Promise<ActionState> {
   if (!idField.safeParse(officeId).success) return { status: "error", message: "Unknown office." };
-  const { access, db, actor, now } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    const office = await setOfficeClosed(db, actor, access.organisation.id, officeId, closed, now);
+    const office = await setOfficeClosed(ctx, { officeId, closed });
     revalidatePath(`/orgs/${org}/manage/offices`);
     return { status: "success", message: `${office.name} ${closed ? "closed" : "reopened"}.` };
   } catch (error) {
@@ -76,9 +79,9 @@ export async function inviteUserAction(org: string, _prev: ActionState, form: Fo
   const values = submitted(form, ["email", "name", "role"]);
   const parsed = inviteUserInput.safeParse({ email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") });
   if (!parsed.success) return fromZodError(parsed.error, values);
-  const { access, db, actor, now } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    await inviteUser(db, actor, access.organisation.slug, parsed.data, now, access.caller.isOperator);
+    await inviteUser(ctx, parsed.data);
     revalidatePath(`/orgs/${org}/manage`, "layout");
     return { status: "success", message: `${parsed.data.email} invited. They can sign in with that e-mail address.` };
   } catch (error) {
@@ -89,9 +92,9 @@ export async function inviteUserAction(org: string, _prev: ActionState, form: Fo
 export async function changeRoleAction(org: string, membershipId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const role = z.enum(ROLES, { error: "Choose admin, designated user or member." }).safeParse(form.get("role"));
   if (!role.success || !idField.safeParse(membershipId).success) return { status: "error", message: "Choose a role." };
-  const { access, db, actor } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role.data, new Date());
+    await changeRole(ctx, { membershipId, role: role.data });
     revalidatePath(`/orgs/${org}/manage`, "layout");
     return { status: "success", message: "Role changed." };
   } catch (error) {
@@ -101,9 +104,9 @@ export async function changeRoleAction(org: string, membershipId: string, _prev:
 
 export async function deactivateAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
   if (!idField.safeParse(membershipId).success) return { status: "error", message: "Unknown member." };
-  const { access, db, actor, now } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    await deactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, now);
+    await deactivateMember(ctx, { membershipId });
     revalidatePath(`/orgs/${org}/manage`, "layout");
     return { status: "success", message: "De-activated. Their sessions and API tokens ended at once." };
   } catch (error) {
@@ -113,9 +116,9 @@ export async function deactivateAction(org: string, membershipId: string, _prev:
 
 export async function reactivateAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
   if (!idField.safeParse(membershipId).success) return { status: "error", message: "Unknown member." };
-  const { access, db, actor } = await manage(org);
+  const { ctx } = await manage(org);
   try {
-    await reactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId);
+    await reactivateMember(ctx, { membershipId });
     revalidatePath(`/orgs/${org}/manage`, "layout");
     return { status: "success", message: "Re-activated." };
   } catch (error) {
