@@ -169,6 +169,8 @@ export interface MembershipGrant {
   role: MembershipRole;
   invitedBy: string | null;
   createdAt: Date;
+  /** Where they work; left as it was when not given. */
+  officeId?: string | null;
 }
 
 /** An active membership with the role: a new one, or the person's old one brought back. */
@@ -179,7 +181,14 @@ export async function grantMembership(
   existingId: string | null,
   grant: MembershipGrant,
 ): Promise<MembershipRow> {
-  const values = { role: grant.role, status: "active" as const, deactivatedAt: null, deactivatedBy: null, invitedBy: grant.invitedBy };
+  const values = {
+    role: grant.role,
+    status: "active" as const,
+    deactivatedAt: null,
+    deactivatedBy: null,
+    invitedBy: grant.invitedBy,
+    officeId: grant.officeId,
+  };
   const [row] = existingId
     ? await tx.update(memberships).set(values).where(eq(memberships.id, existingId)).returning()
     : await tx

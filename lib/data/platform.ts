@@ -41,3 +41,11 @@ export async function savePlatformSettings(db: Executor, settings: PlatformSetti
     .values({ id: 1, ...values })
     .onConflictDoUpdate({ target: platformSettings.id, set: values });
 }
+
+/** The settings of a deployment that has none yet; existing ones are kept. */
+export async function initPlatformSettings(db: Executor, settings: PlatformSettingsDto, at: Date): Promise<void> {
+  await db
+    .insert(platformSettings)
+    .values({ id: 1, ...settings, updatedAt: at })
+    .onConflictDoNothing();
+}
