@@ -21,7 +21,9 @@ export interface Invitation {
 export async function addMember(tx: Executor, ctx: OrganisationContext, input: InviteUserInput): Promise<Invitation> {
   const organisation = ctx.organisation;
   if (input.role === "spoc") await mayDesignateSpoc(tx, ctx);
-  const user = await findOrCreateUser(tx, { email: input.email, name: input.name }, ctx.clock());
+  // Read once, after the caller's role was locked (authorizeNow): the person and membership share it.
+  const now = ctx.clock();
+  const user = await findOrCreateUser(tx, { email: input.email, name: input.name }, now);
   const existing = await lockMembershipOfUser(tx, organisation.id, user.id);
   if (existing?.status === "active")
     throw new DomainError("conflict", `${input.email} is already an active member of ${organisation.name}.`, "email");
@@ -36,7 +38,7 @@ export async function addMember(tx: Executor, ctx: OrganisationContext, input: I
   const membership = await grantMembership(tx, organisation.id, user.id, existing?.id ?? null, {
     role: input.role,
     invitedBy: ctx.actor.userId,
-    createdAt: ctx.clock(),
+    createdAt: now,
   });
   await recordEvent(tx, {
     organisationId: organisation.id,
