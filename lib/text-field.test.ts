@@ -6,9 +6,14 @@ import { signInEmailField } from "@/lib/auth/email-sign-in";
 import { registerKeyInput, revokeSecretInput } from "@/lib/credentials/schemas";
 import { registerKeyBody, revokeSecretBody } from "@/lib/management-api/dto";
 import { assertionCheckInput } from "@/lib/oauth/assertion-checker";
-import { officeInput } from "@/lib/organisations/offices";
-import { onboardInput, platformLimitsInput } from "@/lib/organisations/platform";
-import { createClientInput, createOrganisationInput, inviteUserInput } from "@/lib/organisations/schemas";
+import {
+  createClientInput,
+  createOrganisationInput,
+  inviteUserInput,
+  officeInput,
+  onboardInput,
+  platformLimitsInput,
+} from "@/lib/organisations/schemas";
 import { LONE_SURROGATE_MESSAGE, NUL_MESSAGE, storableText, textField, unstorableTextProblem } from "./text-field";
 
 const NUL = "\u0000";

@@ -78,6 +78,24 @@ describe("the operator CLI on a fresh embedded database", { timeout: 120_000 }, 
     expect(rotorJson("user", "invite", "--org", "acme-claims-ltd", "--email", "spoc@acme.example", "--role", "spoc").role).toBe("spoc");
   });
 
+  it("lists organisations as DTOs with --json: named fields, no internal id or bookkeeping columns", () => {
+    expect(rotorJson("org", "list")).toEqual({
+      organisations: [
+        {
+          slug: "acme-claims-ltd",
+          name: "Acme Claims Ltd",
+          timeZone: "Europe/London",
+          locale: "en-GB",
+          validityDays: 180,
+          overlapDays: 30,
+          reminderOffsets: [30, 14, 7, 1, 0],
+          autoIssue: false,
+          secretRevealPolicy: "show_once",
+        },
+      ],
+    });
+  });
+
   it("creates a client with two live secrets, each value printed once, in that command's output only", () => {
     secretClient = rotorJson("client", "create", "--org", "acme-claims-ltd", "--name", "Claims API", "--scope", "claims:read,claims:write")
       .client.clientId;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { memberships, personalApiTokens } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
+import { cliIn, cliPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
 import type { CredentialContext } from "@/lib/context";
 import { listClients } from "@/lib/credentials/list-clients";
@@ -11,7 +12,8 @@ import { readClientCredentials } from "@/lib/credentials/read-client-credentials
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
-import { changeRole, designateSpoc } from "@/lib/organisations/members";
+import { changeRole } from "@/lib/organisations/change-role";
+import { designateSpoc } from "@/lib/organisations/designate-spoc";
 import { authenticateApiToken, createApiToken } from "./api-tokens";
 import { scopeAllows } from "./schemas";
 
@@ -66,7 +68,10 @@ describe("a personal API token's power", () => {
     const token = await tokenFor("secret-rotation@finvu.example", "finvu");
     expect(await authenticateApiToken(handle.db, token.authorization, now)).not.toBeNull();
     const finvu = (await findOrganisationBySlug(handle.db, "finvu"))!;
-    await designateSpoc(handle.db, operator, finvu.id, "arjun.member@finvu.example", now);
+    await designateSpoc(
+      { ...cliPlatform(handle.db, now), actor: operator, isOperator: true },
+      { organisationId: finvu.id, email: "arjun.member@finvu.example" },
+    );
     const [row] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, token.id));
     expect(row?.revokedAt).toEqual(now);
     expect(await authenticateApiToken(handle.db, token.authorization, now)).toBeNull();
@@ -80,11 +85,11 @@ describe("a personal API token's power", () => {
       .select()
       .from(memberships)
       .where(and(eq(memberships.organisationId, northwind.id), eq(memberships.userId, spoc.userId)));
-    await changeRole(handle.db, { actor: { ...operator, type: "cli" }, isOperator: true }, northwind.id, membership!.id, "member", now);
+    await changeRole(cliIn(handle.db, northwind, now), { membershipId: membership!.id, role: "member" });
     const [row] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, token.id));
     expect(row?.revokedAt).toEqual(now);
     // Restore the demo's designated user for the tests that follow.
-    await changeRole(handle.db, { actor: { ...operator, type: "cli" }, isOperator: true }, northwind.id, membership!.id, "spoc", now);
+    await changeRole(cliIn(handle.db, northwind, now), { membershipId: membership!.id, role: "spoc" });
   });
 
   it("is refused on every request once its owner is no longer the designated user, even if nothing revoked it", async () => {

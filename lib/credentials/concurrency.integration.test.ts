@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, openDatabase } from "@/db/client";
 import { clientPublicKeys, clientSecrets, memberships, oauthClients, organisations } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
+import { cliIn } from "@/db/testing/contexts";
 import { holdRowLock, postgresServerConfigured, raceTest, runSql, waitForLockWaiters } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
@@ -14,7 +15,8 @@ import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
-import { deactivateMember, reactivateMember } from "@/lib/organisations/members";
+import { deactivateMember } from "@/lib/organisations/deactivate-member";
+import { reactivateMember } from "@/lib/organisations/reactivate-member";
 import { placeHolders, secretExpiry } from "@/lib/rotation/secret-state";
 import { autoIssueDueSecrets } from "@/lib/scheduler/auto-issue";
 import { TWO_LIVE_SECRETS } from "./issue-secret";
@@ -224,22 +226,11 @@ describe("the use cases alone keep the rules under concurrency", () => {
       .select()
       .from(memberships)
       .where(and(eq(memberships.userId, spoc.id), eq(memberships.organisationId, organisation.id)));
-    await deactivateMember(
-      setup.portal.db,
-      { actor: { type: "cli", userId: null, label: "CLI" }, isOperator: true },
-      organisation.id,
-      membership!.id,
-      new Date(),
-    );
+    await deactivateMember(cliIn(setup.portal.db, organisation), { membershipId: membership!.id });
     await lock.release();
     expect(await waiting).toMatchObject({ code: "forbidden" });
     expect(placeHolders(await secretsOf(setup, uuid), new Date())).toHaveLength(1);
-    await reactivateMember(
-      setup.portal.db,
-      { actor: { type: "cli", userId: null, label: "CLI" }, isOperator: true },
-      organisation.id,
-      membership!.id,
-    );
+    await reactivateMember(cliIn(setup.portal.db, organisation), { membershipId: membership!.id });
     await setup.portal.db.update(memberships).set({ role: "spoc" }).where(eq(memberships.id, membership!.id));
   });
 

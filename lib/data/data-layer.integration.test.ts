@@ -137,7 +137,7 @@ describe("tenant scoping", () => {
 describe("look-ups by what a request names (a URL, a bound action argument, Auth.js's own form)", () => {
   it("find nothing, without asking the database, for a slug, client ID or e-mail address that cannot exist", async () => {
     const northwind = await org("northwind");
-    const { findOrganisationOrFail } = await import("@/lib/organisations/manage");
+    const { findOrganisationOrFail } = await import("@/lib/organisations/find-organisation");
     const { getClientCredentials } = await import("./client-credentials");
     for (const bad of ["northwind\u0000", "\u0000", "North Wind"]) {
       expect(await findOrganisationBySlug(handle.db, bad), JSON.stringify(bad)).toBeNull();

@@ -17,17 +17,36 @@ export function embeddedDataFolder(dataDir: string): string {
   return path.join(dataDir, "pglite");
 }
 
-async function open(): Promise<DatabaseHandle> {
+export interface OpenOptions {
+  /** Embedded mode only: load the demo into an empty database, as the server does on its first start. */
+  seedDemoWhenEmpty: boolean;
+  log: { info(line: string): void; warn(line: string): void };
+}
+
+/**
+ * The configured database, as every process opens it (the server, the CLI): the Postgres of
+ * DATABASE_URL, or the embedded folder, which is self-contained and so migrated on open (SQL,
+ * then data migrations). The embedded folder refuses a second process (db/folder-lock.ts).
+ */
+export async function openConfiguredDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   const e = env();
   if (e.DATABASE_URL) return openDatabase({ url: e.DATABASE_URL });
   const handle = await openDatabase({ pgliteDir: embeddedDataFolder(e.dataDir) });
-  // Embedded mode is self-contained: migrate on start, and seed the demo on the first start.
-  const keyRing = loadKeyRing(e);
-  const { info, warnings } = describeDataMigrations(await migrateDatabase(handle, keyRing));
-  for (const line of info) console.info(line);
-  for (const line of warnings) console.warn(line);
-  if (await isEmpty(handle.db)) await seedDemoData(handle.db, { now: new Date(), keyRing });
+  try {
+    const keyRing = loadKeyRing(e);
+    const { info, warnings } = describeDataMigrations(await migrateDatabase(handle, keyRing));
+    for (const line of info) options.log.info(line);
+    for (const line of warnings) options.log.warn(line);
+    if (options.seedDemoWhenEmpty && (await isEmpty(handle.db))) await seedDemoData(handle.db, { now: new Date(), keyRing });
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   return handle;
+}
+
+function open(): Promise<DatabaseHandle> {
+  return openConfiguredDatabase({ seedDemoWhenEmpty: true, log: console });
 }
 
 export function getDatabaseHandle(): Promise<DatabaseHandle> {

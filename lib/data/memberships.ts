@@ -1,7 +1,7 @@
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, count, desc, eq, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "@/db/client";
-import { type MembershipRole, memberships, offices, users } from "@/db/schema";
+import { type MembershipRole, memberships, offices, sessions, users } from "@/db/schema";
 
 export interface CallerMembershipDto {
   role: MembershipRole;
@@ -97,4 +97,152 @@ export async function lockCurrentRole(tx: Executor, organisationId: string, user
     .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId), eq(memberships.status, "active")))
     .for("share");
   return row?.role ?? null;
+}
+
+export type MembershipRow = typeof memberships.$inferSelect;
+
+/** A membership of this organisation with its person's e-mail, locked for update; null when it is another organisation's. */
+export async function lockMembership(
+  tx: Executor,
+  organisationId: string,
+  membershipId: string,
+): Promise<{ membership: MembershipRow; email: string | null } | null> {
+  const [row] = await tx
+    .select({ membership: memberships, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
+    .for("update");
+  return row ?? null;
+}
+
+/** The person's membership of the organisation, active or not, locked for update. */
+export async function lockMembershipOfUser(tx: Executor, organisationId: string, userId: string): Promise<MembershipRow | null> {
+  const [row] = await tx
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organisationId, organisationId), eq(memberships.userId, userId)))
+    .for("update");
+  return row ?? null;
+}
+
+/** Every membership of the organisation with its person's e-mail, locked for update. */
+export async function lockOrganisationMemberships(
+  tx: Executor,
+  organisationId: string,
+): Promise<{ membership: MembershipRow; email: string | null }[]> {
+  return tx
+    .select({ membership: memberships, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organisationId, organisationId))
+    .for("update");
+}
+
+/** How many active members hold the role, leaving out one membership (the one about to change). */
+export async function countActiveInRole(tx: Executor, organisationId: string, role: MembershipRole, except?: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        eq(memberships.role, role),
+        eq(memberships.status, "active"),
+        ...(except ? [ne(memberships.id, except)] : []),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/** The membership's id by its person's e-mail (any status), or null. */
+export async function findMembershipIdByEmail(db: Executor, organisationId: string, email: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organisationId, organisationId), eq(users.email, email)));
+  return row?.id ?? null;
+}
+
+export interface MembershipGrant {
+  role: MembershipRole;
+  invitedBy: string | null;
+  createdAt: Date;
+  /** Where they work; left as it was when not given. */
+  officeId?: string | null;
+}
+
+/** An active membership with the role: a new one, or the person's old one brought back. */
+export async function grantMembership(
+  tx: Executor,
+  organisationId: string,
+  userId: string,
+  existingId: string | null,
+  grant: MembershipGrant,
+): Promise<MembershipRow> {
+  const values = {
+    role: grant.role,
+    status: "active" as const,
+    deactivatedAt: null,
+    deactivatedBy: null,
+    invitedBy: grant.invitedBy,
+    officeId: grant.officeId,
+  };
+  const [row] = existingId
+    ? await tx.update(memberships).set(values).where(eq(memberships.id, existingId)).returning()
+    : await tx
+        .insert(memberships)
+        .values({ organisationId, userId, createdAt: grant.createdAt, ...values })
+        .returning();
+  if (!row) throw new Error("membership write returned nothing");
+  return row;
+}
+
+export async function setMembershipRole(tx: Executor, membershipId: string, role: MembershipRole): Promise<MembershipRow> {
+  const [row] = await tx.update(memberships).set({ role }).where(eq(memberships.id, membershipId)).returning();
+  if (!row) throw new Error("membership update returned nothing");
+  return row;
+}
+
+/** Makes the membership the active designated user's, whatever its role or status was. */
+export async function makeSpoc(tx: Executor, membershipId: string): Promise<void> {
+  await tx
+    .update(memberships)
+    .set({ role: "spoc", status: "active", deactivatedAt: null, deactivatedBy: null })
+    .where(eq(memberships.id, membershipId));
+}
+
+/** De-activates the membership and ends every session of its person at once (docs/security.md). */
+export async function deactivateMembership(
+  tx: Executor,
+  membership: { id: string; userId: string },
+  at: Date,
+  byUserId: string | null,
+): Promise<void> {
+  await tx
+    .update(memberships)
+    .set({ status: "deactivated", deactivatedAt: at, deactivatedBy: byUserId })
+    .where(eq(memberships.id, membership.id));
+  await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
+}
+
+export async function reactivateMembership(tx: Executor, membershipId: string): Promise<void> {
+  await tx.update(memberships).set({ status: "active", deactivatedAt: null, deactivatedBy: null }).where(eq(memberships.id, membershipId));
+}
+
+export interface PersonDto {
+  email: string | null;
+  role: MembershipRole;
+  status: "active" | "deactivated";
+}
+
+/** Everyone ever a member of the organisation, by e-mail: the CLI's `org show`. */
+export async function listPeople(db: Executor, organisationId: string): Promise<PersonDto[]> {
+  return db
+    .select({ email: users.email, role: memberships.role, status: memberships.status })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.organisationId, organisationId))
+    .orderBy(asc(users.email));
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { type MembershipRole, memberships, organisations } from "@/db/schema";
+import { type MembershipRole, memberships, oauthClients, organisations } from "@/db/schema";
 
 export interface OrganisationDto {
   id: string;
@@ -57,4 +57,37 @@ export async function listOrganisationsForUser(db: Executor, userId: string): Pr
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
     .where(and(eq(memberships.userId, userId), eq(memberships.status, "active")))
     .orderBy(asc(organisations.name));
+}
+
+export async function findOrganisationById(db: Executor, id: string): Promise<OrganisationDto | null> {
+  const [row] = await db.select(organisationColumns).from(organisations).where(eq(organisations.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The organisation a client belongs to, by the client's public id. */
+export async function findOrganisationOfClient(db: Executor, clientId: string): Promise<OrganisationDto | null> {
+  const [row] = await db
+    .select(organisationColumns)
+    .from(oauthClients)
+    .innerJoin(organisations, eq(organisations.id, oauthClients.organisationId))
+    .where(eq(oauthClients.clientId, clientId))
+    .limit(1);
+  return row ?? null;
+}
+
+export type NewOrganisation = Omit<OrganisationDto, "id"> & { createdAt: Date };
+
+/** A taken slug fails with the database's unique violation (see isUniqueViolation). */
+export async function insertOrganisation(db: Executor, values: NewOrganisation): Promise<OrganisationDto> {
+  const [row] = await db.insert(organisations).values(values).returning(organisationColumns);
+  if (!row) throw new Error("organisation insert returned nothing");
+  return row;
+}
+
+/** Organisations whose policy is longer than a proposed platform maximum. */
+export async function listOrganisationsOverValidity(db: Executor, maxValidityDays: number): Promise<{ name: string; days: number }[]> {
+  return db
+    .select({ name: organisations.name, days: organisations.validityDays })
+    .from(organisations)
+    .where(gt(organisations.validityDays, maxValidityDays));
 }

@@ -33,3 +33,19 @@ export async function getPlatformSettings(db: Executor): Promise<PlatformSetting
     .limit(1);
   return row ?? DEFAULTS;
 }
+
+export async function savePlatformSettings(db: Executor, settings: PlatformSettingsDto, at: Date): Promise<void> {
+  const values = { ...settings, updatedAt: at };
+  await db
+    .insert(platformSettings)
+    .values({ id: 1, ...values })
+    .onConflictDoUpdate({ target: platformSettings.id, set: values });
+}
+
+/** The settings of a deployment that has none yet; existing ones are kept. */
+export async function initPlatformSettings(db: Executor, settings: PlatformSettingsDto, at: Date): Promise<void> {
+  await db
+    .insert(platformSettings)
+    .values({ id: 1, ...settings, updatedAt: at })
+    .onConflictDoNothing();
+}

@@ -68,3 +68,47 @@ export async function listDemoAccounts(db: Executor): Promise<DemoAccountDto[]> 
     ...members.map(({ status, ...m }) => ({ ...m, active: status === "active" })),
   ];
 }
+
+/**
+ * The person with this (normalised) e-mail, created when new: an invitation makes the account the
+ * first sign-in links to (docs/security.md).
+ */
+export async function findOrCreateUser(
+  tx: Executor,
+  person: { email: string; name?: string | null; emailVerified?: Date | null },
+  now: Date,
+): Promise<UserDto> {
+  const columns = { id: users.id, name: users.name, email: users.email };
+  const [found] = await tx.select(columns).from(users).where(eq(users.email, person.email)).limit(1);
+  if (found) return found;
+  const [created] = await tx
+    .insert(users)
+    .values({ email: person.email, name: person.name ?? null, emailVerified: person.emailVerified ?? null, createdAt: now })
+    .returning(columns);
+  if (!created) throw new Error("user insert returned nothing");
+  return created;
+}
+
+/** False when the person already is an operator. */
+export async function insertOperator(tx: Executor, userId: string, createdBy: string | null, now: Date): Promise<boolean> {
+  const inserted = await tx
+    .insert(platformOperators)
+    .values({ userId, createdAt: now, createdBy })
+    .onConflictDoNothing()
+    .returning({ userId: platformOperators.userId });
+  return inserted.length > 0;
+}
+
+export interface OperatorDto {
+  email: string | null;
+  name: string | null;
+  since: Date;
+}
+
+export async function listOperators(db: Executor): Promise<OperatorDto[]> {
+  return db
+    .select({ email: users.email, name: users.name, since: platformOperators.createdAt })
+    .from(platformOperators)
+    .innerJoin(users, eq(users.id, platformOperators.userId))
+    .orderBy(asc(users.email));
+}

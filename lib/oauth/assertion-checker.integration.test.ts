@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
+import { anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
-import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import type { OrganisationDto } from "@/lib/data/organisations";
 import { createTokenStore } from "@/lib/data/token-store";
 import { checkAssertion } from "./assertion-checker";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
@@ -17,9 +17,9 @@ let northwind: OrganisationDto;
 let finvu: OrganisationDto;
 beforeAll(async () => {
   handle = await createTestDatabase();
-  await seedDemoData(handle.db, { now: new Date(), keyRing });
-  northwind = (await findOrganisationBySlug(handle.db, "northwind"))!;
-  finvu = (await findOrganisationBySlug(handle.db, "finvu"))!;
+  // Two organisations, each with nothing: every test provisions the clients and keys it is about.
+  northwind = await anOrganisation(handle.db, { name: "Northwind Insurance" });
+  finvu = await anOrganisation(handle.db, { name: "Finvu Data Services" });
 });
 afterAll(async () => handle?.close());
 

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
+import { anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
-import { findOrganisationBySlug } from "@/lib/data/organisations";
+import type { OrganisationDto } from "@/lib/data/organisations";
 import { createMachine, type Machine } from "./machine";
 import { addKey, assertion, cliContext, httpMount, jwtForm, type Mount, provisionClient } from "./testing";
 
@@ -51,9 +51,10 @@ async function spawnInstance(url: string): Promise<Mount> {
   return { name: `process :${port}`, fetch: (p, init) => fetch(`http://127.0.0.1:${port}${p}`, init), close: async () => {} };
 }
 
+let org: OrganisationDto;
 beforeAll(async () => {
   handle = await createTestDatabase();
-  await seedDemoData(handle.db, { now: new Date(), keyRing });
+  org = await anOrganisation(handle.db);
   if (handle.url) {
     instances.push(await spawnInstance(handle.url), await spawnInstance(handle.url));
   } else {
@@ -74,7 +75,6 @@ afterAll(async () => {
 
 describe("a replayed client assertion spread over two instances sharing one database", () => {
   it("lets exactly one of the parallel requests through", async () => {
-    const org = (await findOrganisationBySlug(handle.db, "finvu"))!;
     const ctx = cliContext(handle.db, org, keyRing);
     const c = await provisionClient(ctx);
     const k = await addKey(ctx, c.clientId, "k");

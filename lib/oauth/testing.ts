@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { type AddressInfo, BlockList } from "node:net";
 import { SignJWT } from "jose";
 import type { Database } from "@/db/client";
-import { oauthClients } from "@/db/schema";
+import { aClient } from "@/db/testing/builders";
 import type { CredentialContext } from "@/lib/context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
@@ -32,21 +32,17 @@ export async function provisionClient(
   options: { scopes?: string[]; audiences?: string[]; legacyAudience?: boolean; alg?: "ES256" | "RS256"; ttl?: number } = {},
 ) {
   const clientId = `t${randomBytes(9).toString("hex")}`;
-  const [row] = await ctx.db
-    .insert(oauthClients)
-    .values({
-      organisationId: ctx.organisation.id,
-      clientId,
-      name: `Test ${clientId}`,
-      allowedScopes: options.scopes ?? ["claims:read", "claims:write"],
-      allowedAudiences: options.audiences ?? ["https://api.claims-exchange.example/"],
-      legacyAudience: options.legacyAudience ?? false,
-      accessTokenAlg: options.alg ?? "ES256",
-      accessTokenTtlSeconds: options.ttl ?? 3600,
-    })
-    .returning();
+  const client = await aClient(ctx.db, ctx.organisation, {
+    clientId,
+    name: `Test ${clientId}`,
+    allowedScopes: options.scopes ?? ["claims:read", "claims:write"],
+    allowedAudiences: options.audiences ?? ["https://api.claims-exchange.example/"],
+    legacyAudience: options.legacyAudience ?? false,
+    accessTokenAlg: options.alg ?? "ES256",
+    accessTokenTtlSeconds: options.ttl ?? 3600,
+  });
   const { secret } = await rotateSecret(ctx, { clientId, compromised: false });
-  return { clientId, uuid: row!.id, secret: secret.value, secretId: secret.id };
+  return { clientId, uuid: client.id, secret: secret.value, secretId: secret.id };
 }
 
 export async function addKey(ctx: CredentialContext, clientId: string, kid: string, bits = 2048) {

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
+import { anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { generateClientSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
-import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import type { OrganisationDto } from "@/lib/data/organisations";
 import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
 import { isKnownClientAddress } from "@/lib/data/usage";
 import { markClientAddressesStamped, requestClientAddress, trustedProxies } from "@/lib/http/client-address";
@@ -45,8 +45,7 @@ const guard = () =>
 beforeAll(async () => {
   markClientAddressesStamped();
   handle = await createTestDatabase();
-  await seedDemoData(handle.db, { now: new Date(), keyRing });
-  org = (await findOrganisationBySlug(handle.db, "northwind"))!;
+  org = await anOrganisation(handle.db);
   const make = () =>
     createMachine({
       db: handle.db,

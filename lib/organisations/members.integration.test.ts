@@ -4,17 +4,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
+import { cliIn, cliPlatform, personIn, personOnPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
-import type { Actor } from "@/lib/context";
+import type { OrganisationContext } from "@/lib/context";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { createSession } from "@/lib/data/sessions";
 import { findUserByEmail } from "@/lib/data/users";
 import type { DomainError } from "@/lib/errors";
-import { inviteUser } from "./manage";
-import { changeRole, deactivateMember, reactivateMember } from "./members";
-import { addOffice, officeInput } from "./offices";
+import { addOffice } from "./add-office";
+import { changeRole } from "./change-role";
+import { deactivateMember } from "./deactivate-member";
+import { inviteUser } from "./invite-user";
+import { reactivateMember } from "./reactivate-member";
+import { officeInput } from "./schemas";
 
 const now = new Date();
 let handle: DatabaseHandle;
@@ -30,10 +34,14 @@ const refusal = (p: Promise<unknown>) =>
     (e: unknown) => e as DomainError,
   );
 
-async function admin(email = "alice.admin@northwind.example"): Promise<Actor> {
+/** A person acting in an organisation with the role the edge resolved (or claims, for a forged call). */
+async function as(email: string, slug: string, role: OrganisationContext["role"], isOperator = false): Promise<OrganisationContext> {
+  const organisation = await findOrganisationBySlug(handle.db, slug);
   const u = await findUserByEmail(handle.db, email);
-  return { type: "user", userId: u!.id, label: email };
+  return personIn(handle.db, organisation!, { userId: u!.id, label: email, role, isOperator }, now);
 }
+/** Alice, Northwind's admin, in her own organisation. */
+const admin = () => as("alice.admin@northwind.example", "northwind", "admin");
 async function membershipOf(email: string, slug = "northwind") {
   const org = await findOrganisationBySlug(handle.db, slug);
   const u = await findUserByEmail(handle.db, email);
@@ -47,26 +55,24 @@ async function membershipOf(email: string, slug = "northwind") {
 describe("people of an organisation", () => {
   it("keeps at least one active admin: the last one can be neither demoted nor de-activated", async () => {
     const { org, membership } = await membershipOf("alice.admin@northwind.example");
-    const acting = { actor: await admin("api-team@northwind.example"), isOperator: false };
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "member", now)))?.message).toMatch(/last active admin/);
-    expect((await refusal(deactivateMember(handle.db, acting, org.id, membership.id, now)))?.message).toMatch(/last active admin/);
+    const cli = cliIn(handle.db, org, now);
+    expect((await refusal(changeRole(cli, { membershipId: membership.id, role: "member" })))?.message).toMatch(/last active admin/);
+    expect((await refusal(deactivateMember(cli, { membershipId: membership.id })))?.message).toMatch(/last active admin/);
   });
 
   it("never lets a person de-activate themselves", async () => {
-    const { org, membership } = await membershipOf("alice.admin@northwind.example");
-    const error = await refusal(deactivateMember(handle.db, { actor: await admin(), isOperator: false }, org.id, membership.id, now));
+    const { membership } = await membershipOf("alice.admin@northwind.example");
+    const error = await refusal(deactivateMember(await admin(), { membershipId: membership.id }));
     expect(error?.message).toMatch(/cannot de-activate yourself/);
   });
 
   it("leaves designating the SPOC to the platform operator unless the platform allows admins to", async () => {
-    const { org, membership } = await membershipOf("mo.member@northwind.example");
-    const acting = { actor: await admin(), isOperator: false };
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc", now)))?.code).toBe("forbidden");
-    expect(
-      (await refusal(inviteUser(handle.db, acting.actor, "northwind", { email: "x@northwind.example", role: "spoc" }, now)))?.code,
-    ).toBe("forbidden");
+    const { membership } = await membershipOf("mo.member@northwind.example");
+    const acting = await admin();
+    expect((await refusal(changeRole(acting, { membershipId: membership.id, role: "spoc" })))?.code).toBe("forbidden");
+    expect((await refusal(inviteUser(acting, { email: "x@northwind.example", role: "spoc" })))?.code).toBe("forbidden");
     await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
-    expect((await refusal(changeRole(handle.db, acting, org.id, membership.id, "spoc", now)))?.message).toMatch(
+    expect((await refusal(changeRole(acting, { membershipId: membership.id, role: "spoc" })))?.message).toMatch(
       /already has a designated user/,
     );
     await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
@@ -81,24 +87,23 @@ describe("people of an organisation", () => {
       { organisation: "northwind", name: "t", scope: "rotate", expiresInDays: 7 },
       now,
     );
-    const operator = { actor: await admin(), isOperator: true };
-    await deactivateMember(handle.db, operator, spoc.org.id, spoc.membership.id, now);
+    const operator = await as("alice.admin@northwind.example", "northwind", "admin", true);
+    await deactivateMember(operator, { membershipId: spoc.membership.id });
     expect(await handle.db.select().from(sessions).where(eq(sessions.userId, spoc.userId))).toEqual([]);
     const [t] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, token.id));
     expect(t?.revokedAt).not.toBeNull();
-    await reactivateMember(handle.db, operator, spoc.org.id, spoc.membership.id);
+    await reactivateMember(operator, { membershipId: spoc.membership.id });
     const [t2] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, token.id));
     expect(t2?.revokedAt).not.toBeNull();
   });
 
   it("links a first sign-in to the invited account by e-mail, case-insensitively", async () => {
-    await inviteUser(handle.db, await admin(), "northwind", { email: "new.person@northwind.example", role: "member" }, now);
+    await inviteUser(await admin(), { email: "new.person@northwind.example", role: "member" });
     const [u] = await handle.db.select().from(users).where(eq(users.email, "new.person@northwind.example"));
     expect(u).toBeDefined();
-    expect(
-      (await refusal(inviteUser(handle.db, await admin(), "northwind", { email: "new.person@northwind.example", role: "admin" }, now)))
-        ?.message,
-    ).toMatch(/already an active member/);
+    expect((await refusal(inviteUser(await admin(), { email: "new.person@northwind.example", role: "admin" })))?.message).toMatch(
+      /already an active member/,
+    );
   });
 });
 
@@ -124,47 +129,40 @@ describe("offices", () => {
   });
 
   it("refuses a second office of the same name (any case) in one organisation", async () => {
-    const { org } = await membershipOf("alice.admin@northwind.example");
     const input = officeInput.parse({ name: "Leeds hub", addressLine1: "1 Park Row", town: "Leeds", postcode: "ls1 5ab", country: "gb" });
-    expect((await addOffice(handle.db, await admin(), org.id, input, now)).postcode).toBe("LS1 5AB");
-    const again = await refusal(addOffice(handle.db, await admin(), org.id, { ...input, name: "LEEDS HUB" }, now));
+    expect((await addOffice(await admin(), input)).postcode).toBe("LS1 5AB");
+    const again = await refusal(addOffice(await admin(), { ...input, name: "LEEDS HUB" }));
     expect(again?.message).toMatch(/already has an office called "LEEDS HUB"/);
   });
 });
 
 describe("tenant scoping of the people and office use cases", () => {
   it("treats another organisation's member or office as not found", async () => {
-    const northwind = await findOrganisationBySlug(handle.db, "northwind");
     const arjun = await membershipOf("arjun.member@finvu.example", "finvu");
-    const acting = { actor: await admin(), isOperator: false };
+    const acting = await admin();
     // One at a time, each started only when it is awaited: a list of started promises would leave
     // the later ones rejecting unobserved while the first is awaited (an unhandled rejection).
     for (const attempt of [
-      () => deactivateMember(handle.db, acting, northwind!.id, arjun.membership.id, now),
-      () => reactivateMember(handle.db, acting, northwind!.id, arjun.membership.id),
-      () => changeRole(handle.db, acting, northwind!.id, arjun.membership.id, "admin", now),
+      () => deactivateMember(acting, { membershipId: arjun.membership.id }),
+      () => reactivateMember(acting, { membershipId: arjun.membership.id }),
+      () => changeRole(acting, { membershipId: arjun.membership.id, role: "admin" }),
     ]) {
       expect((await refusal(attempt()))?.code).toBe("not_found");
     }
     const finvuOffice = await addOffice(
-      handle.db,
-      acting.actor,
-      arjun.org.id,
+      cliIn(handle.db, arjun.org, now),
       officeInput.parse({ name: "Pune", addressLine1: "1 FC Road", town: "Pune", postcode: "411004", country: "IN" }),
-      now,
     );
-    const { setOfficeClosed, updateOffice } = await import("./offices");
-    expect((await refusal(setOfficeClosed(handle.db, acting.actor, northwind!.id, finvuOffice.id, true, now)))?.code).toBe("not_found");
+    const { setOfficeClosed } = await import("./set-office-closed");
+    const { updateOffice } = await import("./update-office");
+    expect((await refusal(setOfficeClosed(acting, { officeId: finvuOffice.id, closed: true })))?.code).toBe("not_found");
     expect(
       (
         await refusal(
-          updateOffice(
-            handle.db,
-            acting.actor,
-            northwind!.id,
-            finvuOffice.id,
-            officeInput.parse({ name: "X", addressLine1: "Y", town: "Z", postcode: "AB1 2CD" }),
-          ),
+          updateOffice(acting, {
+            officeId: finvuOffice.id,
+            office: officeInput.parse({ name: "X", addressLine1: "Y", town: "Z", postcode: "AB1 2CD" }),
+          }),
         )
       )?.code,
     ).toBe("not_found");
@@ -175,22 +173,20 @@ describe("tenant scoping of the people and office use cases", () => {
 
 describe("the platform operator designating a SPOC", () => {
   it("moves the role: the old designated user becomes a member, the new one is invited or promoted, in one step", async () => {
-    const { designateSpoc } = await import("./members");
+    const { designateSpoc } = await import("./designate-spoc");
     const finvu = await findOrganisationBySlug(handle.db, "finvu");
-    const operator = await admin("operator@rotor.example");
-    const result = await designateSpoc(handle.db, operator, finvu!.id, "new-rotation@finvu.example", now);
+    const u = await findUserByEmail(handle.db, "operator@rotor.example");
+    const operator = personOnPlatform(handle.db, { userId: u!.id, label: "operator@rotor.example", isOperator: true }, now);
+    const designate = (email: string) => designateSpoc(operator, { organisationId: finvu!.id, email });
+    const result = await designate("new-rotation@finvu.example");
     expect(result.previous).toBe("secret-rotation@finvu.example");
     const old = await membershipOf("secret-rotation@finvu.example", "finvu");
     expect(old.membership.role).toBe("member");
     const fresh = await membershipOf("new-rotation@finvu.example", "finvu");
     expect(fresh.membership).toMatchObject({ role: "spoc", status: "active" });
-    expect((await refusal(designateSpoc(handle.db, operator, finvu!.id, "new-rotation@finvu.example", now)))?.message).toMatch(
-      /already the designated user/,
-    );
-    expect((await refusal(designateSpoc(handle.db, operator, finvu!.id, "priya.admin@finvu.example", now)))?.message).toMatch(
-      /last active admin/,
-    );
-    await designateSpoc(handle.db, operator, finvu!.id, "arjun.member@finvu.example", now);
+    expect((await refusal(designate("new-rotation@finvu.example")))?.message).toMatch(/already the designated user/);
+    expect((await refusal(designate("priya.admin@finvu.example")))?.message).toMatch(/last active admin/);
+    await designate("arjun.member@finvu.example");
     expect((await membershipOf("arjun.member@finvu.example", "finvu")).membership.role).toBe("spoc");
     expect((await membershipOf("new-rotation@finvu.example", "finvu")).membership.role).toBe("member");
   });
@@ -198,17 +194,88 @@ describe("the platform operator designating a SPOC", () => {
 
 describe("de-activating by e-mail (the CLI's way in)", () => {
   it("applies the same rules as the portal: unknown people are not found, sessions end at once", async () => {
-    const { deactivateUser } = await import("./manage");
-    const cli: Actor = { type: "cli", userId: null, label: "CLI" };
-    expect((await refusal(deactivateUser(handle.db, cli, "northwind", "nobody@northwind.example", now)))?.message).toMatch(
-      /is not a member of Northwind/,
-    );
+    const { deactivateUser } = await import("./deactivate-user");
+    const cli = cliIn(handle.db, (await findOrganisationBySlug(handle.db, "northwind"))!, now);
+    expect((await refusal(deactivateUser(cli, { email: "nobody@northwind.example" })))?.message).toMatch(/is not a member of Northwind/);
     const mo = await membershipOf("mo.member@northwind.example");
     await createSession(handle.db, mo.userId, now);
-    await deactivateUser(handle.db, cli, "northwind", "Mo.Member@northwind.example", now);
+    await deactivateUser(cli, { email: "Mo.Member@northwind.example" });
     expect(await handle.db.select().from(sessions).where(eq(sessions.userId, mo.userId))).toEqual([]);
-    expect((await refusal(deactivateUser(handle.db, cli, "northwind", "mo.member@northwind.example", now)))?.message).toMatch(
-      /already de-activated/,
-    );
+    expect((await refusal(deactivateUser(cli, { email: "mo.member@northwind.example" })))?.message).toMatch(/already de-activated/);
+  });
+});
+
+describe("authorization inside the use cases (a forged call meets the rule, not a hidden button)", () => {
+  it("refuses an admin of one organisation inviting into another, whatever role the call claims", async () => {
+    for (const role of [null, "admin"] as const) {
+      const error = await refusal(
+        inviteUser(await as("alice.admin@northwind.example", "finvu", role), { email: "z@finvu.example", role: "member" }),
+      );
+      expect(error?.code, String(role)).toBe("forbidden");
+    }
+    expect(await findUserByEmail(handle.db, "z@finvu.example")).toBeNull();
+  });
+
+  it("refuses a member managing people or offices, even with a forged admin role (re-read under lock)", async () => {
+    const target = await membershipOf("kiran.former@finvu.example", "finvu");
+    for (const role of ["member", "admin"] as const) {
+      const mo = await as("arjun.member@finvu.example", "finvu", role);
+      expect((await refusal(reactivateMember(mo, { membershipId: target.membership.id })))?.code, role).toBe("forbidden");
+      const office = officeInput.parse({ name: `Forged ${role}`, addressLine1: "1 Road", town: "Pune", postcode: "411004", country: "IN" });
+      expect((await refusal(addOffice(mo, office)))?.code, role).toBe("forbidden");
+    }
+  });
+
+  it("leaves onboarding, clients, operators and platform limits to the platform operator", async () => {
+    const { createOrganisation } = await import("./create-organisation");
+    const { createClient } = await import("./create-client");
+    const { addOperator } = await import("./add-operator");
+    const { updatePlatformSettings } = await import("./update-platform-settings");
+    const { designateSpoc } = await import("./designate-spoc");
+    const alice = await admin();
+    const aliceOnPlatform = personOnPlatform(handle.db, { userId: alice.actor.userId!, label: alice.actor.label, isOperator: false }, now);
+    const policy = { validityDays: 90, overlapDays: 10, reminderOffsets: [10, 0], autoIssue: false, secretRevealPolicy: "reveal" as const };
+    const attempts = [
+      () => createOrganisation(aliceOnPlatform, { name: "Rogue Ltd", timeZone: "Europe/London", locale: "en-GB", policy }),
+      () =>
+        createClient(alice, {
+          name: "Rogue",
+          scopes: [],
+          audiences: [],
+          tokenTtlSeconds: 3600,
+          legacyAudience: false,
+          accessTokenAlg: "ES256",
+        }),
+      () => addOperator(aliceOnPlatform, { email: "alice.admin@northwind.example" }),
+      () =>
+        updatePlatformSettings(aliceOnPlatform, {
+          serviceName: "Mine",
+          apiEndpoint: null,
+          maxValidityDays: 3650,
+          allowedAudiences: [],
+          adminsMayDesignateSpoc: true,
+        }),
+      () => designateSpoc(aliceOnPlatform, { organisationId: alice.organisation.id, email: "mo.member@northwind.example" }),
+    ];
+    for (const attempt of attempts) {
+      const error = await refusal(attempt());
+      expect(error?.code).toBe("forbidden");
+      expect(error?.message).toBe("Only the platform operator can do this.");
+    }
+    expect(await findOrganisationBySlug(handle.db, "rogue-ltd")).toBeNull();
+    const created = await createOrganisation(cliPlatform(handle.db, now), {
+      name: "Rogue Ltd",
+      timeZone: "Europe/London",
+      locale: "en-GB",
+      policy,
+    });
+    expect(created.slug).toBe("rogue-ltd");
+    expect(
+      (
+        await refusal(
+          createOrganisation(cliPlatform(handle.db, now), { name: "Rogue Ltd", timeZone: "Europe/London", locale: "en-GB", policy }),
+        )
+      )?.message,
+    ).toMatch(/slug "rogue-ltd" already exists/);
   });
 });

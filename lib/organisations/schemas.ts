@@ -67,3 +67,82 @@ export const createClientInput = z.object({
   accessTokenAlg: z.enum(["ES256", "RS256"]).default("ES256"),
 });
 export type CreateClientInput = z.infer<typeof createClientInput>;
+
+const optional = (schema: z.ZodString) =>
+  storableText()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(schema.optional());
+
+/** An office, as the Offices tab's form and every other edge send it. */
+export const officeInput = z.object({
+  name: textField({ required: "Give the office a name.", max: 200, tooLong: "Keep the name under 200 characters." }),
+  addressLine1: textField({
+    required: "Give the first line of the address.",
+    max: 200,
+    tooLong: "Keep each address line under 200 characters.",
+  }),
+  addressLine2: optional(textField({ max: 200, tooLong: "Keep each address line under 200 characters." })),
+  town: textField({ required: "Give the town or city.", max: 100, tooLong: "Keep the town under 100 characters." }),
+  postcode: storableText({ error: "Give the postcode." })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9 -]{1,10}[A-Z0-9]$/, { error: "That does not look like a postcode, e.g. EC3V 1AB or 400051." }),
+  country: storableText()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, { error: "Use the two-letter country code, e.g. GB or IN." })
+    .default("GB"),
+  phone: optional(
+    storableText().regex(/^\+?[0-9 ()-]{6,20}$/, { error: "A phone number is digits, spaces, brackets or dashes, e.g. 020 7946 0000." }),
+  ),
+});
+export type OfficeInput = z.infer<typeof officeInput>;
+
+/** An office of the organisation, by id, with its new details. */
+export interface UpdateOfficeInput {
+  officeId: string;
+  office: OfficeInput;
+}
+
+const personName = textField({ max: 200, tooLong: "Keep the name under 200 characters." });
+
+export const onboardInput = z.object({
+  organisation: createOrganisationInput,
+  admin: z.object({ email: emailField, name: personName.optional() }),
+  spoc: z.object({ email: emailField, name: personName.optional() }),
+});
+export type OnboardInput = z.infer<typeof onboardInput>;
+
+const uri = storableText().refine(
+  (v) => {
+    try {
+      return new URL(v).hash === "";
+    } catch {
+      return false;
+    }
+  },
+  { error: "Each audience is an absolute URI without a fragment, e.g. https://api.example.com/." },
+);
+
+export const platformLimitsInput = z.object({
+  serviceName: textField({ required: "Give the service a name.", max: 100, tooLong: "Keep the name under 100 characters." }),
+  apiEndpoint: storableText()
+    .trim()
+    .transform((v) => (v === "" ? null : v))
+    .pipe(z.url({ error: "The API endpoint is an absolute URL, e.g. https://api.example.com/v1." }).nullable()),
+  maxValidityDays: z.coerce
+    .number()
+    .int({ error: "Use whole days." })
+    .min(1, { error: "At least 1 day." })
+    .max(3650, { error: "At most 3650 days (ten years)." }),
+  allowedAudiences: z.array(uri).max(50, { error: "At most 50 audiences." }),
+  adminsMayDesignateSpoc: z.boolean(),
+});
+export type PlatformLimitsInput = z.infer<typeof platformLimitsInput>;
+
+export type MembershipInput = { membershipId: string };
+export type ChangeRoleInput = { membershipId: string; role: (typeof ROLES)[number] };
+export type DesignateSpocInput = { organisationId: string; email: string };
+export type AddOperatorInput = { email: string; name?: string };

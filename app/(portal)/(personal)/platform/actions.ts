@@ -4,18 +4,12 @@ import { z } from "zod";
 import { type ActionState, fromZodError, submitted } from "@/lib/action-state";
 import { operatorAction } from "@/lib/actions/caller-actions";
 import { accept, type Parsed, refuse, validate } from "@/lib/actions/form-action";
-import { actorFor } from "@/lib/auth/actor";
+import { platformContextFor } from "@/lib/auth/organisation-context";
 import { parseDayList } from "@/lib/credentials/schemas";
-import { getDb } from "@/lib/data/database";
-import { designateSpoc } from "@/lib/organisations/members";
-import {
-  type OnboardInput,
-  onboardInput,
-  onboardOrganisation,
-  platformLimitsInput,
-  updatePlatformLimits,
-} from "@/lib/organisations/platform";
-import { emailField } from "@/lib/organisations/schemas";
+import { designateSpoc } from "@/lib/organisations/designate-spoc";
+import { onboardOrganisation } from "@/lib/organisations/onboard-organisation";
+import { emailField, type OnboardInput, onboardInput, platformLimitsInput } from "@/lib/organisations/schemas";
+import { updatePlatformSettings } from "@/lib/organisations/update-platform-settings";
 
 /* The platform operator's actions (lib/actions/caller-actions.ts: operatorAction); each use case checks again. */
 
@@ -74,7 +68,7 @@ export async function onboardAction(_prev: ActionState, form: FormData): Promise
     values,
     parse: () => parseOnboarding(values),
     run: async (caller, input) => {
-      const org = await onboardOrganisation(await getDb(), await actorFor(caller), input, new Date());
+      const org = await onboardOrganisation(await platformContextFor(caller), input);
       return `${org.name} is onboarded; ${input.admin.email} (admin) and ${input.spoc.email} (designated user) can sign in.`;
     },
     revalidate: "/platform",
@@ -101,7 +95,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
         values,
       ),
     run: async (caller, input) => {
-      await updatePlatformLimits(await getDb(), await actorFor(caller), input, new Date());
+      await updatePlatformSettings(await platformContextFor(caller), input);
       return "Platform limits saved.";
     },
     revalidate: "/platform",
@@ -117,7 +111,7 @@ export async function designateSpocAction(organisationId: string, _prev: ActionS
       return parsed.ok && !z.uuid().safeParse(organisationId).success ? refuse("Unknown organisation.") : parsed;
     },
     run: async (caller, { email }) => {
-      const { previous } = await designateSpoc(await getDb(), await actorFor(caller), organisationId, email, new Date());
+      const { previous } = await designateSpoc(await platformContextFor(caller), { organisationId, email });
       return `${email} is now the designated user${previous ? `; ${previous} is a member` : ""}.`;
     },
     revalidate: "/platform",

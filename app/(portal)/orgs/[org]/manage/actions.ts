@@ -4,13 +4,15 @@ import { z } from "zod";
 import { type ActionState, submitted } from "@/lib/action-state";
 import { organisationAction } from "@/lib/actions/caller-actions";
 import { accept, refuse, validate } from "@/lib/actions/form-action";
-import { actorFor } from "@/lib/auth/actor";
-import type { Caller } from "@/lib/auth/caller";
-import { getDb } from "@/lib/data/database";
-import { inviteUser } from "@/lib/organisations/manage";
-import { changeRole, deactivateMember, reactivateMember } from "@/lib/organisations/members";
-import { addOffice, officeInput, setOfficeClosed, updateOffice } from "@/lib/organisations/offices";
-import { inviteUserInput, ROLES } from "@/lib/organisations/schemas";
+import { organisationContextFor } from "@/lib/auth/organisation-context";
+import { addOffice } from "@/lib/organisations/add-office";
+import { changeRole } from "@/lib/organisations/change-role";
+import { deactivateMember } from "@/lib/organisations/deactivate-member";
+import { inviteUser } from "@/lib/organisations/invite-user";
+import { reactivateMember } from "@/lib/organisations/reactivate-member";
+import { inviteUserInput, officeInput, ROLES } from "@/lib/organisations/schemas";
+import { setOfficeClosed } from "@/lib/organisations/set-office-closed";
+import { updateOffice } from "@/lib/organisations/update-office";
 
 /*
  * Offices and people (issue 6). Each action parses its input, authorizes the caller for this
@@ -21,7 +23,6 @@ import { inviteUserInput, ROLES } from "@/lib/organisations/schemas";
 const fields = (form: FormData, names: string[]) => Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? "")]));
 const officeFields = ["name", "addressLine1", "addressLine2", "town", "postcode", "country", "phone"];
 const isId = (id: string) => z.uuid().safeParse(id).success;
-const acting = async (caller: Caller) => ({ db: await getDb(), actor: await actorFor(caller), now: new Date() });
 const offices = (org: string) => `/orgs/${org}/manage/offices`;
 const people = (org: string) => ({ path: `/orgs/${org}/manage`, type: "layout" as const });
 
@@ -31,8 +32,7 @@ export async function addOfficeAction(org: string, _prev: ActionState, form: For
     values,
     parse: () => validate(officeInput, fields(form, officeFields), values),
     run: async (access, input) => {
-      const { db, actor, now } = await acting(access.caller);
-      const office = await addOffice(db, actor, access.organisation.id, input, now);
+      const office = await addOffice(await organisationContextFor(access), input);
       return `${office.name} added.`;
     },
     revalidate: offices(org),
@@ -48,8 +48,7 @@ export async function updateOfficeAction(org: string, officeId: string, _prev: A
       return parsed.ok && !isId(officeId) ? refuse("Unknown office.") : parsed;
     },
     run: async (access, input) => {
-      const { db, actor } = await acting(access.caller);
-      const office = await updateOffice(db, actor, access.organisation.id, officeId, input);
+      const office = await updateOffice(await organisationContextFor(access), { officeId, office: input });
       return `${office.name} saved.`;
     },
     revalidate: offices(org),
@@ -66,8 +65,7 @@ export async function closeOfficeAction(
   return organisationAction(org, "organisation.manage", {
     parse: () => (isId(officeId) ? accept({ officeId, closed }) : refuse("Unknown office.")),
     run: async (access, input) => {
-      const { db, actor, now } = await acting(access.caller);
-      const office = await setOfficeClosed(db, actor, access.organisation.id, input.officeId, input.closed, now);
+      const office = await setOfficeClosed(await organisationContextFor(access), input);
       return `${office.name} ${closed ? "closed" : "reopened"}.`;
     },
     revalidate: offices(org),
@@ -81,8 +79,7 @@ export async function inviteUserAction(org: string, _prev: ActionState, form: Fo
     parse: () =>
       validate(inviteUserInput, { email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") }, values),
     run: async (access, input) => {
-      const { db, actor, now } = await acting(access.caller);
-      await inviteUser(db, actor, access.organisation.slug, input, now, access.caller.isOperator);
+      await inviteUser(await organisationContextFor(access), input);
       return `${input.email} invited. They can sign in with that e-mail address.`;
     },
     revalidate: people(org),
@@ -96,8 +93,7 @@ export async function changeRoleAction(org: string, membershipId: string, _prev:
       return role.success && isId(membershipId) ? accept(role.data) : refuse("Choose a role.");
     },
     run: async (access, role) => {
-      const { db, actor, now } = await acting(access.caller);
-      await changeRole(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, membershipId, role, now);
+      await changeRole(await organisationContextFor(access), { membershipId, role });
       return "Role changed.";
     },
     revalidate: people(org),
@@ -108,8 +104,7 @@ export async function deactivateAction(org: string, membershipId: string, _prev:
   return organisationAction(org, "organisation.manage", {
     parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
     run: async (access, id) => {
-      const { db, actor, now } = await acting(access.caller);
-      await deactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, id, now);
+      await deactivateMember(await organisationContextFor(access), { membershipId: id });
       return "De-activated. Their sessions and API tokens ended at once.";
     },
     revalidate: people(org),
@@ -120,8 +115,7 @@ export async function reactivateAction(org: string, membershipId: string, _prev:
   return organisationAction(org, "organisation.manage", {
     parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
     run: async (access, id) => {
-      const { db, actor } = await acting(access.caller);
-      await reactivateMember(db, { actor, isOperator: access.caller.isOperator }, access.organisation.id, id);
+      await reactivateMember(await organisationContextFor(access), { membershipId: id });
       return "Re-activated.";
     },
     revalidate: people(org),

@@ -1,0 +1,14 @@
+import type { OrganisationContext, PlatformContext } from "@/lib/context";
+import { getDb } from "@/lib/data/database";
+import { actorFor } from "./actor";
+import type { Caller, OrganisationAccess } from "./caller";
+
+/** The context a signed-in person's server action hands to an organisation use case. */
+export async function organisationContextFor(access: OrganisationAccess): Promise<OrganisationContext> {
+  return { ...(await platformContextFor(access.caller)), organisation: access.organisation, role: access.role };
+}
+
+/** The context a signed-in person's server action hands to a platform use case. */
+export async function platformContextFor(caller: Caller): Promise<PlatformContext> {
+  return { db: await getDb(), actor: await actorFor(caller), isOperator: caller.isOperator, clock: () => new Date() };
+}
