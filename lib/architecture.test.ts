@@ -12,12 +12,51 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every import with whether it brings values (not only types) into the file. */
+function valueImportsOf(file: string): string[] {
+  const text = readFileSync(path.join(root, file), "utf8");
+  return [...text.matchAll(/^import\s+(type\s+)?([^;]*?)\s+from\s+["']([^"']+)["'];?$/gms)].flatMap((m) => {
+    if (m[1]) return [];
+    const clause = (m[2] as string).trim();
+    // `import { type A, type B } from ...` brings no value either.
+    const named = /^\{([^}]*)\}$/.exec(clause);
+    if (named && (named[1] as string).split(",").every((part) => part.trim() === "" || /^type\s/.test(part.trim()))) return [];
+    return [m[3] as string];
+  });
+}
+
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(root, file), "utf8");
   return [...text.matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1] as string);
 }
 
+const queryBuilding = (spec: string) => /^(drizzle-orm|postgres|@electric-sql\/pglite)(\/|$)/.test(spec) || spec === "@/db/schema";
+// Test support builds fixtures directly; it is test code, like the tests themselves.
+const testSupport = (file: string) => /(^|\/)testing(\.ts|\/)/.test(file) || /^scripts\/bench/.test(file);
+
 describe("the architecture (docs/architecture.md)", () => {
+  it("lets only lib/data (and db/) write queries: no value import of drizzle-orm, the drivers or the schema elsewhere", () => {
+    const offenders = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib"), ...sourceFiles("scripts"), "proxy.ts"]
+      .filter((file) => !file.startsWith(path.join("lib", "data") + path.sep) && !testSupport(file))
+      .flatMap((file) =>
+        valueImportsOf(file)
+          .filter(queryBuilding)
+          .map((spec) => `${file} imports ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("opens the database client only in lib/data, db/ and the scripts that start a process", () => {
+    const offenders = [...sourceFiles("app"), ...sourceFiles("components"), ...sourceFiles("lib"), "proxy.ts", "instrumentation.ts"]
+      .filter((file) => !file.startsWith(path.join("lib", "data") + path.sep) && !testSupport(file))
+      .flatMap((file) =>
+        valueImportsOf(file)
+          .filter((spec) => spec === "@/db/client")
+          .map((spec) => `${file} imports ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
   it("keeps the database driver and schema out of app/ and components/: the data layer is the only way in", () => {
     const offenders = [...sourceFiles("app"), ...sourceFiles("components")].flatMap((file) =>
       importsOf(file)
