@@ -134,6 +134,14 @@ describe("the operator CLI on a fresh embedded database", { timeout: 120_000 }, 
     ]);
     expectOneLineError(rotor("client", "create", "--org", "no-such-org", "--name", "X"), /There is no organisation "no-such-org"/);
     expectOneLineError(rotor("secret", "rotate", "--client", secretClient), /already has two live secrets/);
+    expectOneLineError(
+      rotor("secret", "rotate", "--client", secretClient, "--old-secret", "forever"),
+      /Choose overlap, unchanged, until or revoke/,
+    );
+    expectOneLineError(
+      rotor("secret", "rotate", "--client", secretClient, "--old-secret", "until"),
+      /Give the old secret's last day as YYYY-MM-DD/,
+    );
     const small = path.join(dataDir, "small.pem");
     writeFileSync(small, generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }));
     expectOneLineError(rotor("key", "add", "--client", keyClient, "--file", small), /--file: This RSA key is 1024 bits/);

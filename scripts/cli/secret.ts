@@ -12,11 +12,21 @@ export function secretCommands(program: Command): void {
     .command("rotate")
     .description("issue a new secret; the old one stays accepted for the overlap (never more than two live)")
     .requiredOption("--client <clientId>", "the client")
-    .option("--compromised", "revoke every live secret at once instead", false)
+    .option("--compromised", "revoke every live secret at once instead (the same as --old-secret revoke)", false)
+    .option(
+      "--old-secret <choice>",
+      "how long the old secret keeps working: overlap (default: the end of the overlap from today), unchanged, until (with --old-secret-last-day) or revoke",
+    )
+    .option("--old-secret-last-day <YYYY-MM-DD>", "with --old-secret until: the old secret's last day, in the organisation's time zone")
     .action(
-      action(async (opts: { client: string; compromised: boolean }, cmd: Command) => {
+      action(async (opts: { client: string; compromised: boolean; oldSecret?: string; oldSecretLastDay?: string }, cmd: Command) => {
         const ctx = await forClient(opts.client);
-        const input = parse(rotateSecretInput, { clientId: opts.client, compromised: opts.compromised });
+        const input = parse(rotateSecretInput, {
+          clientId: opts.client,
+          compromised: opts.compromised,
+          oldSecret: opts.oldSecret,
+          oldSecretLastDay: opts.oldSecretLastDay,
+        });
         const result = await rotateSecret(ctx, input);
         emit(
           cmd,
@@ -29,15 +39,14 @@ export function secretCommands(program: Command): void {
             },
             revokedSecretIds: result.revokedSecretIds,
             previousSecretAcceptedUntil: result.previousSecretAcceptedUntil,
+            previousSecretEndsAt: result.previousSecretEndsAt,
           },
           [
             `New secret for ${input.clientId} (shown only now; store it safely):`,
             result.secret.value,
             `id ${result.secret.id}, accepted until ${result.secret.expiresAt.toISOString()}`,
             ...(result.revokedSecretIds.length ? [`Revoked at once: ${result.revokedSecretIds.join(", ")}`] : []),
-            ...(result.previousSecretAcceptedUntil
-              ? [`The previous secret is accepted until ${result.previousSecretAcceptedUntil.toISOString()}.`]
-              : []),
+            ...(result.previousSecretEndsAt ? [`The previous secret is accepted until ${result.previousSecretEndsAt.toISOString()}.`] : []),
           ],
         );
       }),
