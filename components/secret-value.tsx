@@ -42,7 +42,7 @@ export function SecretValue({ value, label }: { value: string; label: string }) 
           Copy<span className="sr-only"> {label.toLowerCase()}</span>
         </button>
       </div>
-      <p role="status" className="text-sm text-slate-800">
+      <p aria-live="polite" className="text-sm text-slate-800">
         {copy === "copied"
           ? "Copied to the clipboard."
           : copy === "failed"

@@ -5,6 +5,8 @@ export interface SecretRowView {
   id: string;
   slot: "Current secret" | "New secret";
   masked: string;
+  /** The organisation's name for it, if any. */
+  label?: string | null;
   created: string;
   expires: string;
   expiresIn: string;
@@ -27,6 +29,7 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
           <li key={r.id} className="rounded border border-slate-300 p-3">
             <p className="text-xs font-semibold uppercase tracking-wide text-slate-700">{r.slot}</p>
             <code className="font-mono text-base">{r.masked}</code>
+            {r.label ? <span className="block text-sm text-slate-800">{r.label}</span> : null}
             <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
               <dt className="font-semibold">Created</dt>
               <dd>{r.created}</dd>
@@ -45,7 +48,8 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
           </li>
         ))}
       </ul>
-      <div className="hidden overflow-x-auto sm:block">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways on narrow screens, so it takes focus */}
+      <div tabIndex={0} className="hidden overflow-x-auto sm:block">
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead>
@@ -75,6 +79,11 @@ export function SecretsTable({ rows, caption }: { rows: SecretRowView[]; caption
                   <code className="font-mono text-base" data-testid="masked-secret">
                     {r.masked}
                   </code>
+                  {r.label ? (
+                    <span className="block text-sm text-slate-800" data-testid="secret-label">
+                      {r.label}
+                    </span>
+                  ) : null}
                 </th>
                 <td className="py-3 pr-4" data-testid="created-date">
                   {r.created}

@@ -272,6 +272,8 @@ export const clientSecrets = pgTable(
     revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
     revokedReason: text("revoked_reason"),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /** What the organisation calls it ("prod cluster, March"), so two live secrets can be told apart. */
+    label: text("label"),
     /** The secret this one succeeds; at most one live successor each, so concurrent issuers cannot make a third. */
     replacesSecretId: uuid("replaces_secret_id").references((): AnyPgColumn => clientSecrets.id, { onDelete: "set null" }),
     /** When the scheduler recorded the expiry (once per secret). */
@@ -286,6 +288,7 @@ export const clientSecrets = pgTable(
     check("client_secret_cipher_has_key", sql`(${t.ciphertext} is null) = (${t.encryptionKeyId} is null)`),
     check("client_secret_masked_tail", sql`length(${t.maskedTail}) between 1 and 8`),
     check("client_secret_revocation", sql`${t.revokedAt} is not null or ${t.revokedReason} is null`),
+    check("client_secret_label_length", sql`${t.label} is null or length(${t.label}) between 1 and 60`),
   ],
 );
 
@@ -310,9 +313,12 @@ export const clientPublicKeys = pgTable(
     revokedByUserId: text("revoked_by_user_id").references(() => users.id, { onDelete: "set null" }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),
+    /** What the organisation calls it, beside its kid. */
+    label: text("label"),
   },
   (t) => [
     uniqueIndex("client_public_key_kid_unique").on(t.clientId, t.kid),
+    check("client_public_key_label_length", sql`${t.label} is null or length(${t.label}) between 1 and 60`),
     // Seed 002: RSA 2048 to 4096 bits.
     check("client_public_key_bits", sql`${t.bits} between 2048 and 4096`),
     check("client_public_key_no_private_part", sql`not (${t.jwk} ? 'd')`),

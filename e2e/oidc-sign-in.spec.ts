@@ -36,7 +36,7 @@ async function loginAtProvider(page: Page, email: string) {
 
 async function expectNoSession(page: Page) {
   await page.goto("/orgs/finvu");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin(\?next=[^&]*)?$/);
 }
 
 test("an invited person signs in through the provider, lands in their organisation, and signs out at the provider", async ({ page }) => {

@@ -8,6 +8,7 @@ import { createTestDatabase } from "@/db/testing/test-database";
 import type { CredentialContext } from "@/lib/context";
 import { isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
+import { getApiDetails } from "@/lib/data/api-details";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { addDays, toCalendarDate } from "@/lib/rotation/calendar";
@@ -17,7 +18,7 @@ import { revealSecret } from "./reveal-secret";
 import { revokePublicKey } from "./revoke-public-key";
 import { revokeSecret } from "./revoke-secret";
 import { rotateSecret } from "./rotate-secret";
-import { rotationPolicyInput } from "./schemas";
+import { rotateSecretInput, rotationPolicyInput } from "./schemas";
 import { updateRotationPolicy } from "./update-rotation-policy";
 
 const keyRing = parseKeyRing(`test:${randomBytes(32).toString("base64")}`);
@@ -174,6 +175,35 @@ describe("rotating a secret", () => {
     expect((await refusal(rotateSecret(await ctx("northwind", "member"), { clientId, compromised: false })))?.code).toBe("forbidden");
     expect((await refusal(rotateSecret(await ctx("finvu"), { clientId, compromised: false })))?.code).toBe("not_found");
     expect(await liveCount(clientId)).toBe(1);
+  });
+});
+
+describe("labels and history", () => {
+  it("keeps a label on a new secret and a key, and lists what was revoked, by whom and why", async () => {
+    const clientId = await newClient("northwind", "Labelled");
+    const [old] = await secretsOf(clientId);
+    const result = await rotateSecret(await ctx("northwind"), { clientId, compromised: false, label: "blue cluster" });
+    await revokeSecret(await ctx("northwind"), { clientId, secretId: old!.id, reason: "moved to blue" });
+    const details = await getApiDetails(handle.db, await org("northwind"), now, "https://rotor.example", "spoc");
+    const client = details.clients.find((c) => c.clientId === clientId)!;
+    expect(client.current).toMatchObject({ id: result.secret.id, label: "blue cluster" });
+    expect(client.history).toEqual([
+      {
+        id: old!.id,
+        kind: "secret",
+        name: expect.stringMatching(/^•+\S{4}$/),
+        label: null,
+        endedAt: now,
+        how: "revoked",
+        by: null,
+        reason: "moved to blue",
+      },
+    ]);
+  });
+
+  it("refuses a label longer than 60 characters, saying so", () => {
+    const parsed = rotateSecretInput.safeParse({ clientId: "abcdefgh12", label: "x".repeat(61) });
+    expect(parsed.error?.issues[0]?.message).toBe("Keep the label to 60 characters.");
   });
 });
 

@@ -31,6 +31,7 @@ export async function issueSecret(
     userId: string | null;
     /** The live secret this one succeeds (unique among live successors). */
     replacesSecretId?: string | null;
+    label?: string | null;
   },
 ): Promise<IssuedSecret> {
   const minted = mintSecret({ createdAt: input.now, policy: input.policy, reveal: input.reveal, keyRing: input.keyRing });
@@ -41,6 +42,7 @@ export async function issueSecret(
       issuedBy: input.issuedBy,
       userId: input.userId,
       replacesSecretId: input.replacesSecretId ?? null,
+      label: input.label ?? null,
     });
   } catch (error) {
     // The database's own limit: only a path that skipped the client lock can meet it, but its

@@ -57,6 +57,7 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
       createdAt: now,
       expiresAt,
       createdByUserId: ctx.actor.userId,
+      label: input.label ?? null,
     }).catch((error: unknown) => {
       // The database's own limit (db/migrations/0003_live_credential_limits.sql).
       if (error instanceof LiveLimitReached) throw new DomainError("conflict", TWO_LIVE_KEYS);

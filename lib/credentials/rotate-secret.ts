@@ -80,6 +80,7 @@ export async function rotateSecret(ctx: CredentialContext, input: RotateSecretIn
       issuedBy: ctx.actor.type === "system" ? "auto" : ctx.actor.type,
       userId: ctx.actor.userId,
       replacesSecretId,
+      label: input.label ?? null,
     });
     await recordEvent(tx, {
       organisationId: ctx.organisation.id,

@@ -15,6 +15,14 @@ export const clientIdField = storableText({ error: "Give the client ID." })
 
 export const uuidField = (what: string) => z.uuid({ error: `That is not a valid ${what} id.` });
 
+/** A name the organisation gives a secret or key, so two live ones can be told apart. */
+export const credentialLabelField = storableText()
+  .trim()
+  .min(1, { error: "A label is 1 to 60 characters; leave it out for none." })
+  .max(60, { error: "Keep the label to 60 characters." })
+  .optional()
+  .describe("A label to tell it apart, e.g. 'production cluster' (up to 60 characters)");
+
 const calendarDay = storableText()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Give the date as YYYY-MM-DD." })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
@@ -44,7 +52,9 @@ export function requireLastDayForUntil(input: { oldSecret: string; oldSecretLast
   }
 }
 
-export const rotateSecretInput = z.object({ clientId: clientIdField, ...oldSecretChoiceShape }).superRefine(requireLastDayForUntil);
+export const rotateSecretInput = z
+  .object({ clientId: clientIdField, label: credentialLabelField, ...oldSecretChoiceShape })
+  .superRefine(requireLastDayForUntil);
 /** What a use-case caller passes: the old secret's fate defaults to the overlap, as the schema says. */
 export type RotateSecretInput = Omit<z.infer<typeof rotateSecretInput>, "oldSecret"> & {
   oldSecret?: (typeof OLD_SECRET_CHOICES)[number];
@@ -78,6 +88,7 @@ export const registerKeyInput = z.object({
     .optional()
     .describe("Key ID; defaults to the RFC 7638 thumbprint"),
   expiresOn: calendarDay.optional().describe("Last day the key is accepted (organisation's time zone), YYYY-MM-DD"),
+  label: credentialLabelField,
 });
 export type RegisterKeyInput = z.infer<typeof registerKeyInput>;
 

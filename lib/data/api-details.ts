@@ -1,7 +1,7 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import type { MembershipRole } from "@/db/schema";
-import { clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
+import { clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients, users } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
@@ -19,6 +19,7 @@ import {
   clientHealth,
   daysLeft,
   expiryDateOf,
+  holdsAPlace,
   type KeyState,
   oldSecretEndForChoice,
   placeHolders,
@@ -35,6 +36,7 @@ import { getPlatformSettings } from "./platform";
 export interface SecretDto extends SecretFlags {
   id: string;
   masked: string;
+  label: string | null;
   createdOn: CalendarDate;
   expiresOn: CalendarDate;
   state: SecretState;
@@ -46,6 +48,7 @@ export interface SecretDto extends SecretFlags {
 export interface PublicKeyDto extends KeyFlags {
   id: string;
   kid: string;
+  label: string | null;
   alg: string;
   bits: number;
   thumbprint: string;
@@ -68,6 +71,20 @@ export interface RotationFactsDto {
   latestDay: CalendarDate;
 }
 
+/** A secret or key that no longer works: when it ended, how, by whom and why. */
+export interface EndedCredentialDto {
+  id: string;
+  kind: "secret" | "key";
+  /** The masked secret or the key's kid. */
+  name: string;
+  label: string | null;
+  endedAt: Date;
+  how: "revoked" | "expired";
+  /** The person who revoked it; null for the scheduler, the CLI, or an expiry. */
+  by: string | null;
+  reason: string | null;
+}
+
 export interface ClientDetailsDto {
   id: string;
   clientId: string;
@@ -81,6 +98,8 @@ export interface ClientDetailsDto {
   /** Why a new secret cannot be issued now (two are live), or null. */
   rotateBlockedReason: string | null;
   keys: PublicKeyDto[];
+  /** Revoked and expired secrets and keys, most recent first (at most 20). */
+  history: EndedCredentialDto[];
   /** The aud values the client's systems ask for at the token endpoint, most used first. */
   audiencesUsed: { audience: string; requestCount: number; lastSeenAt: Date }[];
   health: ClientHealth;
@@ -109,6 +128,14 @@ export async function getApiDetails(
   const keys = ids.length
     ? await db.select().from(clientPublicKeys).where(inArray(clientPublicKeys.clientId, ids)).orderBy(desc(clientPublicKeys.createdAt))
     : [];
+  const revokers = [
+    ...new Set([...secrets.map((s) => s.revokedByUserId), ...keys.map((k) => k.revokedByUserId)].filter((u): u is string => u !== null)),
+  ];
+  const people = new Map(
+    (revokers.length ? await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, revokers)) : []).map(
+      (u) => [u.id, u.email] as const,
+    ),
+  );
   const usage = ids.length
     ? await db
         .select()
@@ -130,6 +157,7 @@ export async function getApiDetails(
       const toDto = (s: (typeof own)[number]): SecretDto => ({
         id: s.id,
         masked: maskSecret(s.maskedTail),
+        label: s.label,
         createdOn: toCalendarDate(s.createdAt, tz),
         expiresOn: expiryDateOf(s.expiresAt, tz),
         state: secretState(s, own, now, policy),
@@ -154,6 +182,7 @@ export async function getApiDetails(
           .map((k) => ({
             id: k.id,
             kid: k.kid,
+            label: k.label,
             alg: k.alg,
             bits: k.bits,
             thumbprint: k.thumbprint,
@@ -163,6 +192,12 @@ export async function getApiDetails(
             lastUsedAt: k.lastUsedAt,
             ...keyFlags(k, may, now),
           })),
+        history: endedCredentials(
+          own,
+          keys.filter((k) => k.clientId === client.id),
+          people,
+          now,
+        ),
         audiencesUsed: usage
           .filter((u) => u.clientId === client.id)
           .map((u) => ({ audience: u.audience, requestCount: u.requestCount, lastSeenAt: u.lastSeenAt })),
@@ -226,4 +261,36 @@ function rotationFacts(
     today: toCalendarDate(now, policy.timeZone),
     latestDay: expiryDateOf(old.expiresAt, policy.timeZone),
   };
+}
+
+type Ended = { id: string; label: string | null; expiresAt: Date | null; revokedAt: Date | null; revokedByUserId: string | null };
+
+/** What no longer works, newest first: revoked (by whom, why) or expired, by the live rule's own test. */
+function endedCredentials(
+  secrets: readonly (Ended & { maskedTail: string; revokedReason: string | null; createdAt: Date; expiresAt: Date })[],
+  keys: readonly (Ended & { kid: string; createdAt: Date })[],
+  people: Map<string, string | null>,
+  now: Date,
+): EndedCredentialDto[] {
+  const entry = (kind: "secret" | "key", c: Ended, name: string, reason: string | null): EndedCredentialDto | null => {
+    if (holdsAPlace(c, now)) return null;
+    const revoked = c.revokedAt !== null && (c.expiresAt === null || c.revokedAt < c.expiresAt);
+    return {
+      id: c.id,
+      kind,
+      name,
+      label: c.label,
+      endedAt: revoked ? (c.revokedAt as Date) : (c.expiresAt as Date),
+      how: revoked ? "revoked" : "expired",
+      by: revoked && c.revokedByUserId ? (people.get(c.revokedByUserId) ?? null) : null,
+      reason: revoked ? reason : null,
+    };
+  };
+  return [
+    ...secrets.map((s) => entry("secret", s, maskSecret(s.maskedTail), s.revokedReason)),
+    ...keys.map((k) => entry("key", k, k.kid, null)),
+  ]
+    .filter((e): e is EndedCredentialDto => e !== null)
+    .sort((a, b) => b.endedAt.getTime() - a.endedAt.getTime())
+    .slice(0, 20);
 }

@@ -33,6 +33,7 @@ export async function getClientCredentials(db: Executor, org: OrganisationDto, c
     secrets: secrets.map((s) => ({
       id: s.id,
       maskedValue: maskSecret(s.maskedTail),
+      label: s.label,
       state: secretState(s, secrets, now, policy),
       createdAt: s.createdAt.toISOString(),
       expiresAt: s.expiresAt.toISOString(),
@@ -44,6 +45,7 @@ export async function getClientCredentials(db: Executor, org: OrganisationDto, c
     keys: keys.map((k) => ({
       id: k.id,
       kid: k.kid,
+      label: k.label,
       alg: k.alg,
       bits: k.bits,
       thumbprint: k.thumbprint,

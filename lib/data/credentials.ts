@@ -47,6 +47,7 @@ export async function insertSecret(
     issuedBy: "user" | "api_token" | "cli" | "auto" | "seed";
     userId: string | null;
     replacesSecretId: string | null;
+    label?: string | null;
   },
 ): Promise<{ id: string; createdAt: Date; expiresAt: Date } | null> {
   const rows = await tx
@@ -63,6 +64,7 @@ export async function insertSecret(
       issuedBy: meta.issuedBy,
       createdByUserId: meta.userId,
       replacesSecretId: meta.replacesSecretId,
+      label: meta.label ?? null,
     })
     .onConflictDoNothing({ target: clientSecrets.replacesSecretId, where: sql`${clientSecrets.revokedAt} is null` })
     .returning({ id: clientSecrets.id, createdAt: clientSecrets.createdAt, expiresAt: clientSecrets.expiresAt })

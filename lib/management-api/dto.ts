@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { oldSecretChoiceShape, requireLastDayForUntil, revokeSecretInput } from "@/lib/credentials/schemas";
+import { credentialLabelField, oldSecretChoiceShape, requireLastDayForUntil, revokeSecretInput } from "@/lib/credentials/schemas";
 import { storableText, textField } from "@/lib/text-field";
 
 /** Response shapes of the management API, also the source of its OpenAPI document. */
@@ -17,6 +17,7 @@ export const secretDto = z
   .object({
     id: z.uuid(),
     maskedValue: z.string().describe("The last characters only"),
+    label: z.string().nullable().describe("The organisation's name for it, if any"),
     state: z.enum(["active", "expiring", "in_overlap", "expired", "revoked"]),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime().describe("The first instant the secret is no longer accepted"),
@@ -46,6 +47,7 @@ export const publicKeyDto = z
   .object({
     id: z.uuid(),
     kid: z.string(),
+    label: z.string().nullable().describe("The organisation's name for it, if any"),
     alg: z.string(),
     bits: z.int(),
     thumbprint: z.string(),
@@ -69,7 +71,10 @@ export const problemDto = z
   .meta({ id: "Problem" });
 
 /** Bodies the API accepts (the path carries the client and credential ids). */
-export const rotateBody = z.object(oldSecretChoiceShape).superRefine(requireLastDayForUntil).meta({ id: "RotateRequest" });
+export const rotateBody = z
+  .object({ label: credentialLabelField, ...oldSecretChoiceShape })
+  .superRefine(requireLastDayForUntil)
+  .meta({ id: "RotateRequest" });
 export const revokeSecretBody = revokeSecretInput.pick({ reason: true, confirmClientId: true }).meta({ id: "RevokeSecretRequest" });
 export const registerKeyBody = z
   .object({
@@ -81,5 +86,6 @@ export const registerKeyBody = z
     }).describe("RSA public key, 2048 to 4096 bits, as PEM or JWK JSON text"),
     kid: storableText().optional(),
     expiresOn: z.iso.date().optional().describe("Last day accepted, organisation's time zone"),
+    label: credentialLabelField,
   })
   .meta({ id: "RegisterKeyRequest" });

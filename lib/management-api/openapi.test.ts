@@ -21,6 +21,6 @@ describe("the management API's OpenAPI document", () => {
     ]);
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
-    expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn"]);
+    expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
   });
 });

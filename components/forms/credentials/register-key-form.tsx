@@ -77,6 +77,16 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
         />
         <TextField
           formId={id}
+          name="label"
+          label="Label"
+          optional
+          hint="To tell keys apart, e.g. 'signing service, 2026'."
+          error={err.label}
+          defaultValue={state.values?.label}
+          className="rounded border border-slate-500 px-2 py-1 text-sm"
+        />
+        <TextField
+          formId={id}
           name="expiresOn"
           label="Last day accepted"
           optional

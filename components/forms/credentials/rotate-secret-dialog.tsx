@@ -119,6 +119,25 @@ export function RotateSecretDialog({
             Rotate the secret of {clientName}
           </h2>
           <input type="hidden" name="clientId" value={clientId} />
+          {blockedReason ? null : (
+            <div className="space-y-1">
+              <label htmlFor={`${id}-label`} className="block text-sm font-semibold">
+                Label for the new secret (optional)
+              </label>
+              <input
+                id={`${id}-label`}
+                name="label"
+                maxLength={60}
+                autoComplete="off"
+                aria-invalid={error("label") ? true : undefined}
+                aria-describedby={`${id}-label-note`}
+                className="w-full rounded border border-slate-500 px-2 py-1 aria-[invalid]:border-red-700"
+              />
+              <p id={`${id}-label-note`} className={error("label") ? "text-sm text-red-800" : "text-sm text-slate-700"}>
+                {error("label") ?? "To tell the two live secrets apart, e.g. where it is deployed."}
+              </p>
+            </div>
+          )}
           {blockedReason ? (
             <p role="alert" className="rounded border-l-4 border-amber-600 bg-amber-50 px-3 py-2 text-sm text-amber-950">
               {blockedReason}

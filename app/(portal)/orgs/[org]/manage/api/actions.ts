@@ -45,6 +45,7 @@ export async function rotateSecretAction(org: string, _prev: ActionState, form: 
         compromised: form.get("compromised") === "true",
         oldSecret: text(form, "oldSecret"),
         oldSecretLastDay: text(form, "oldSecretLastDay"),
+        label: text(form, "label"),
       }),
     run: async (access, input) => {
       const revokesAll = input.compromised || input.oldSecret === "revoke";
@@ -98,13 +99,19 @@ export async function revealSecretAction(org: string, _prev: ActionState, form: 
 }
 
 export async function registerKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = submitted(form, ["key", "kid", "expiresOn"]);
+  const values = submitted(form, ["key", "kid", "expiresOn", "label"]);
   return organisationAction(org, "credentials.rotate", {
     values,
     parse: () =>
       validate(
         registerKeyInput,
-        { clientId: text(form, "clientId"), key: text(form, "key") ?? "", kid: text(form, "kid"), expiresOn: text(form, "expiresOn") },
+        {
+          clientId: text(form, "clientId"),
+          key: text(form, "key") ?? "",
+          kid: text(form, "kid"),
+          expiresOn: text(form, "expiresOn"),
+          label: text(form, "label"),
+        },
         values,
       ),
     run: async (access, input) => {

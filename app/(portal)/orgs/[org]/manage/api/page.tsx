@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
+import { CredentialHistory } from "@/components/credential-history";
 import { DataTable } from "@/components/data-table";
 import { CompromiseRotateForm } from "@/components/forms/credentials/compromise-rotate-form";
 import { PolicyForm } from "@/components/forms/credentials/policy-form";
@@ -97,6 +98,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           id: s.id,
           slot,
           masked: s.masked,
+          label: s.label,
           created: date(s.createdOn),
           expires: date(s.expiresOn),
           expiresIn: s.daysLeft >= 0 ? `Expires ${describeDaysLeft(s.daysLeft)}` : `Expired ${describeDaysLeft(s.daysLeft)}`,
@@ -199,6 +201,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                       rowHeader: true,
                       cell: (k) => (
                         <>
+                          {k.label ? <span className="block font-semibold">{k.label}</span> : null}
                           <code className="break-all font-mono text-xs">{k.kid}</code>
                           {k.kid !== k.thumbprint ? (
                             <span className="block text-xs text-slate-700">
@@ -244,6 +247,19 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                 ) : null}
               </div>
             ) : null}
+            <CredentialHistory
+              clientName={client.name}
+              rows={client.history.map((h) => ({
+                id: h.id,
+                what: h.kind === "secret" ? `Secret ${h.name}` : `Key ${h.name}`,
+                label: h.label,
+                ended: formatDateTime(h.endedAt, organisation.locale, organisation.timeZone),
+                how:
+                  h.how === "expired"
+                    ? "Expired"
+                    : `Revoked${h.by ? ` by ${h.by}` : ""}${h.reason && h.reason !== "revoked" ? ` (${h.reason === "compromised" ? "after a compromise" : h.reason})` : ""}`,
+              }))}
+            />
           </article>
         );
       })}
