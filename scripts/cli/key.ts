@@ -27,13 +27,14 @@ export function keyCommands(program: Command): void {
     .requiredOption("--file <path>", "the public key, PEM or JWK")
     .option("--kid <kid>", "key id (default: RFC 7638 thumbprint)")
     .option("--expires <YYYY-MM-DD>", "last day the key is accepted")
+    .option("--label <text>", "a name to tell keys apart (up to 60 characters)")
     .action(
-      action(async (opts: { client: string; file: string; kid?: string; expires?: string }, cmd: Command) => {
+      action(async (opts: { client: string; file: string; kid?: string; expires?: string; label?: string }, cmd: Command) => {
         const text = readKeyFile(opts.file);
         const ctx = await forClient(opts.client);
         const input = parse(
           registerKeyInput,
-          { clientId: opts.client, key: text, kid: opts.kid, expiresOn: opts.expires },
+          { clientId: opts.client, key: text, kid: opts.kid, expiresOn: opts.expires, label: opts.label },
           { key: "--file", expiresOn: "--expires" },
         );
         const registered = await registerPublicKey(ctx, input);
