@@ -32,6 +32,8 @@ async function replayAs(page: Page, path: string, fields: Record<string, string>
 test("Finvu's server actions, replayed by Northwind's admin and designated user, are refused and change nothing", {
   lock: "finvu-people",
 }, async ({ browser }) => {
+  // Four signed-in browsers and a dozen page loads: on a busy two-core machine this needs more than the default budget.
+  test.slow();
   const finvu = await browser.newPage();
   await signInAs(finvu, people.finvuAdmin);
 
