@@ -50,7 +50,7 @@ afterAll(() => {
 const pair = () => generateKeyPairSync("rsa", { modulusLength: 2048 });
 
 // Every step starts real CLI processes (about 1.3 s each, more under load): a longer budget per test.
-describe("the operator CLI on a fresh embedded database", { timeout: 120_000 }, () => {
+describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, () => {
   let secretClient = "";
   let keyClient = "";
   const secrets: string[] = [];
