@@ -3,12 +3,17 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The tests StrykerJS runs against mutants of lib/rotation, lib/oauth, lib/credentials,
- * lib/scheduler and lib/auth/access-decision.ts (stryker.config.json, docs/test-strength.md):
+ * lib/scheduler and lib/auth/access-decision.ts (stryker.config.mjs, docs/test-strength.md):
  * the unit and integration tests of those folders, plus the integration files elsewhere that
  * drive them (the management API, the SQL mirrors of the rotation rules). Left out: the 41 s
  * scheduler simulation and the multi-process replay test; each mutant they cover would cost that
  * long, and the focused scheduler and token-endpoint tests cover the same code.
+ *
+ * MUTATION_TESTS=unit keeps only the unit tests (no database): for the pure folders
+ * (lib/rotation), whose own unit tests should kill every mutant without help.
  */
+const unitOnly = process.env.MUTATION_TESTS === "unit";
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
@@ -21,9 +26,13 @@ export default defineConfig({
       "lib/text-field.test.ts",
       "lib/http/client-address.test.ts",
     ],
-    exclude: ["lib/scheduler/simulation.integration.test.ts", "lib/oauth/replay-across-instances.integration.test.ts"],
+    exclude: [
+      "lib/scheduler/simulation.integration.test.ts",
+      "lib/oauth/replay-across-instances.integration.test.ts",
+      ...(unitOnly ? ["**/*.integration.test.ts"] : []),
+    ],
     environment: "node",
-    globalSetup: ["./db/testing/global-setup.ts"],
+    globalSetup: unitOnly ? [] : ["./db/testing/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
