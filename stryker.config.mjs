@@ -1,4 +1,8 @@
 // @ts-check
+// One folder at a time: npx stryker run --mutate 'lib/rotation/**/*.ts,!lib/**/*.test.ts' with
+// MUTATION_REPORTS=reports/mutation-rotation, so parallel runs keep their reports apart.
+const reports = process.env.MUTATION_REPORTS ?? "reports/mutation";
+
 /**
  * Mutation testing (npm run test:mutation; results and survivors in docs/test-strength.md).
  * Not part of npm test: one run takes far longer than CI allows.
@@ -28,12 +32,14 @@ export default {
   incremental: true,
   incrementalFile: "reports/stryker-incremental.json",
   reporters: ["clear-text", "progress", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: `${reports}/mutation.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
   // The machine is shared and the integration tests use a real database: generous timeouts.
   concurrency: 2,
   timeoutMS: 60_000,
   timeoutFactor: 3,
+  // The first run executes every related test once, one file at a time.
+  dryRunTimeoutMinutes: 40,
   thresholds: { high: 85, low: 85, break: null },
   tempDirName: ".stryker-tmp",
   ignorePatterns: [".next", ".data", "e2e", "test-results", "playwright-report", "screenshots"],

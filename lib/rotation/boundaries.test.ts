@@ -165,6 +165,11 @@ describe("calendar dates, at their edges", () => {
     expect(formatCalendarDate(calendarDate("2022-02-09"), "en-US")).toBe("02/09/2022");
   });
 
+  it("starts a day whose midnight happens twice at the first one (Amman, 29/10/2021: 01:00 went back to 00:00)", () => {
+    // 00:00 at UTC+3, before the clocks went back to UTC+2; the second 00:00 is an hour later.
+    expect(startOfDay(calendarDate("2021-10-29"), "Asia/Amman").toISOString()).toBe("2021-10-28T21:00:00.000Z");
+  });
+
   it("starts a day far east of Greenwich (UTC+14) and far west (UTC-11) at the right instant", () => {
     expect(startOfDay(calendarDate("2024-01-15"), "Pacific/Kiritimati").toISOString()).toBe("2024-01-14T10:00:00.000Z");
     expect(startOfDay(calendarDate("2024-01-15"), "Pacific/Pago_Pago").toISOString()).toBe("2024-01-15T11:00:00.000Z");
