@@ -11,21 +11,28 @@ import { defineConfig } from "vitest/config";
  *
  * MUTATION_TESTS=unit keeps only the unit tests (no database): for the pure folders
  * (lib/rotation), whose own unit tests should kill every mutant without help.
+ * MUTATION_TESTS=lib/credentials (a folder) keeps only that folder's tests: the test helpers
+ * provision clients through the credential use cases, so otherwise nearly every integration file
+ * covers, and reruns for, each credential mutant (docs/test-strength.md).
  */
-const unitOnly = process.env.MUTATION_TESTS === "unit";
+const only = process.env.MUTATION_TESTS;
+const unitOnly = only === "unit";
+const folderOnly = only?.startsWith("lib/") ? only : undefined;
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: [
-      "lib/{rotation,oauth,credentials,scheduler}/**/*.test.ts",
-      "lib/auth/access-decision*.test.ts",
-      "lib/management-api/handler.integration.test.ts",
-      "lib/api-tokens/token-power.integration.test.ts",
-      "lib/data/{live,schedule-sql,encryption-at-rest}.integration.test.ts",
-      "lib/text-field.test.ts",
-      "lib/http/client-address.test.ts",
-    ],
+    include: folderOnly
+      ? [`${folderOnly}/**/*.test.ts`]
+      : [
+          "lib/{rotation,oauth,credentials,scheduler}/**/*.test.ts",
+          "lib/auth/access-decision*.test.ts",
+          "lib/management-api/handler.integration.test.ts",
+          "lib/api-tokens/token-power.integration.test.ts",
+          "lib/data/{live,schedule-sql,encryption-at-rest}.integration.test.ts",
+          "lib/text-field.test.ts",
+          "lib/http/client-address.test.ts",
+        ],
     exclude: [
       "lib/scheduler/simulation.integration.test.ts",
       "lib/oauth/replay-across-instances.integration.test.ts",
