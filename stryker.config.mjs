@@ -42,6 +42,7 @@ export default {
   dryRunTimeoutMinutes: 40,
   thresholds: { high: 85, low: 85, break: null },
   tempDirName: ".stryker-tmp",
-  ignorePatterns: [".next", ".data", "e2e", "test-results", "playwright-report", "screenshots"],
+  // Other runs' sandboxes too, when folders run side by side.
+  ignorePatterns: [".stryker-tmp*", ".next", ".data", "e2e", "test-results", "playwright-report", "screenshots"],
   cleanTempDir: "always",
 };

@@ -139,6 +139,16 @@ describe("client assertion claims (RFC 7523 3, seed 002)", () => {
       );
     });
 
+    it("measures the 300 s from iat when there is one, not from now", async () => {
+      expect(await refusal(check({ ...good, iat: now - 100, exp: now + 201 }))).toEqual(
+        invalidClient("exp is 301 s after iat; at most 300 s (5 minutes) is allowed."),
+      );
+    });
+
+    it("ignores an nbf that is not a number of seconds (RFC 7519 4.1.5 defines only NumericDate)", () => {
+      expect(check({ ...good, nbf: String(now + 3600) })).not.toThrow();
+    });
+
     it("tolerates 30 s of clock skew for nbf in the future, not more", async () => {
       expect(check({ ...good, nbf: now + 30 })).not.toThrow();
       expect(await refusal(check({ ...good, nbf: now + 31 }))).toEqual(
@@ -223,6 +233,20 @@ describe("reading a client assertion", () => {
     expect(read({ sub: "client-1" }, undefined, { alg: "ES256" }).kid).toBeUndefined();
   });
 
+  it("ignores a sub, iss or kid that is not a string", () => {
+    const read = readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg: "RS256", kid: 7 }, { sub: 42, iss: "client-1" }), undefined);
+    expect(read).toMatchObject({ clientId: "client-1", kid: undefined });
+    expect(readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg: "RS256" }, { iss: 42 }), "client-1").clientId).toBe("client-1");
+  });
+
+  it("refuses a JWE (five parts) as not a signed JWT", async () => {
+    expect(
+      await refusal(() =>
+        readClientAssertion(JWT_BEARER_ASSERTION_TYPE, `${jwt({ alg: "RSA-OAEP", enc: "A256GCM" }, good)}.x.y`, undefined),
+      ),
+    ).toEqual(invalidRequest("client_assertion is not a signed JWT (three base64url parts)."));
+  });
+
   it("asks for a sub when nothing names the client", async () => {
     expect(await refusal(() => readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg: "RS256" }, { aud: issuer }), undefined))).toEqual(
       invalidRequest("The assertion has no sub: set iss and sub to your client_id."),
@@ -283,6 +307,38 @@ describe("verifying a client assertion against the client's keys", () => {
     const psKey = registered("key-3", "kid-3", "PS256", rsa.publicKey);
     expect(await refusal(async () => verify(await sign("RS256", "kid-3"), [psKey]))).toEqual(
       invalidClient("The key kid-3 is registered for PS256, but the assertion uses RS256."),
+    );
+  });
+
+  it("accepts no other change of alg: an RS256 key for ES256, an ES256 key for PS256", async () => {
+    const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const es = registered("key-4", "kid-4", "ES256", ecKey.publicKey);
+    const unsigned = (alg: string, kid: string) => readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg, kid }, good), undefined);
+    expect(await refusal(() => verifyClientAssertion(unsigned("ES256", "kid-1"), [key1], policy))).toEqual(
+      invalidClient("The key kid-1 is registered for RS256, but the assertion uses ES256."),
+    );
+    expect(await refusal(() => verifyClientAssertion(unsigned("PS256", "kid-4"), [es], policy))).toEqual(
+      invalidClient("The key kid-4 is registered for ES256, but the assertion uses PS256."),
+    );
+  });
+
+  it("quotes at most 80 characters of an unknown kid and 40 of a key's kid", async () => {
+    const longKid = "k".repeat(100);
+    expect(await refusal(async () => verify(await sign("RS256", longKid), [key1]))).toEqual(
+      invalidClient(`No active key with kid "${"k".repeat(80)}" is registered for this client.`),
+    );
+    const psKey = registered("key-5", longKid, "PS256", rsa.publicKey);
+    const unsigned = readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg: "RS256", kid: longKid }, good), undefined);
+    expect(await refusal(() => verifyClientAssertion(unsigned, [psKey], policy))).toEqual(
+      invalidClient(`The key ${"k".repeat(40)} is registered for PS256, but the assertion uses RS256.`),
+    );
+  });
+
+  it("says the assertion could not be verified when the registered key does not fit its alg", async () => {
+    const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const misfiled = registered("key-6", "kid-6", "RS256", ecKey.publicKey);
+    expect(await refusal(async () => verify(await sign("RS256", "kid-6"), [misfiled]))).toEqual(
+      invalidClient("The assertion could not be verified."),
     );
   });
 

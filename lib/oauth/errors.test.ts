@@ -14,6 +14,8 @@ describe("OAuth error responses (RFC 6749 5.2)", () => {
     expect(new OAuthError("server_error", "x").status).toBe(500);
     expect(new OAuthError("invalid_request", "x").status).toBe(400);
     expect(new OAuthError("invalid_scope", "x").status).toBe(400);
+    // Logs name an error by its class (lib/error-summary.ts).
+    expect(new OAuthError("invalid_scope", "x").name).toBe("OAuthError");
   });
 
   it("carry the error and its description as JSON, never cached", async () => {

@@ -40,6 +40,14 @@ describe("reading the token request's form (RFC 6749 4.4.2, 3.2)", () => {
     expect((await readForm(post("a=1", { "content-type": ` ${FORM} ` }))).get("a")).toBe("1");
   });
 
+  it("accepts spaces before the content type's parameters", async () => {
+    expect((await readForm(post("a=1", { "content-type": `${FORM} ; charset=UTF-8` }))).get("a")).toBe("1");
+  });
+
+  it("reads bytes that are not UTF-8 as U+FFFD rather than refusing the body", async () => {
+    expect((await readForm(post(new Uint8Array([0x61, 0x3d, 0xff])))).get("a")).toBe("\uFFFD");
+  });
+
   it("refuses any other content type, or none", async () => {
     const expected = invalidRequest("Send the parameters form-encoded, with Content-Type: application/x-www-form-urlencoded.");
     expect(await refusal(() => readForm(post('{"a":1}', { "content-type": "application/json" })))).toEqual(expected);
@@ -55,6 +63,10 @@ describe("reading the token request's form (RFC 6749 4.4.2, 3.2)", () => {
 
   it("refuses a parameter sent twice (RFC 6749 3.2)", async () => {
     expect(await refusal(() => readForm(post("scope=a&scope=b")))).toEqual(invalidRequest('The parameter "scope" appears more than once.'));
+    const name = "n".repeat(50);
+    expect(await refusal(() => readForm(post(`${name}=1&${name}=2`)))).toEqual(
+      invalidRequest(`The parameter "${"n".repeat(40)}" appears more than once.`),
+    );
   });
 
   it("refuses malformed percent-encoding", async () => {
@@ -64,6 +76,7 @@ describe("reading the token request's form (RFC 6749 4.4.2, 3.2)", () => {
   it("takes a body of exactly the limit, and refuses one byte more with 413, declared or not", async () => {
     const atLimit = `a=${"x".repeat(MAX_FORM_BYTES - 2)}`;
     expect((await readForm(post(atLimit))).get("a")).toHaveLength(MAX_FORM_BYTES - 2);
+    expect((await readForm(post(atLimit, { "content-type": FORM, "content-length": String(MAX_FORM_BYTES) }))).size).toBe(1);
     const tooLarge = invalidRequest(`The request body is larger than ${MAX_FORM_BYTES} bytes.`, 413);
     expect(await refusal(() => readForm(post(`${atLimit}x`)))).toEqual(tooLarge);
     expect(await refusal(() => readForm(post("a=1", { "content-type": FORM, "content-length": String(MAX_FORM_BYTES + 1) })))).toEqual(

@@ -22,6 +22,7 @@ describe("the scope of a token (RFC 6749 3.3)", () => {
 
   it("is what was asked for, each scope once", () => {
     expect(selectScope("read:orders  read:orders", allowed)).toBe("read:orders");
+    expect(selectScope("write:orders read:orders", allowed)).toBe("write:orders read:orders");
   });
 
   it("refuses a scope the client may not have, naming the ones it may", () => {
@@ -30,6 +31,9 @@ describe("the scope of a token (RFC 6749 3.3)", () => {
       error: "invalid_scope",
       error_description: 'This client may not have the scope "admin"; it may have: read:orders write:orders.',
     });
+    expect(refusal(() => selectScope(`admin ${"s".repeat(70)}`, allowed)).error_description).toBe(
+      `This client may not have the scope "admin", "${"s".repeat(60)}"; it may have: read:orders write:orders.`,
+    );
     expect(refusal(() => selectScope("admin", []))).toEqual({
       status: 400,
       error: "invalid_scope",
@@ -77,6 +81,10 @@ describe("the audience of a token (Auth0's audience, RFC 8707's resource)", () =
       error: "invalid_target",
       error_description: `This client may not get tokens for "https://api.example/admin"; it may use: ${allowed.join(", ")}.`,
     });
+    const long = `https://api.example/${"a".repeat(150)}`;
+    expect(refusal(() => selectAudience(long, undefined, [], "x")).error_description).toBe(
+      `This client may not get tokens for "${long.slice(0, 120)}".`,
+    );
     expect(refusal(() => selectAudience("https://api.example/admin", undefined, [], "x"))).toEqual({
       status: 400,
       error: "invalid_target",
