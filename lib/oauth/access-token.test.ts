@@ -71,6 +71,30 @@ describe("verifying an access token (RFC 9068 4)", () => {
     );
   });
 
+  it("accepts RS256 as well as ES256 (a client's access_token_alg)", async () => {
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const rsJwks = { keys: [{ ...(rsa.publicKey.export({ format: "jwk" }) as JWK), kid: "rs-1", alg: "RS256", use: "sig" }] };
+    const rsKeys: PublishedKeys = {
+      jwks: rsJwks,
+      signers: { RS256: { kid: "rs-1", key: rsa.privateKey } },
+      verifier: createLocalJWKSet(rsJwks),
+    };
+    const token = await signAccessToken(rsKeys, "RS256", claims, now);
+    expect((await verifyAccessToken(token, rsKeys, expected)).clientId).toBe("client_one");
+  });
+
+  it("requires every claim RFC 9068 2.2 names: a token without jti is refused", async () => {
+    const token = await new SignJWT({ client_id: "client_one" })
+      .setProtectedHeader({ alg: "ES256", kid: "es-1", typ: "at+jwt" })
+      .setIssuer(issuer)
+      .setSubject("client_one")
+      .setAudience(api)
+      .setIssuedAt(now.getTime() / 1000)
+      .setExpirationTime(now.getTime() / 1000 + 60)
+      .sign(ec.privateKey);
+    expect(await reason(() => verifyAccessToken(token, keys, expected))).toBe("The access token's jti is not accepted here.");
+  });
+
   it("reads the first audience of a list, and an empty scope when none is given", async () => {
     const token = await new SignJWT({ client_id: "client_one" })
       .setProtectedHeader({ alg: "ES256", kid: "es-1", typ: "at+jwt" })

@@ -36,12 +36,14 @@ const next = generateClientSecret();
 const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const jwk = rsa.publicKey.export({ format: "jwk" }) as Record<string, unknown>;
 
-function store(): TokenStore & { jtis: string[] } {
+function store(): TokenStore & { jtis: string[]; lookups: string[] } {
   const jtis: string[] = [];
+  const lookups: string[] = [];
   return {
     jtis,
+    lookups,
     findClientWithSecrets: async (clientId) =>
-      clientId === client.clientId
+      lookups.push(clientId) && clientId === client.clientId
         ? {
             client,
             secrets: [
@@ -51,7 +53,7 @@ function store(): TokenStore & { jtis: string[] } {
           }
         : null,
     findClientWithKeys: async (clientId) =>
-      clientId === client.clientId ? { client, keys: [{ id: "key-1", kid: "kid-1", alg: "RS256", jwk }] } : null,
+      lookups.push(clientId) && clientId === client.clientId ? { client, keys: [{ id: "key-1", kid: "kid-1", alg: "RS256", jwk }] } : null,
     consumeJti: async (_clientId, jti) => {
       if (jtis.includes(jti)) return false;
       jtis.push(jti);
@@ -106,8 +108,16 @@ describe("HTTP Basic credentials (RFC 6749 2.3.1)", () => {
     expect(parseBasicCredentials(`basic  ${Buffer.from("id:").toString("base64")} `)).toEqual({ clientId: "id", secret: "" });
   });
 
+  it("may carry an empty client_id, which then names no client", () => {
+    expect(parseBasicCredentials(basic("", "x"))).toEqual({ clientId: "", secret: "x" });
+  });
+
   it("are refused when not base64, without a colon, or badly percent-encoded", async () => {
-    expect(await refusal(() => parseBasicCredentials("Basic ***"))).toEqual(invalidClient("The Basic credentials are not valid base64."));
+    const notBase64 = invalidClient("The Basic credentials are not valid base64.");
+    const encoded = Buffer.from("ab:c").toString("base64");
+    expect(await refusal(() => parseBasicCredentials("Basic ***"))).toEqual(notBase64);
+    expect(await refusal(() => parseBasicCredentials(`Basic !!${encoded}`))).toEqual(notBase64);
+    expect(await refusal(() => parseBasicCredentials(`Basic ${encoded}!!`))).toEqual(notBase64);
     expect(await refusal(() => parseBasicCredentials(`Basic ${Buffer.from("nocolon").toString("base64")}`))).toEqual(
       invalidClient("The Basic credentials must be client_id:client_secret."),
     );
@@ -129,9 +139,9 @@ describe("which authentication methods a request uses (RFC 6749 2.3)", () => {
   });
 
   it("refuses another Authorization scheme", async () => {
-    expect(await refusal(() => detectAuthMethods("Bearer abc", form({})))).toEqual(
-      invalidRequest("The Authorization header must use the Basic scheme at the token endpoint."),
-    );
+    const expected = invalidRequest("The Authorization header must use the Basic scheme at the token endpoint.");
+    expect(await refusal(() => detectAuthMethods("Bearer abc", form({})))).toEqual(expected);
+    expect(await refusal(() => detectAuthMethods("Token basic abc", form({})))).toEqual(expected);
   });
 });
 
@@ -154,6 +164,32 @@ describe("authenticating a client", () => {
     expect(await refusal(() => authenticateClient(ctx(), basic("client_two", current), form({})))).toEqual(failed);
     expect(await refusal(() => authenticateClient(ctx(), basic("bad id!", current), form({})))).toEqual(failed);
     expect(await refusal(() => authenticateClient(ctx(), basic(client.clientId, "not-a-secret"), form({})))).toEqual(failed);
+  });
+
+  it("refuses a malformed client_id or secret before any look-up (a NUL byte would fail the query)", async () => {
+    const s = store();
+    expect(await refusal(() => authenticateClient(ctx(s), basic("bad id\u0000", current), form({})))).toEqual(failed);
+    expect(await refusal(() => authenticateClient(ctx(s), basic(client.clientId, "not-a-secret"), form({})))).toEqual(failed);
+    const token = await assertion({ iss: "bad id\u0000", sub: "bad id\u0000" });
+    expect(
+      await refusal(() =>
+        authenticateClient(ctx(s), null, form({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: token })),
+      ),
+    ).toEqual(failed);
+    expect(s.lookups).toEqual([]);
+  });
+
+  it("refuses an assertion whose sub is not the client_id parameter", async () => {
+    const token = await assertion();
+    expect(
+      await refusal(() =>
+        authenticateClient(
+          ctx(),
+          null,
+          form({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: token, client_id: "client_two" }),
+        ),
+      ),
+    ).toEqual(invalidClient("The client_id parameter does not match the assertion's sub."));
   });
 
   it("refuses two methods at once, and none at all with a Basic challenge", async () => {
@@ -213,6 +249,8 @@ describe("the client a request claims, for the rate limits", () => {
     expect(claimedClientId(basic("client_one", "x"), form({ client_id: "client_two" }))).toBe("client_one");
     expect(claimedClientId(null, form({ client_id: "client_two", client_assertion: await assertion() }))).toBe("client_two");
     expect(claimedClientId(null, form({ client_assertion: await assertion({ sub: undefined }) }))).toBe("client_one");
+    expect(claimedClientId("Bearer abc", form({ client_id: "client_two" }))).toBe("client_two");
+    expect(claimedClientId("Token basic abc", form({ client_id: "client_two" }))).toBe("client_two");
   });
 
   it("is nothing when nothing well-formed is claimed", () => {
