@@ -79,10 +79,9 @@ export function readClientAssertion(
     header = decodeProtectedHeader(assertion);
     payload = decodeJwt(assertion);
   } catch {
+    // decodeJwt refuses anything but the three parts of a JWS (a five-part JWE included).
     throw new OAuthError("invalid_request", "client_assertion is not a signed JWT (three base64url parts).");
   }
-  if (assertion.split(".").length !== 3)
-    throw new OAuthError("invalid_request", "client_assertion must be a signed JWT (JWS compact form).");
   const alg = typeof header.alg === "string" ? header.alg : "";
   if (!(ASSERTION_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new OAuthError(

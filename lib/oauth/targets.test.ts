@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { OAuthError } from "./errors";
+import { selectAudience, selectScope } from "./targets";
+
+function refusal(run: () => unknown): { status: number; error: string; error_description: string } {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof OAuthError) return { status: error.status, error: error.error, error_description: error.description };
+    throw error;
+  }
+  throw new Error("expected an OAuthError");
+}
+
+describe("the scope of a token (RFC 6749 3.3)", () => {
+  const allowed = ["read:orders", "write:orders"];
+
+  it("is everything the client may have when none is asked for", () => {
+    expect(selectScope(undefined, allowed)).toBe("read:orders write:orders");
+    expect(selectScope("  ", allowed)).toBe("read:orders write:orders");
+  });
+
+  it("is what was asked for, each scope once", () => {
+    expect(selectScope("read:orders  read:orders", allowed)).toBe("read:orders");
+    expect(selectScope("write:orders read:orders", allowed)).toBe("write:orders read:orders");
+  });
+
+  it("refuses a scope the client may not have, naming the ones it may", () => {
+    expect(refusal(() => selectScope("read:orders admin", allowed))).toEqual({
+      status: 400,
+      error: "invalid_scope",
+      error_description: 'This client may not have the scope "admin"; it may have: read:orders write:orders.',
+    });
+    expect(refusal(() => selectScope(`admin ${"s".repeat(70)}`, allowed)).error_description).toBe(
+      `This client may not have the scope "admin", "${"s".repeat(60)}"; it may have: read:orders write:orders.`,
+    );
+    expect(refusal(() => selectScope("admin", []))).toEqual({
+      status: 400,
+      error: "invalid_scope",
+      error_description: 'This client may not have the scope "admin".',
+    });
+  });
+});
+
+describe("the audience of a token (Auth0's audience, RFC 8707's resource)", () => {
+  const api = "https://api.example/orders";
+  const allowed = [api, "https://api.example/billing"];
+
+  it("is the client's first API, else the platform default, when none is named", () => {
+    expect(selectAudience(undefined, undefined, allowed, "https://api.example")).toBe(api);
+    expect(selectAudience(undefined, undefined, [], "https://api.example")).toBe("https://api.example");
+  });
+
+  it("is the API named by audience or by resource, or by both when they agree", () => {
+    expect(selectAudience("https://api.example/billing", undefined, allowed, "x")).toBe("https://api.example/billing");
+    expect(selectAudience(undefined, api, allowed, "x")).toBe(api);
+    expect(selectAudience(api, api, allowed, "x")).toBe(api);
+  });
+
+  it("refuses audience and resource that disagree", () => {
+    expect(refusal(() => selectAudience(api, "https://api.example/billing", allowed, "x"))).toEqual({
+      status: 400,
+      error: "invalid_target",
+      error_description: "audience and resource name different APIs; send one of them.",
+    });
+  });
+
+  it("refuses a resource that is not an absolute URI, or has a fragment (RFC 8707 2)", () => {
+    const expected = {
+      status: 400,
+      error: "invalid_target",
+      error_description: "resource must be an absolute URI without a fragment (RFC 8707).",
+    };
+    expect(refusal(() => selectAudience(undefined, "orders", allowed, "x"))).toEqual(expected);
+    expect(refusal(() => selectAudience(undefined, `${api}#part`, allowed, "x"))).toEqual(expected);
+  });
+
+  it("refuses an API the client may not use, naming the ones it may", () => {
+    expect(refusal(() => selectAudience("https://api.example/admin", undefined, allowed, "x"))).toEqual({
+      status: 400,
+      error: "invalid_target",
+      error_description: `This client may not get tokens for "https://api.example/admin"; it may use: ${allowed.join(", ")}.`,
+    });
+    const long = `https://api.example/${"a".repeat(150)}`;
+    expect(refusal(() => selectAudience(long, undefined, [], "x")).error_description).toBe(
+      `This client may not get tokens for "${long.slice(0, 120)}".`,
+    );
+    expect(refusal(() => selectAudience("https://api.example/admin", undefined, [], "x"))).toEqual({
+      status: 400,
+      error: "invalid_target",
+      error_description: 'This client may not get tokens for "https://api.example/admin".',
+    });
+  });
+});
