@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
+import { AnnouncerProvider } from "@/components/announcer";
 
 export const metadata: Metadata = {
   title: { default: "Rotor", template: "%s · Rotor" },
@@ -23,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         >
           Skip to main content
         </a>
-        {children}
+        <AnnouncerProvider>{children}</AnnouncerProvider>
       </body>
     </html>
   );

@@ -103,6 +103,8 @@ test.describe
       await current.getByLabel(/Type the client ID/).fill(clientId);
       await current.getByRole("button", { name: "Yes, revoke it" }).click();
       await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      // The row is gone; the result is still announced, page-wide.
+      await expect(page.getByTestId("announcement")).toContainText("Secret revoked. Systems still using it are refused from now on.");
       await expect(client.getByRole("button", { name: "Revoke", exact: true })).toHaveCount(0);
     });
 
