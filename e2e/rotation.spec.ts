@@ -221,6 +221,15 @@ test("an admin changes the rotation policy; a bad value is refused with the reas
   await policy.getByLabel("Overlap (days)").fill("200");
   await policy.getByRole("button", { name: "Save policy" }).click();
   await expect(policy.getByText("The overlap must be shorter than the validity period.").first()).toBeVisible();
+  // Focus lands on the field to fix, which is marked invalid, not at the top of the page.
+  await expect(policy.getByLabel("Overlap (days)")).toBeFocused();
+  await expect(policy.getByLabel("Overlap (days)")).toHaveAttribute("aria-invalid", "true");
+  // An emptied reminders field is refused rather than silently turning every reminder off.
+  await policy.getByLabel("Overlap (days)").fill("30");
+  await policy.getByLabel("Reminders (days before expiry)").fill("");
+  await policy.getByRole("button", { name: "Save policy" }).click();
+  await expect(policy.getByText("Enter the days before expiry to send reminders on").first()).toBeVisible();
+  await expect(policy.getByLabel("Reminders (days before expiry)")).toBeFocused();
   await page.reload();
   await expect(policy.getByLabel("Overlap (days)")).toHaveValue("30");
   await policy.getByLabel("Reminders (days before expiry)").fill("30, 14, 7, 3, 1, 0");
