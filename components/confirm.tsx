@@ -7,6 +7,7 @@ const secondary = "rounded px-3 py-1.5 text-sm font-semibold disabled:opacity-60
 /** A confirmation step before a destructive action; focus moves into it and back out on cancel. */
 export function Confirm({
   trigger,
+  triggerContext,
   triggerClass,
   children,
   onCancel,
@@ -14,6 +15,8 @@ export function Confirm({
   setOpen,
 }: {
   trigger: string;
+  /** Said after the trigger's name to screen readers only, e.g. "secret ending 4fRk", so buttons in a list differ. */
+  triggerContext?: string;
   triggerClass: string;
   children: React.ReactNode;
   onCancel?: () => void;
@@ -29,6 +32,7 @@ export function Confirm({
     return (
       <button ref={button} type="button" className={triggerClass} onClick={() => setOpen(true)}>
         {trigger}
+        {triggerContext ? <span className="sr-only"> {triggerContext}</span> : null}
       </button>
     );
   }

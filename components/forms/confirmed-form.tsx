@@ -16,6 +16,7 @@ import { type FormAction, useFormAction } from "./use-form-action";
 export function ConfirmedForm({
   action,
   trigger,
+  triggerContext,
   triggerClass = buttons.dangerOutline,
   submitLabel,
   submitClass = buttons.danger,
@@ -24,6 +25,8 @@ export function ConfirmedForm({
 }: {
   action: FormAction;
   trigger: string;
+  /** Screen-reader-only words after the trigger's name (components/confirm.tsx). */
+  triggerContext?: string;
   triggerClass?: string;
   submitLabel: string;
   submitClass?: string;
@@ -42,7 +45,7 @@ export function ConfirmedForm({
   }, [state, announce]);
   return (
     <div className="space-y-2">
-      <Confirm trigger={trigger} triggerClass={triggerClass} open={open} setOpen={setOpen}>
+      <Confirm trigger={trigger} triggerContext={triggerContext} triggerClass={triggerClass} open={open} setOpen={setOpen}>
         <form action={formAction} className="space-y-2">
           {typeof children === "function" ? children(state) : children}
           <SubmitButton className={submitClass}>{submitLabel}</SubmitButton>

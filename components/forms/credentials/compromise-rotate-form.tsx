@@ -12,6 +12,7 @@ export function CompromiseRotateForm({ clientId, action }: { clientId: string; a
     <ConfirmedForm
       action={action}
       trigger="Rotate after a compromise"
+      triggerContext={`of client ${clientId}`}
       submitLabel="Revoke all and issue a new secret"
       after={(state) => (state.value ? <SecretValue value={state.value} label="Your new secret" /> : null)}
     >

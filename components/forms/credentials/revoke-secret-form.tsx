@@ -25,7 +25,7 @@ export function RevokeSecretForm({
 }) {
   const id = useId();
   return (
-    <ConfirmedForm action={action} trigger="Revoke" submitLabel="Yes, revoke it">
+    <ConfirmedForm action={action} trigger="Revoke" triggerContext={`secret ending ${masked.slice(-4)}`} submitLabel="Yes, revoke it">
       {(state) => (
         <>
           <input type="hidden" name="clientId" value={clientId} />
