@@ -1,4 +1,6 @@
-// Takes screenshots of the main pages for a visual check: node scripts/screenshots.mjs [baseUrl]
+// Screenshots of every page and dialog at 1440 and 390 px, for a visual check:
+//   node scripts/screenshots.mjs [baseUrl]   (a running demo: npm run demo, or npm start with ROTOR_DEMO=true)
+// Opens dialogs without submitting them, so the demo data is left as it was.
 import { mkdirSync } from "node:fs";
 import { chromium } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumExecutable } from "./browser.mjs";
@@ -7,35 +9,70 @@ const base = process.argv[2] ?? "http://localhost:3000";
 const out = "screenshots";
 mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
-async function shoot(person, pages, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+const widths = [1440, 390];
+
+async function signedIn(person, width) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   await page.goto(`${base}/signin`);
   if (person) {
     await page.getByRole("button", { name: `Continue as ${person}` }).click();
     await page.waitForURL((u) => !u.pathname.startsWith("/signin"));
   }
-  for (const [name, path] of pages) {
-    await page.goto(`${base}${path}`);
-    await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
-  }
-  await page.close();
+  return page;
 }
-await shoot(null, [["signin", "/signin"]]);
-await shoot("Alice Adeyemi", [
+
+async function pages(person, list) {
+  for (const width of widths) {
+    const page = await signedIn(person, width);
+    for (const [name, path] of list) {
+      await page.goto(`${base}${path}`);
+      await page.screenshot({ path: `${out}/${name}-${width}.png`, fullPage: true });
+    }
+    await page.close();
+  }
+}
+
+/** The API tab's dialogs and confirmation panels, opened one at a time and cancelled. */
+async function dialogs(person, path, client) {
+  for (const width of widths) {
+    const page = await signedIn(person, width);
+    await page.goto(`${base}${path}`);
+    const article = page.getByRole("article").filter({ hasText: client });
+    await article.getByRole("button", { name: /^Rotate secret/ }).click();
+    for (const choice of ["Until a day I choose", "Revoke it now, because it leaked"]) {
+      await page.getByRole("radio", { name: choice }).check();
+      await page.screenshot({ path: `${out}/dialog-rotate-${choice.split(" ")[0].toLowerCase()}-${width}.png` });
+    }
+    await page.keyboard.press("Escape");
+    const revoke = article.getByRole("button", { name: /^Revoke secret ending/ }).first();
+    if (await revoke.count()) {
+      await revoke.click();
+      await article.screenshot({ path: `${out}/panel-revoke-secret-${width}.png` });
+      await article.getByRole("button", { name: "Cancel" }).click();
+    }
+    await article.getByRole("button", { name: /^Rotate after a compromise/ }).click();
+    await article.screenshot({ path: `${out}/panel-compromise-${width}.png` });
+    await page.close();
+  }
+}
+
+await pages(null, [["signin", "/signin"]]);
+await pages("Alice Adeyemi", [
   ["home", "/orgs/northwind"],
   ["offices", "/orgs/northwind/manage/offices"],
   ["active-users", "/orgs/northwind/manage/active-users"],
   ["deactivated-users", "/orgs/northwind/manage/deactivated-users"],
   ["api", "/orgs/northwind/manage/api"],
   ["dev-tools", "/orgs/northwind/dev-tools"],
+  ["account", "/account"],
   ["not-found", "/orgs/finvu/manage/api"],
 ]);
-await shoot("Mo Mahmood", [
+await pages("Mo Mahmood", [
   ["member-home", "/orgs/northwind"],
   ["forbidden", "/orgs/northwind/manage/api"],
 ]);
-await shoot("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
-await shoot("Olivia Operator", [["platform", "/platform"]]);
-await shoot("Alice Adeyemi", [["mobile-api", "/orgs/northwind/manage/api"]], { width: 390, height: 844 });
+await pages("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
+await pages("Olivia Operator", [["platform", "/platform"]]);
+await dialogs("Northwind API team (SPOC)", "/orgs/northwind/manage/api", "Claims submission (sandbox)");
 await browser.close();
 console.info(`screenshots in ${out}/`);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import type { ActionState } from "@/lib/action-state";
 
 /** A form's server action, with its organisation (or other ids) already bound by the page. */
@@ -11,24 +11,24 @@ const idle: ActionState = { status: "idle", message: null };
 
 /**
  * The state the action last returned (message, field errors, values to keep) and the form's action.
+ * The server action goes to useActionState as it is, so forms still work before JavaScript loads.
  * After a refusal, focus moves to the first field marked invalid in the form that was sent, so a
  * keyboard or screen-reader user lands on what to fix (WCAG 3.3.1) instead of at the page top.
  */
 export function useFormAction(action: FormAction) {
+  const [state, formAction, pending] = useActionState(action, idle);
   const sentFrom = useRef<HTMLFormElement | null>(null);
-  const tracked = useCallback(
-    (state: ActionState, form: FormData) => {
-      // The submit button that was pressed is still focused here: remember its form.
-      sentFrom.current = document.activeElement instanceof HTMLElement ? document.activeElement.closest("form") : null;
-      return action(state, form);
-    },
-    [action],
-  );
-  const [state, formAction, pending] = useActionState(tracked, idle);
+  useEffect(() => {
+    // The form a submission came from, whichever it was: the next refusal belongs to it.
+    const remember = (event: SubmitEvent) => {
+      if (event.target instanceof HTMLFormElement) sentFrom.current = event.target;
+    };
+    document.addEventListener("submit", remember, true);
+    return () => document.removeEventListener("submit", remember, true);
+  }, []);
   useEffect(() => {
     if (state.status !== "error") return;
-    const field = sentFrom.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
-    field?.focus();
+    sentFrom.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [state]);
   return [state, formAction, pending] as const;
 }
