@@ -74,6 +74,11 @@ export async function listDeactivatedMembers(db: Executor, organisationId: strin
   return rows.map((r) => ({ ...r, deactivatedAt: r.deactivatedAt as Date }));
 }
 
+/** Whether the organisation has an active designated user: without one nobody can rotate its secrets. */
+export async function hasActiveSpoc(db: Executor, organisationId: string): Promise<boolean> {
+  return (await countActiveInRole(db, organisationId, "spoc")) > 0;
+}
+
 /** Each organisation's active designated user, for the platform operator. */
 export async function listDesignatedUsers(db: Executor): Promise<Map<string, string | null>> {
   const rows = await db

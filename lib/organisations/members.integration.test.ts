@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
+import { auditEvents, memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { cliIn, cliPlatform, personIn, personOnPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
@@ -104,6 +104,65 @@ describe("people of an organisation", () => {
     expect((await refusal(inviteUser(await admin(), { email: "new.person@northwind.example", role: "admin" })))?.message).toMatch(
       /already an active member/,
     );
+  });
+});
+
+describe("the only designated user (SPOC) is never lost silently", () => {
+  it("refuses an admin de-activating or demoting them, saying what to do", async () => {
+    const spoc = await membershipOf("api-team@northwind.example");
+    const acting = await admin();
+    const deactivation = await refusal(deactivateMember(acting, { membershipId: spoc.membership.id }));
+    expect(deactivation?.code).toBe("conflict");
+    expect(deactivation?.message).toBe(
+      "api-team@northwind.example is Northwind Insurance's only designated user (SPOC); without one nobody can rotate secrets. Ask the platform operator to designate a new designated user first.",
+    );
+    await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
+    try {
+      for (const attempt of [
+        () => deactivateMember(acting, { membershipId: spoc.membership.id }),
+        () => changeRole(acting, { membershipId: spoc.membership.id, role: "member" }),
+      ]) {
+        expect((await refusal(attempt()))?.message).toMatch(/only designated user .* Name a new designated user in the same step/);
+      }
+    } finally {
+      await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
+    }
+    expect((await membershipOf("api-team@northwind.example")).membership).toMatchObject({ role: "spoc", status: "active" });
+  });
+
+  it("hands the role over in the same step where the platform lets admins designate, and never to a de-activated person", async () => {
+    const spoc = await membershipOf("api-team@northwind.example");
+    const mo = await membershipOf("mo.member@northwind.example");
+    const dave = await membershipOf("dave.former@northwind.example");
+    const acting = await admin();
+    const handOver = (from: string, to: string) => changeRole(acting, { membershipId: from, role: "member", successorMembershipId: to });
+    expect((await refusal(handOver(spoc.membership.id, mo.membership.id)))?.code).toBe("forbidden");
+    await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
+    try {
+      expect((await refusal(handOver(spoc.membership.id, dave.membership.id)))?.message).toMatch(/de-activated; re-activate them first/);
+      expect((await refusal(handOver(spoc.membership.id, spoc.membership.id)))?.message).toMatch(/Choose someone else/);
+      await handOver(spoc.membership.id, mo.membership.id);
+      expect((await membershipOf("api-team@northwind.example")).membership.role).toBe("member");
+      expect((await membershipOf("mo.member@northwind.example")).membership.role).toBe("spoc");
+      const [event] = await handle.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "user.spoc_designated"), eq(auditEvents.targetId, mo.membership.id)));
+      expect(event?.metadata).toMatchObject({ email: "mo.member@northwind.example", previous: "api-team@northwind.example" });
+      // Back again, through de-activation's hand-over this time.
+      expect((await refusal(changeRole(acting, { membershipId: spoc.membership.id, role: "spoc" })))?.message).toMatch(
+        /already has a designated user/,
+      );
+      await deactivateMember(acting, { membershipId: mo.membership.id, successorMembershipId: spoc.membership.id });
+      expect((await membershipOf("api-team@northwind.example")).membership.role).toBe("spoc");
+      expect((await membershipOf("mo.member@northwind.example")).membership.status).toBe("deactivated");
+      expect((await refusal(reactivateMember(acting, { membershipId: mo.membership.id })))?.message).toMatch(/would be a second/);
+      // Leave Mo as the demo has him for the tests that follow.
+      await handle.db.update(memberships).set({ role: "member" }).where(eq(memberships.id, mo.membership.id));
+      await reactivateMember(acting, { membershipId: mo.membership.id });
+    } finally {
+      await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
+    }
   });
 });
 

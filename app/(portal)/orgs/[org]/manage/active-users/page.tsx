@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { ConfirmedAction } from "@/components/forms/confirmed-action";
+import { DeactivateMemberForm } from "@/components/forms/organisation/deactivate-member-form";
 import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
 import { RoleForm } from "@/components/forms/organisation/role-form";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
@@ -23,6 +23,14 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
   const roles = (["admin", "spoc", "member"] as const)
     .filter((r) => r !== "spoc" || mayDesignate)
     .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+  const personOf = (m: (typeof members)[number]) => m.name ?? m.email ?? "this person";
+  // Who could take over as designated user, offered on that person's row to whoever may designate.
+  const successorsOf = (m: (typeof members)[number]) =>
+    m.role === "spoc" && mayDesignate
+      ? members
+          .filter((o) => o.membershipId !== m.membershipId)
+          .map((o) => ({ value: o.membershipId, label: `${personOf(o)} (${o.email})` }))
+      : undefined;
   return (
     <section aria-labelledby="active-heading" className="space-y-4">
       <h2 id="active-heading" className="text-xl font-semibold">
@@ -57,7 +65,8 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
                   roles={
                     m.role === "spoc" ? [{ value: "spoc", label: ROLE_LABELS.spoc }, ...roles.filter((r) => r.value !== "spoc")] : roles
                   }
-                  person={m.name ?? m.email ?? "this person"}
+                  person={personOf(m)}
+                  successors={successorsOf(m)}
                 />
               ) : (
                 ROLE_LABELS[m.role]
@@ -76,11 +85,10 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
                     m.userId === caller.userId ? (
                       <span className="text-sm text-slate-700">You</span>
                     ) : (
-                      <ConfirmedAction
+                      <DeactivateMemberForm
                         action={deactivateAction.bind(null, organisation.slug, m.membershipId)}
-                        label="De-activate"
-                        confirmLabel="Yes, de-activate"
-                        warning={`De-activate ${m.name ?? m.email}? They are signed out at once, their API tokens stop working, and they move to De-activated users.`}
+                        person={m.name ?? m.email ?? "this person"}
+                        successors={successorsOf(m)}
                       />
                     ),
                 },
