@@ -80,6 +80,8 @@ export const users = pgTable("user", {
   emailVerified: timestamp("emailVerified", { mode: "date", withTimezone: true }),
   image: text("image"),
   createdAt: createdAt(),
+  /** When a session was last created for them; null for someone invited who never signed in. */
+  lastSignedInAt: timestamp("last_signed_in_at", { withTimezone: true }),
 });
 
 export const accounts = pgTable(

@@ -25,6 +25,8 @@ export interface MemberDto {
   role: MembershipRole;
   office: string | null;
   joinedAt: Date;
+  /** Null for someone invited who has never signed in. */
+  lastSignedInAt: Date | null;
 }
 
 export interface DeactivatedMemberDto extends MemberDto {
@@ -42,6 +44,7 @@ export async function listActiveMembers(db: Executor, organisationId: string): P
       role: memberships.role,
       office: offices.name,
       joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -61,6 +64,7 @@ export async function listDeactivatedMembers(db: Executor, organisationId: strin
       role: memberships.role,
       office: offices.name,
       joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
       deactivatedAt: memberships.deactivatedAt,
       deactivatedBy: actor.name,
     })

@@ -166,6 +166,23 @@ describe("the only designated user (SPOC) is never lost silently", () => {
   });
 });
 
+describe("a person's last sign-in", () => {
+  it("is recorded whenever a session is created: the demo's sign-in and Auth.js's (OIDC, e-mail link)", async () => {
+    const { rotorAdapter } = await import("@/lib/data/auth-adapter");
+    await inviteUser(await admin(), { email: "first.timer@northwind.example", role: "member" });
+    const fresh = await findUserByEmail(handle.db, "first.timer@northwind.example");
+    const lastSignIn = async () =>
+      (await handle.db.select({ at: users.lastSignedInAt }).from(users).where(eq(users.id, fresh!.id)))[0]?.at ?? null;
+    expect(await lastSignIn()).toBeNull();
+    const earlier = new Date(now.getTime() - 3_600_000);
+    await createSession(handle.db, fresh!.id, earlier);
+    expect(await lastSignIn()).toEqual(earlier);
+    const before = Date.now();
+    await rotorAdapter(handle.db).createSession!({ sessionToken: "t0k3n", userId: fresh!.id, expires: new Date(before + 3_600_000) });
+    expect((await lastSignIn())!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+});
+
 describe("offices", () => {
   it("validates with messages that say how to fix it", () => {
     const bad = officeInput.safeParse({

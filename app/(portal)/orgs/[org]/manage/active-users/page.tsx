@@ -8,6 +8,7 @@ import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { listActiveMembers } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
+import { formatDateTime } from "@/lib/format";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { changeRoleAction, deactivateAction, inviteUserAction } from "../actions";
 
@@ -73,6 +74,17 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
               ),
           },
           { header: "Office", cell: (m) => m.office ?? "—" },
+          {
+            header: "Last signed in",
+            cell: (m) =>
+              m.lastSignedInAt ? (
+                <time dateTime={m.lastSignedInAt.toISOString()}>
+                  {formatDateTime(m.lastSignedInAt, organisation.locale, organisation.timeZone)}
+                </time>
+              ) : (
+                <span className="text-slate-700">Invited, not signed in yet</span>
+              ),
+          },
           {
             header: "Member since",
             cell: (m) => formatCalendarDate(toCalendarDate(m.joinedAt, organisation.timeZone), organisation.locale),
