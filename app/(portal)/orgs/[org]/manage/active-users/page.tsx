@@ -2,25 +2,40 @@ import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
 import { DeactivateMemberForm } from "@/components/forms/organisation/deactivate-member-form";
 import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
+import { PeopleSearchForm } from "@/components/forms/organisation/people-search-form";
 import { RoleForm } from "@/components/forms/organisation/role-form";
+import { NoPeopleMatch } from "@/components/no-people-match";
+import { Pager } from "@/components/pager";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
-import { listActiveMembers } from "@/lib/data/memberships";
+import { listActiveMembers, PEOPLE_PAGE_SIZE, searchActiveMembers } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { formatDateTime } from "@/lib/format";
+import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { changeRoleAction, deactivateAction, inviteUserAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
 
-export default async function ActiveUsersPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function ActiveUsersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org } = await params;
   const { organisation, role, caller } = await requireOrganisationAccess(org, "users.view");
   const db = await getDb();
-  const members = await listActiveMembers(db, organisation.id);
+  const search = parsePeopleSearch(await searchParams);
+  const found = await searchActiveMembers(db, organisation.id, search);
+  const members = found.rows;
   const manage = can(role, "organisation.manage");
   const mayDesignate = caller.isOperator || (await getPlatformSettings(db)).adminsMayDesignateSpoc;
+  const path = `/orgs/${organisation.slug}/manage/active-users`;
+  // Anyone active may take over as designated user, not only the people on this page.
+  const everyone = manage && mayDesignate && members.some((m) => m.role === "spoc") ? await listActiveMembers(db, organisation.id) : [];
   const roles = (["admin", "spoc", "member"] as const)
     .filter((r) => r !== "spoc" || mayDesignate)
     .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
@@ -28,7 +43,7 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
   // Who could take over as designated user, offered on that person's row to whoever may designate.
   const successorsOf = (m: (typeof members)[number]) =>
     m.role === "spoc" && mayDesignate
-      ? members
+      ? everyone
           .filter((o) => o.membershipId !== m.membershipId)
           .map((o) => ({ value: o.membershipId, label: `${personOf(o)} (${o.email})` }))
       : undefined;
@@ -48,9 +63,17 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
           </div>
         </details>
       ) : null}
+      <PeopleSearchForm
+        formId="active-search"
+        path={path}
+        q={search.q}
+        role={search.role}
+        roles={(["admin", "spoc", "member"] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        filtered={isFiltered(search)}
+      />
       <DataTable
         caption={`Active users of ${organisation.name}`}
-        empty="No active users."
+        empty={isFiltered(search) ? <NoPeopleMatch clearHref={path} /> : "No active users."}
         rows={members}
         rowKey={(m) => m.membershipId}
         columns={[
@@ -107,6 +130,14 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
               ]
             : []),
         ]}
+      />
+      <Pager
+        label="Pages of active users"
+        page={found.page}
+        pageCount={found.pageCount}
+        total={found.total}
+        pageSize={PEOPLE_PAGE_SIZE}
+        hrefFor={(n) => peopleSearchHref(path, search, n)}
       />
     </section>
   );
