@@ -213,9 +213,9 @@ export async function lockMembership(
   tx: Executor,
   organisationId: string,
   membershipId: string,
-): Promise<{ membership: MembershipRow; email: string | null } | null> {
+): Promise<{ membership: MembershipRow; email: string | null; lastSignedInAt: Date | null } | null> {
   const [row] = await tx
-    .select({ membership: memberships, email: users.email })
+    .select({ membership: memberships, email: users.email, lastSignedInAt: users.lastSignedInAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
@@ -332,6 +332,11 @@ export async function deactivateMembership(
     .set({ status: "deactivated", deactivatedAt: at, deactivatedBy: byUserId })
     .where(eq(memberships.id, membership.id));
   await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
+}
+
+/** The invitation e-mail was queued now: the next resend waits from here. */
+export async function markInvitationSent(tx: Executor, membershipId: string, at: Date): Promise<void> {
+  await tx.update(memberships).set({ invitationSentAt: at }).where(eq(memberships.id, membershipId));
 }
 
 export async function reactivateMembership(tx: Executor, membershipId: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, arrayContains, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { auditEvents, memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
+import { auditEvents, emailOutbox, memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { cliIn, cliPlatform, personIn, personOnPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
@@ -180,6 +180,63 @@ describe("a person's last sign-in", () => {
     const before = Date.now();
     await rotorAdapter(handle.db).createSession!({ sessionToken: "t0k3n", userId: fresh!.id, expires: new Date(before + 3_600_000) });
     expect((await lastSignIn())!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+});
+
+describe("the invitation e-mail", () => {
+  it("queues exactly one mail to the invited person with the invitation, saying who, where and which role, with no link token", async () => {
+    const { renderMessage } = await import("@/lib/email/render");
+    const outboxOf = (to: string) =>
+      handle.db
+        .select()
+        .from(emailOutbox)
+        .where(arrayContains(emailOutbox.toAddresses, [to]));
+    await inviteUser(await admin(), { email: "welcome.person@northwind.example", name: "Wanda Welcome", role: "member" });
+    const queued = await outboxOf("welcome.person@northwind.example");
+    expect(queued).toHaveLength(1);
+    const [mail] = queued;
+    expect(mail).toMatchObject({ kind: "invitation", toAddresses: ["welcome.person@northwind.example"], template: "invitation" });
+    expect(mail?.organisationId).toBe((await findOrganisationBySlug(handle.db, "northwind"))!.id);
+    expect(mail?.subject).toBe("Alice Adeyemi invited you to Northwind Insurance on Claims Exchange");
+    expect(JSON.stringify(mail?.data)).not.toMatch(/https?:|token|secret|sealed/i);
+    const rendered = await renderMessage(mail!, now, "https://rotor.example");
+    expect(rendered.text).toContain("Alice Adeyemi invited you to Northwind Insurance on Claims Exchange. Your role there: Member.");
+    expect(rendered.text).toContain("https://rotor.example/signin");
+    expect(rendered.html).not.toMatch(/token=|callbackUrl|\/api\/auth\/callback/);
+    // A refused invitation queues nothing: the mail commits with the membership or not at all.
+    await refusal(inviteUser(await admin(), { email: "welcome.person@northwind.example", role: "admin" }));
+    expect(await outboxOf("welcome.person@northwind.example")).toHaveLength(1);
+  });
+
+  it("is sent again on request at most once every 10 minutes, and only to someone who has not signed in", async () => {
+    const { resendInvitation } = await import("./resend-invitation");
+    const welcome = await membershipOf("welcome.person@northwind.example");
+    const alice = await findUserByEmail(handle.db, "alice.admin@northwind.example");
+    const at = (later: Date) =>
+      personIn(
+        handle.db,
+        welcome.org,
+        { userId: alice!.id, label: "alice.admin@northwind.example", role: "admin", isOperator: false },
+        later,
+      );
+    const soon = await refusal(resendInvitation(at(new Date(now.getTime() + 9 * 60_000)), { membershipId: welcome.membership.id }));
+    expect(soon?.message).toMatch(/less than 10 minutes ago\. You can send it again after/);
+    await resendInvitation(at(new Date(now.getTime() + 11 * 60_000)), { membershipId: welcome.membership.id });
+    const mails = await handle.db
+      .select()
+      .from(emailOutbox)
+      .where(arrayContains(emailOutbox.toAddresses, ["welcome.person@northwind.example"]));
+    expect(mails).toHaveLength(2);
+    const [event] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "user.invitation_resent"), eq(auditEvents.targetId, welcome.userId)));
+    expect(event?.metadata).toEqual({ email: "welcome.person@northwind.example" });
+    await createSession(handle.db, welcome.userId, now);
+    const signedIn = await refusal(resendInvitation(at(new Date(now.getTime() + 60 * 60_000)), { membershipId: welcome.membership.id }));
+    expect(signedIn?.message).toMatch(/already signed in/);
+    const member = await as("mo.member@northwind.example", "northwind", "admin");
+    expect((await refusal(resendInvitation(member, { membershipId: welcome.membership.id })))?.code).toBe("forbidden");
   });
 });
 

@@ -10,6 +10,7 @@ import { changeRole } from "@/lib/organisations/change-role";
 import { deactivateMember } from "@/lib/organisations/deactivate-member";
 import { inviteUser } from "@/lib/organisations/invite-user";
 import { reactivateMember } from "@/lib/organisations/reactivate-member";
+import { resendInvitation } from "@/lib/organisations/resend-invitation";
 import { inviteUserInput, officeInput, ROLES } from "@/lib/organisations/schemas";
 import { setOfficeClosed } from "@/lib/organisations/set-office-closed";
 import { updateOffice } from "@/lib/organisations/update-office";
@@ -86,7 +87,7 @@ export async function inviteUserAction(org: string, _prev: ActionState, form: Fo
       validate(inviteUserInput, { email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") }, values),
     run: async (access, input) => {
       await inviteUser(await organisationContextFor(access), input);
-      return `${input.email} invited. They can sign in with that e-mail address.`;
+      return `${input.email} invited. An invitation e-mail is on its way; they sign in with that address.`;
     },
     revalidate: people(org),
   });
@@ -129,6 +130,17 @@ export async function reactivateAction(org: string, membershipId: string, _prev:
     run: async (access, id) => {
       await reactivateMember(await organisationContextFor(access), { membershipId: id });
       return "Re-activated.";
+    },
+    revalidate: people(org),
+  });
+}
+
+export async function resendInvitationAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
+  return organisationAction(org, "organisation.manage", {
+    parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
+    run: async (access, id) => {
+      const { email } = await resendInvitation(await organisationContextFor(access), { membershipId: id });
+      return `Invitation sent again to ${email}.`;
     },
     revalidate: people(org),
   });

@@ -4,6 +4,7 @@ import { DeactivateMemberForm } from "@/components/forms/organisation/deactivate
 import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
 import { PeopleSearchForm } from "@/components/forms/organisation/people-search-form";
 import { RoleForm } from "@/components/forms/organisation/role-form";
+import { SimpleAction } from "@/components/forms/simple-action";
 import { NoPeopleMatch } from "@/components/no-people-match";
 import { Pager } from "@/components/pager";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
@@ -14,7 +15,7 @@ import { getPlatformSettings } from "@/lib/data/platform";
 import { formatDateTime } from "@/lib/format";
 import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
-import { changeRoleAction, deactivateAction, inviteUserAction } from "../actions";
+import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
 
@@ -105,7 +106,12 @@ export default async function ActiveUsersPage({
                   {formatDateTime(m.lastSignedInAt, organisation.locale, organisation.timeZone)}
                 </time>
               ) : (
-                <span className="text-slate-700">Invited, not signed in yet</span>
+                <div className="space-y-1">
+                  <p className="text-slate-700">Invited, not signed in yet</p>
+                  {manage ? (
+                    <SimpleAction action={resendInvitationAction.bind(null, organisation.slug, m.membershipId)} label="Resend invitation" />
+                  ) : null}
+                </div>
               ),
           },
           {
