@@ -27,13 +27,20 @@ export function PeopleSearchForm({
     <search aria-label="Search people">
       <form method="get" action={path} className="flex flex-wrap items-end gap-3">
         <div className="w-full sm:w-72">
-          <TextField formId={formId} name="q" type="search" label="Name or e-mail" defaultValue={q} />
+          <TextField
+            formId={formId}
+            name="q"
+            type="search"
+            label="Name or e-mail"
+            defaultValue={q}
+            className="h-9 w-full rounded border border-slate-500 px-2"
+          />
         </div>
         <div className="space-y-1">
           <label htmlFor={`${formId}-role`} className="block text-sm font-semibold">
-            Role
+            Filter by role
           </label>
-          <select id={`${formId}-role`} name="role" defaultValue={role ?? ""} className="rounded border border-slate-500 px-2 py-1">
+          <select id={`${formId}-role`} name="role" defaultValue={role ?? ""} className="h-9 rounded border border-slate-500 px-2">
             <option value="">Any role</option>
             {roles.map((r) => (
               <option key={r.value} value={r.value}>
@@ -42,7 +49,7 @@ export function PeopleSearchForm({
             ))}
           </select>
         </div>
-        <button type="submit" className={buttons.secondary}>
+        <button type="submit" className={`${buttons.secondary} h-9`}>
           Search
         </button>
         {filtered ? (
