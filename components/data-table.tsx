@@ -18,11 +18,11 @@ export function DataTable<Row>({
   rows: Row[];
   columns: Column<Row>[];
   caption: string;
-  empty: string;
+  empty: ReactNode;
   rowKey: (row: Row) => string;
 }) {
   if (rows.length === 0) {
-    return <p className="rounded border border-dashed border-slate-400 bg-white px-4 py-6 text-center text-slate-700">{empty}</p>;
+    return <div className="rounded border border-dashed border-slate-400 bg-white px-4 py-6 text-center text-slate-700">{empty}</div>;
   }
   return (
     // Focusable: on a phone the table scrolls sideways, and a keyboard user reaches the hidden

@@ -80,6 +80,8 @@ export const users = pgTable("user", {
   emailVerified: timestamp("emailVerified", { mode: "date", withTimezone: true }),
   image: text("image"),
   createdAt: createdAt(),
+  /** When a session was last created for them; null for someone invited who never signed in. */
+  lastSignedInAt: timestamp("last_signed_in_at", { withTimezone: true }),
 });
 
 export const accounts = pgTable(
@@ -209,6 +211,8 @@ export const memberships = pgTable(
     createdAt: createdAt(),
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
     deactivatedBy: text("deactivated_by").references(() => users.id, { onDelete: "set null" }),
+    /** When the invitation e-mail was last queued: a resend waits 10 minutes (lib/organisations/resend-invitation.ts). */
+    invitationSentAt: timestamp("invitation_sent_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("membership_org_user_unique").on(t.organisationId, t.userId),

@@ -2,6 +2,7 @@ import { count } from "drizzle-orm";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { initPlatformSettings } from "@/lib/data/platform";
+import { recordSignIn } from "@/lib/data/sessions";
 import type { UserDto } from "@/lib/data/users";
 import { addDays, type CalendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
 import type { Database, Executor } from "./client";
@@ -93,6 +94,9 @@ async function seedNorthwind(tx: Executor, { now, keyRing }: SeedOptions, operat
     invitedBy: operator,
   });
   await member({ email: "mo.member@northwind.example", name: "Mo Mahmood", invitedBy: alice });
+  // Mo has not signed in yet: the Active users tab shows him as invited.
+  await recordSignIn(tx, alice.id, ago(now, DAY / 12));
+  await recordSignIn(tx, sam.id, ago(now, 3 * DAY));
   const { user: dave } = await member({
     email: "dave.former@northwind.example",
     name: "Dave Doyle",
@@ -256,6 +260,8 @@ async function seedFinvu(tx: Executor, { now, keyRing }: SeedOptions, operator: 
     invitedBy: operator,
   });
   await member({ email: "arjun.member@finvu.example", name: "Arjun Mehta", invitedBy: priya });
+  await recordSignIn(tx, priya.id, ago(now, DAY));
+  await recordSignIn(tx, rotation.id, ago(now, 6 * DAY));
   await member({ email: "kiran.former@finvu.example", name: "Kiran Shah", deactivated: { at: ago(now, 30 * DAY), by: priya } });
 
   const today = toCalendarDate(now, kolkata);

@@ -98,3 +98,43 @@ test("the designated user sees people and offices but cannot change them", async
   await page.goto("/orgs/finvu/manage/offices");
   await expect(page.getByText("Add an office")).toHaveCount(0);
 });
+
+test("an admin cannot de-activate the only designated user: the refusal says what to do, and nothing changes", {
+  lock: ["finvu-people", "platform-settings"],
+}, async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/active-users");
+  const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
+  const spoc = table.getByRole("row").filter({ hasText: "Finvu secret rotation (SPOC)" });
+  await spoc.getByRole("button", { name: "De-activate" }).click();
+  await spoc.getByRole("button", { name: "Yes, de-activate" }).click();
+  await expect(spoc.getByRole("alert")).toContainText(
+    "only designated user (SPOC); without one nobody can rotate secrets. Ask the platform operator to designate a new designated user first.",
+  );
+  await page.reload();
+  await expect(table.getByRole("row").filter({ hasText: "Finvu secret rotation (SPOC)" })).toContainText("Designated user (SPOC)");
+});
+
+test("the people tabs search by name or e-mail and role, in the address, with a way back from an empty result", async ({ page }) => {
+  await signInAs(page, people.northwindAdmin);
+  await page.goto("/orgs/northwind/manage/active-users");
+  const table = page.getByRole("table", { name: "Active users of Northwind Insurance" });
+  const search = page.getByRole("search", { name: "Search people" });
+  await search.getByLabel("Name or e-mail").fill("MAHMOOD");
+  await search.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/[?&]q=MAHMOOD/);
+  await expect(table.getByRole("row")).toHaveCount(2);
+  await expect(table).toContainText("Mo Mahmood");
+  await search.getByLabel("Name or e-mail").fill("nobody-at-all");
+  await search.getByLabel("Filter by role").selectOption("admin");
+  await search.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByText("Nobody matches your search.")).toBeVisible();
+  await page.goBack();
+  await expect(table).toContainText("Mo Mahmood");
+  await page.getByRole("link", { name: "Clear search" }).click();
+  await expect(page).toHaveURL(/\/manage\/active-users$/);
+  await expect(table).toContainText("Alice Adeyemi");
+  // A bad parameter falls back to the default, never an error page.
+  await page.goto("/orgs/northwind/manage/deactivated-users?role=owner&page=-3&q=");
+  await expect(page.getByRole("table", { name: "De-activated users of Northwind Insurance" })).toContainText("Dave Doyle");
+});

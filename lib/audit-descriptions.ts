@@ -32,6 +32,8 @@ export function describeAuditEvent(
       return "revoked a personal API token";
     case "user.deactivated":
       return "de-activated a user";
+    case "user.invitation_resent":
+      return "sent an invitation again";
     default:
       return action.replace(/[._]/g, " ");
   }

@@ -54,6 +54,7 @@ export interface AuditEventShapes {
   "platform.limits_updated": { target: null; metadata: Record<string, unknown> };
   "session.demo_sign_in": { target: null; metadata: Record<string, never> };
   "user.invited": { target: "user"; metadata: { email: string; role: string } };
+  "user.invitation_resent": { target: "user"; metadata: { email: string | null } };
   "user.role_changed": { target: "user"; metadata: { email: string | null; from: string; to: string; apiTokensRevoked: number } };
   "user.deactivated": { target: "user"; metadata: { email: string | null; apiTokensRevoked: number } };
   "user.reactivated": { target: "user"; metadata: { email: string | null } };
@@ -85,6 +86,7 @@ export const AUDIT_ACTIONS = [
   "platform.limits_updated",
   "session.demo_sign_in",
   "user.invited",
+  "user.invitation_resent",
   "user.role_changed",
   "user.deactivated",
   "user.reactivated",

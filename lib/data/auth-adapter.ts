@@ -2,7 +2,7 @@ import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import type { Adapter, AdapterSession } from "next-auth/adapters";
 import type { Database } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { sessionTokenDigest } from "@/lib/data/sessions";
+import { recordSignIn, sessionTokenDigest } from "@/lib/data/sessions";
 
 /**
  * Auth.js's Drizzle adapter over Rotor's tables, with session tokens stored as digests
@@ -13,15 +13,32 @@ import { sessionTokenDigest } from "@/lib/data/sessions";
  */
 export function rotorAdapter(db: Database): Adapter {
   return withoutProviderTokens(
-    withSessionTokenDigests(
-      DrizzleAdapter(db, {
-        usersTable: users,
-        accountsTable: accounts,
-        sessionsTable: sessions,
-        verificationTokensTable: verificationTokens,
-      }),
+    withLastSignIn(
+      db,
+      withSessionTokenDigests(
+        DrizzleAdapter(db, {
+          usersTable: users,
+          accountsTable: accounts,
+          sessionsTable: sessions,
+          verificationTokensTable: verificationTokens,
+        }),
+      ),
     ),
   );
+}
+
+/** Auth.js creates a session at each sign-in (OIDC or e-mail link): that is the person's last sign-in. */
+export function withLastSignIn(db: Database, adapter: Adapter): Adapter {
+  const { createSession } = adapter;
+  if (!createSession) return adapter;
+  return {
+    ...adapter,
+    async createSession(session) {
+      const created = await createSession(session);
+      await recordSignIn(db, session.userId, new Date());
+      return created;
+    },
+  };
 }
 
 /**

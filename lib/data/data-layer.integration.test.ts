@@ -4,12 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { clientSecrets, memberships, oauthClients, organisations, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
+import { aMember, anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { addDays, daysBetween, toCalendarDate } from "@/lib/rotation/calendar";
 import { LAST_LIVE_SECRET_MESSAGE, SHOW_ONCE_MESSAGE } from "@/lib/rotation/secret-actions";
 import { getApiDetails, getCredentialHealth } from "./api-details";
-import { findActiveMembership, listActiveMembers, listDeactivatedMembers } from "./memberships";
+import {
+  findActiveMembership,
+  listActiveMembers,
+  listDeactivatedMembers,
+  PEOPLE_PAGE_SIZE,
+  searchActiveMembers,
+  searchDeactivatedMembers,
+} from "./memberships";
 import { listOffices } from "./offices";
 import { findOrganisationBySlug, listOrganisationsForUser } from "./organisations";
 import { findUserByEmail, isPlatformOperator, listDemoAccounts } from "./users";
@@ -109,6 +117,40 @@ describe("demo data, dated from today", () => {
     const operator = await findUserByEmail(handle.db, "operator@rotor.example");
     expect(operator && (await isPlatformOperator(handle.db, operator.id))).toBe(true);
     expect((await listDemoAccounts(handle.db)).some((a) => a.role === "operator")).toBe(true);
+  });
+});
+
+describe("searching the people tabs", () => {
+  it("matches name or e-mail in any case, filters by role, and takes LIKE's wildcards literally", async () => {
+    const northwind = await org("northwind");
+    const search = (q: string, role: "admin" | "spoc" | "member" | null = null) =>
+      searchActiveMembers(handle.db, northwind.id, { q, role, page: 1 });
+    expect((await search("ALICE")).rows.map((m) => m.email)).toEqual(["alice.admin@northwind.example"]);
+    expect((await search("mahmood")).rows.map((m) => m.email)).toEqual(["mo.member@northwind.example"]);
+    expect((await search("", "spoc")).rows.map((m) => m.email)).toEqual(["api-team@northwind.example"]);
+    expect((await search("alice", "member")).total).toBe(0);
+    expect((await search("%")).total).toBe(0);
+    expect((await search("_")).total).toBe(0);
+    expect((await search("\\")).total).toBe(0);
+    expect((await search("api-team@")).total).toBe(1);
+    const gone = await searchDeactivatedMembers(handle.db, northwind.id, { q: "DOYLE", role: null, page: 1 });
+    expect(gone.rows.map((m) => m.email)).toEqual(["dave.former@northwind.example"]);
+    expect((await searchDeactivatedMembers(handle.db, northwind.id, { q: "", role: "admin", page: 1 })).rows.map((m) => m.email)).toEqual([
+      "erin.former-admin@northwind.example",
+    ]);
+  });
+
+  it("pages by 25 without overlap, and shows the last page for a page past the end", async () => {
+    const crowd = await anOrganisation(handle.db, { slug: "crowded", name: "Crowded" });
+    for (let i = 0; i < PEOPLE_PAGE_SIZE + 5; i++) {
+      await aMember(handle.db, crowd, { email: `p${String(i).padStart(2, "0")}@crowded.example`, name: "Same Name", now });
+    }
+    const page = (n: number) => searchActiveMembers(handle.db, crowd.id, { q: "", role: null, page: n });
+    const [one, two, far] = [await page(1), await page(2), await page(9)];
+    expect([one.rows.length, two.rows.length, one.total, one.pageCount]).toEqual([PEOPLE_PAGE_SIZE, 5, PEOPLE_PAGE_SIZE + 5, 2]);
+    expect(new Set([...one.rows, ...two.rows].map((m) => m.email)).size).toBe(PEOPLE_PAGE_SIZE + 5);
+    expect(far.page).toBe(2);
+    expect(far.rows.map((m) => m.email)).toEqual(two.rows.map((m) => m.email));
   });
 });
 

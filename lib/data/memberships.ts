@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, ne, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "@/db/client";
 import { type MembershipRole, memberships, offices, sessions, users } from "@/db/schema";
@@ -25,6 +25,8 @@ export interface MemberDto {
   role: MembershipRole;
   office: string | null;
   joinedAt: Date;
+  /** Null for someone invited who has never signed in. */
+  lastSignedInAt: Date | null;
 }
 
 export interface DeactivatedMemberDto extends MemberDto {
@@ -42,6 +44,7 @@ export async function listActiveMembers(db: Executor, organisationId: string): P
       role: memberships.role,
       office: offices.name,
       joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -61,6 +64,7 @@ export async function listDeactivatedMembers(db: Executor, organisationId: strin
       role: memberships.role,
       office: offices.name,
       joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
       deactivatedAt: memberships.deactivatedAt,
       deactivatedBy: actor.name,
     })
@@ -72,6 +76,109 @@ export async function listDeactivatedMembers(db: Executor, organisationId: strin
     .orderBy(desc(memberships.deactivatedAt));
   // The check constraint guarantees deactivatedAt for deactivated rows.
   return rows.map((r) => ({ ...r, deactivatedAt: r.deactivatedAt as Date }));
+}
+
+/** Whether the organisation has an active designated user: without one nobody can rotate its secrets. */
+export async function hasActiveSpoc(db: Executor, organisationId: string): Promise<boolean> {
+  return (await countActiveInRole(db, organisationId, "spoc")) > 0;
+}
+
+/** A search of the people tabs (lib/people-filter.ts): words in the name or e-mail, a role, a page from 1. */
+export interface MemberSearch {
+  q: string;
+  role: MembershipRole | null;
+  page: number;
+}
+
+export interface MemberPage<T> {
+  rows: T[];
+  total: number;
+  /** The page shown: the one asked for, or the last when that is past the end. */
+  page: number;
+  pageCount: number;
+}
+
+export const PEOPLE_PAGE_SIZE = 25;
+
+/** A LIKE pattern matching the text anywhere, its own %, _ and backslash taken literally (backslash is the escape). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function searchConditions(organisationId: string, status: "active" | "deactivated", search: MemberSearch): SQL | undefined {
+  const pattern = search.q ? containsPattern(search.q) : null;
+  return and(
+    eq(memberships.organisationId, organisationId),
+    eq(memberships.status, status),
+    ...(search.role ? [eq(memberships.role, search.role)] : []),
+    ...(pattern ? [or(ilike(users.email, pattern), ilike(users.name, pattern))] : []),
+  );
+}
+
+async function pageOf(db: Executor, where: SQL | undefined, page: number): Promise<{ page: number; pageCount: number; total: number }> {
+  const [row] = await db.select({ n: count() }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(where);
+  const total = row?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / PEOPLE_PAGE_SIZE));
+  return { total, pageCount, page: Math.min(page, pageCount) };
+}
+
+/** One page of the active members matching the search, by name (then e-mail, so pages never overlap). */
+export async function searchActiveMembers(db: Executor, organisationId: string, search: MemberSearch): Promise<MemberPage<MemberDto>> {
+  const where = searchConditions(organisationId, "active", search);
+  const at = await pageOf(db, where, search.page);
+  const rows = await db
+    .select({
+      membershipId: memberships.id,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      office: offices.name,
+      joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
+    .where(where)
+    .orderBy(asc(users.name), asc(users.email), asc(memberships.id))
+    .limit(PEOPLE_PAGE_SIZE)
+    .offset((at.page - 1) * PEOPLE_PAGE_SIZE);
+  return { rows, ...at };
+}
+
+/** One page of the de-activated members matching the search, latest de-activation first. */
+export async function searchDeactivatedMembers(
+  db: Executor,
+  organisationId: string,
+  search: MemberSearch,
+): Promise<MemberPage<DeactivatedMemberDto>> {
+  const where = searchConditions(organisationId, "deactivated", search);
+  const at = await pageOf(db, where, search.page);
+  const actor = alias(users, "actor");
+  const rows = await db
+    .select({
+      membershipId: memberships.id,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      role: memberships.role,
+      office: offices.name,
+      joinedAt: memberships.createdAt,
+      lastSignedInAt: users.lastSignedInAt,
+      deactivatedAt: memberships.deactivatedAt,
+      deactivatedBy: actor.name,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
+    .leftJoin(actor, eq(actor.id, memberships.deactivatedBy))
+    .where(where)
+    .orderBy(desc(memberships.deactivatedAt), asc(memberships.id))
+    .limit(PEOPLE_PAGE_SIZE)
+    .offset((at.page - 1) * PEOPLE_PAGE_SIZE);
+  // The check constraint guarantees deactivatedAt for deactivated rows.
+  return { rows: rows.map((r) => ({ ...r, deactivatedAt: r.deactivatedAt as Date })), ...at };
 }
 
 /** Each organisation's active designated user, for the platform operator. */
@@ -106,9 +213,9 @@ export async function lockMembership(
   tx: Executor,
   organisationId: string,
   membershipId: string,
-): Promise<{ membership: MembershipRow; email: string | null } | null> {
+): Promise<{ membership: MembershipRow; email: string | null; lastSignedInAt: Date | null } | null> {
   const [row] = await tx
-    .select({ membership: memberships, email: users.email })
+    .select({ membership: memberships, email: users.email, lastSignedInAt: users.lastSignedInAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
@@ -225,6 +332,11 @@ export async function deactivateMembership(
     .set({ status: "deactivated", deactivatedAt: at, deactivatedBy: byUserId })
     .where(eq(memberships.id, membership.id));
   await tx.delete(sessions).where(eq(sessions.userId, membership.userId));
+}
+
+/** The invitation e-mail was queued now: the next resend waits from here. */
+export async function markInvitationSent(tx: Executor, membershipId: string, at: Date): Promise<void> {
+  await tx.update(memberships).set({ invitationSentAt: at }).where(eq(memberships.id, membershipId));
 }
 
 export async function reactivateMembership(tx: Executor, membershipId: string): Promise<void> {

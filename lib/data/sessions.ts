@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { accounts, sessions } from "@/db/schema";
+import { accounts, sessions, users } from "@/db/schema";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 
@@ -15,12 +15,18 @@ export function sessionTokenDigest(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** A database session, the same row Auth.js's adapter creates and reads. */
+/** A database session, the same row Auth.js's adapter creates and reads; the person's last sign-in is now. */
 export async function createSession(db: Executor, userId: string, now: Date): Promise<{ token: string; expires: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expires = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
   await db.insert(sessions).values({ sessionToken: sessionTokenDigest(token), userId, expires });
+  await recordSignIn(db, userId, now);
   return { token, expires };
+}
+
+/** A new session is a sign-in: the Active users tab shows when each person last signed in. */
+export async function recordSignIn(db: Executor, userId: string, at: Date): Promise<void> {
+  await db.update(users).set({ lastSignedInAt: at }).where(eq(users.id, userId));
 }
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {

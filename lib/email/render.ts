@@ -5,6 +5,7 @@ import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { formatLastUsed } from "@/lib/format";
 import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { ExpiryReminder } from "./templates/expiry-reminder";
+import { Invitation } from "./templates/invitation";
 import { MissedSuccessor, type MissedSuccessorProps } from "./templates/missed-successor";
 import { SignInLink } from "./templates/sign-in-link";
 import { reminderSubject } from "./wording";
@@ -59,6 +60,14 @@ export interface MissedSuccessorData {
   locale: string;
 }
 
+/** What an invitation stores in the outbox: names only, never a link or token; the URL is the deployment's. */
+export interface InvitationData {
+  service: string;
+  organisation: string;
+  inviter: string;
+  role: string;
+}
+
 /**
  * Renders a queued message at delivery time. Where the subject depends on the day (a reminder's
  * "expires in N days"), it is worded from `now`, the instant the mail goes out, so a reminder
@@ -78,6 +87,17 @@ export async function renderMessage(
     const url = decrypt(sealed.ciphertext, sealed.keyId, keyRing, outboxLinkCipherContext(message.id));
     const props = { url, minutes: Number(data.minutes), service: String(data.service) };
     const element = createElement(SignInLink, props);
+    return { html: await render(element), text: await render(element, { plainText: true }) };
+  }
+  if (template === "invitation") {
+    const d = data as unknown as InvitationData;
+    const element = createElement(Invitation, {
+      service: d.service,
+      organisation: d.organisation,
+      inviter: d.inviter,
+      role: d.role,
+      signInUrl: `${publicUrl}/signin`,
+    });
     return { html: await render(element), text: await render(element, { plainText: true }) };
   }
   if (template === "missed-successor") {

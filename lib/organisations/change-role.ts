@@ -4,13 +4,13 @@ import { recordEvent } from "@/lib/data/audit";
 import { countActiveInRole, lockMembership, type MembershipRow, setMembershipRole } from "@/lib/data/memberships";
 import { DomainError } from "@/lib/errors";
 import type { ChangeRoleInput } from "./schemas";
-import { mayDesignateSpoc } from "./spoc-rule";
+import { checkSpocLeaving, handOverSpoc, mayDesignateSpoc } from "./spoc-rule";
 
 export const NO_SUCH_MEMBER = "There is no such member of your organisation.";
 
 /**
  * A member's new role (docs/domain.md, "Who uses it"): never leaves the organisation without an
- * active admin, never makes a second designated user, and ends the member's API tokens, which
+ * active admin, never makes a second designated user nor silently loses the only one, and ends the member's API tokens, which
  * carry the role they were made with.
  */
 export async function changeRole(ctx: OrganisationContext, input: ChangeRoleInput): Promise<MembershipRow> {
@@ -31,6 +31,7 @@ export async function changeRole(ctx: OrganisationContext, input: ChangeRoleInpu
     if (role === "spoc" && (await countActiveInRole(tx, organisationId, "spoc", membership.id)) > 0) {
       throw new DomainError("conflict", "Your organisation already has a designated user (SPOC); change their role first.", "role");
     }
+    const successor = await checkSpocLeaving(tx, ctx, found, input.successorMembershipId);
     const updated = await setMembershipRole(tx, membership.id, role);
     // A token carries its owner's current role, no more: a new role starts with none.
     const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, ctx.clock());
@@ -41,6 +42,7 @@ export async function changeRole(ctx: OrganisationContext, input: ChangeRoleInpu
       target: { type: "user", id: membership.userId },
       metadata: { email, from: membership.role, to: role, apiTokensRevoked },
     });
+    if (successor) await handOverSpoc(tx, ctx, successor, email);
     return updated;
   });
 }

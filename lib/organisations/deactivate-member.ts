@@ -5,10 +5,11 @@ import { countActiveInRole, deactivateMembership, lockMembership } from "@/lib/d
 import { DomainError } from "@/lib/errors";
 import { NO_SUCH_MEMBER } from "./change-role";
 import type { MembershipInput } from "./schemas";
+import { checkSpocLeaving, handOverSpoc } from "./spoc-rule";
 
 /**
  * De-activation ends the person's sessions and their API tokens for this organisation at once
- * (docs/security.md), and never takes the last active admin.
+ * (docs/security.md), and never takes the last active admin nor, silently, the only designated user.
  */
 export async function deactivateMember(ctx: OrganisationContext, input: MembershipInput): Promise<void> {
   authorize(ctx, "organisation.manage");
@@ -23,6 +24,7 @@ export async function deactivateMember(ctx: OrganisationContext, input: Membersh
     if (membership.role === "admin" && (await countActiveInRole(tx, organisationId, "admin", membership.id)) === 0) {
       throw new DomainError("conflict", `${email} is the last active admin; make someone else an admin first.`);
     }
+    const successor = await checkSpocLeaving(tx, ctx, found, input.successorMembershipId);
     const now = ctx.clock();
     await deactivateMembership(tx, membership, now, ctx.actor.userId);
     const apiTokensRevoked = await revokeMemberApiTokens(tx, membership.userId, organisationId, now);
@@ -33,5 +35,6 @@ export async function deactivateMember(ctx: OrganisationContext, input: Membersh
       target: { type: "user", id: membership.userId },
       metadata: { email, apiTokensRevoked },
     });
+    if (successor) await handOverSpoc(tx, ctx, successor, email);
   });
 }

@@ -5,6 +5,7 @@ import { countActiveInRole, grantMembership, lockMembershipOfUser, type Membersh
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { findOrCreateUser, type UserDto } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
+import { queueInvitation } from "./invitation-mail";
 import type { InviteUserInput } from "./schemas";
 import { mayDesignateSpoc } from "./spoc-rule";
 
@@ -15,7 +16,7 @@ export interface Invitation {
 }
 
 /**
- * The invitation inside the caller's transaction, after its authorization: onboarding invites the
+ * The invitation inside the caller's transaction, after its authorization, with its e-mail: onboarding invites the
  * first admin and designated user in the transaction that creates the organisation.
  */
 export async function addMember(tx: Executor, ctx: OrganisationContext, input: InviteUserInput): Promise<Invitation> {
@@ -40,6 +41,8 @@ export async function addMember(tx: Executor, ctx: OrganisationContext, input: I
     invitedBy: ctx.actor.userId,
     createdAt: now,
   });
+  // The e-mail commits with the membership, or neither does.
+  await queueInvitation(tx, ctx, { membershipId: membership.id, email: input.email, role: input.role }, now);
   await recordEvent(tx, {
     organisationId: organisation.id,
     actor: auditActor(ctx.actor),

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, arrayContains, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
+import { auditEvents, emailOutbox, memberships, personalApiTokens, platformSettings, sessions, users } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { cliIn, cliPlatform, personIn, personOnPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
@@ -104,6 +104,139 @@ describe("people of an organisation", () => {
     expect((await refusal(inviteUser(await admin(), { email: "new.person@northwind.example", role: "admin" })))?.message).toMatch(
       /already an active member/,
     );
+  });
+});
+
+describe("the only designated user (SPOC) is never lost silently", () => {
+  it("refuses an admin de-activating or demoting them, saying what to do", async () => {
+    const spoc = await membershipOf("api-team@northwind.example");
+    const acting = await admin();
+    const deactivation = await refusal(deactivateMember(acting, { membershipId: spoc.membership.id }));
+    expect(deactivation?.code).toBe("conflict");
+    expect(deactivation?.message).toBe(
+      "api-team@northwind.example is Northwind Insurance's only designated user (SPOC); without one nobody can rotate secrets. Ask the platform operator to designate a new designated user first.",
+    );
+    await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
+    try {
+      for (const attempt of [
+        () => deactivateMember(acting, { membershipId: spoc.membership.id }),
+        () => changeRole(acting, { membershipId: spoc.membership.id, role: "member" }),
+      ]) {
+        expect((await refusal(attempt()))?.message).toMatch(/only designated user .* Name a new designated user in the same step/);
+      }
+    } finally {
+      await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
+    }
+    expect((await membershipOf("api-team@northwind.example")).membership).toMatchObject({ role: "spoc", status: "active" });
+  });
+
+  it("hands the role over in the same step where the platform lets admins designate, and never to a de-activated person", async () => {
+    const spoc = await membershipOf("api-team@northwind.example");
+    const mo = await membershipOf("mo.member@northwind.example");
+    const dave = await membershipOf("dave.former@northwind.example");
+    const acting = await admin();
+    const handOver = (from: string, to: string) => changeRole(acting, { membershipId: from, role: "member", successorMembershipId: to });
+    expect((await refusal(handOver(spoc.membership.id, mo.membership.id)))?.code).toBe("forbidden");
+    await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: true });
+    try {
+      expect((await refusal(handOver(spoc.membership.id, dave.membership.id)))?.message).toMatch(/de-activated; re-activate them first/);
+      expect((await refusal(handOver(spoc.membership.id, spoc.membership.id)))?.message).toMatch(/Choose someone else/);
+      await handOver(spoc.membership.id, mo.membership.id);
+      expect((await membershipOf("api-team@northwind.example")).membership.role).toBe("member");
+      expect((await membershipOf("mo.member@northwind.example")).membership.role).toBe("spoc");
+      const [event] = await handle.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, "user.spoc_designated"), eq(auditEvents.targetId, mo.membership.id)));
+      expect(event?.metadata).toMatchObject({ email: "mo.member@northwind.example", previous: "api-team@northwind.example" });
+      // Back again, through de-activation's hand-over this time.
+      expect((await refusal(changeRole(acting, { membershipId: spoc.membership.id, role: "spoc" })))?.message).toMatch(
+        /already has a designated user/,
+      );
+      await deactivateMember(acting, { membershipId: mo.membership.id, successorMembershipId: spoc.membership.id });
+      expect((await membershipOf("api-team@northwind.example")).membership.role).toBe("spoc");
+      expect((await membershipOf("mo.member@northwind.example")).membership.status).toBe("deactivated");
+      expect((await refusal(reactivateMember(acting, { membershipId: mo.membership.id })))?.message).toMatch(/would be a second/);
+      // Leave Mo as the demo has him for the tests that follow.
+      await handle.db.update(memberships).set({ role: "member" }).where(eq(memberships.id, mo.membership.id));
+      await reactivateMember(acting, { membershipId: mo.membership.id });
+    } finally {
+      await handle.db.update(platformSettings).set({ adminsMayDesignateSpoc: false });
+    }
+  });
+});
+
+describe("a person's last sign-in", () => {
+  it("is recorded whenever a session is created: the demo's sign-in and Auth.js's (OIDC, e-mail link)", async () => {
+    const { rotorAdapter } = await import("@/lib/data/auth-adapter");
+    await inviteUser(await admin(), { email: "first.timer@northwind.example", role: "member" });
+    const fresh = await findUserByEmail(handle.db, "first.timer@northwind.example");
+    const lastSignIn = async () =>
+      (await handle.db.select({ at: users.lastSignedInAt }).from(users).where(eq(users.id, fresh!.id)))[0]?.at ?? null;
+    expect(await lastSignIn()).toBeNull();
+    const earlier = new Date(now.getTime() - 3_600_000);
+    await createSession(handle.db, fresh!.id, earlier);
+    expect(await lastSignIn()).toEqual(earlier);
+    const before = Date.now();
+    await rotorAdapter(handle.db).createSession!({ sessionToken: "t0k3n", userId: fresh!.id, expires: new Date(before + 3_600_000) });
+    expect((await lastSignIn())!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+});
+
+describe("the invitation e-mail", () => {
+  it("queues exactly one mail to the invited person with the invitation, saying who, where and which role, with no link token", async () => {
+    const { renderMessage } = await import("@/lib/email/render");
+    const outboxOf = (to: string) =>
+      handle.db
+        .select()
+        .from(emailOutbox)
+        .where(arrayContains(emailOutbox.toAddresses, [to]));
+    await inviteUser(await admin(), { email: "welcome.person@northwind.example", name: "Wanda Welcome", role: "member" });
+    const queued = await outboxOf("welcome.person@northwind.example");
+    expect(queued).toHaveLength(1);
+    const [mail] = queued;
+    expect(mail).toMatchObject({ kind: "invitation", toAddresses: ["welcome.person@northwind.example"], template: "invitation" });
+    expect(mail?.organisationId).toBe((await findOrganisationBySlug(handle.db, "northwind"))!.id);
+    expect(mail?.subject).toBe("Alice Adeyemi invited you to Northwind Insurance on Claims Exchange");
+    expect(JSON.stringify(mail?.data)).not.toMatch(/https?:|token|secret|sealed/i);
+    const rendered = await renderMessage(mail!, now, "https://rotor.example");
+    expect(rendered.text).toContain("Alice Adeyemi invited you to Northwind Insurance on Claims Exchange. Your role there: Member.");
+    expect(rendered.text).toContain("https://rotor.example/signin");
+    expect(rendered.html).not.toMatch(/token=|callbackUrl|\/api\/auth\/callback/);
+    // A refused invitation queues nothing: the mail commits with the membership or not at all.
+    await refusal(inviteUser(await admin(), { email: "welcome.person@northwind.example", role: "admin" }));
+    expect(await outboxOf("welcome.person@northwind.example")).toHaveLength(1);
+  });
+
+  it("is sent again on request at most once every 10 minutes, and only to someone who has not signed in", async () => {
+    const { resendInvitation } = await import("./resend-invitation");
+    const welcome = await membershipOf("welcome.person@northwind.example");
+    const alice = await findUserByEmail(handle.db, "alice.admin@northwind.example");
+    const at = (later: Date) =>
+      personIn(
+        handle.db,
+        welcome.org,
+        { userId: alice!.id, label: "alice.admin@northwind.example", role: "admin", isOperator: false },
+        later,
+      );
+    const soon = await refusal(resendInvitation(at(new Date(now.getTime() + 9 * 60_000)), { membershipId: welcome.membership.id }));
+    expect(soon?.message).toMatch(/less than 10 minutes ago\. You can send it again after/);
+    await resendInvitation(at(new Date(now.getTime() + 11 * 60_000)), { membershipId: welcome.membership.id });
+    const mails = await handle.db
+      .select()
+      .from(emailOutbox)
+      .where(arrayContains(emailOutbox.toAddresses, ["welcome.person@northwind.example"]));
+    expect(mails).toHaveLength(2);
+    const [event] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "user.invitation_resent"), eq(auditEvents.targetId, welcome.userId)));
+    expect(event?.metadata).toEqual({ email: "welcome.person@northwind.example" });
+    await createSession(handle.db, welcome.userId, now);
+    const signedIn = await refusal(resendInvitation(at(new Date(now.getTime() + 60 * 60_000)), { membershipId: welcome.membership.id }));
+    expect(signedIn?.message).toMatch(/already signed in/);
+    const member = await as("mo.member@northwind.example", "northwind", "admin");
+    expect((await refusal(resendInvitation(member, { membershipId: welcome.membership.id })))?.code).toBe("forbidden");
   });
 });
 

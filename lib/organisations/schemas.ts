@@ -142,7 +142,8 @@ export const platformLimitsInput = z.object({
 });
 export type PlatformLimitsInput = z.infer<typeof platformLimitsInput>;
 
-export type MembershipInput = { membershipId: string };
-export type ChangeRoleInput = { membershipId: string; role: (typeof ROLES)[number] };
+/** `successorMembershipId`: who becomes the designated user in the same step, when the one leaving is it. */
+export type MembershipInput = { membershipId: string; successorMembershipId?: string };
+export type ChangeRoleInput = { membershipId: string; role: (typeof ROLES)[number]; successorMembershipId?: string };
 export type DesignateSpocInput = { organisationId: string; email: string };
 export type AddOperatorInput = { email: string; name?: string };

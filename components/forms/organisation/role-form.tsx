@@ -6,9 +6,25 @@ import { buttons } from "../buttons";
 import { SubmitButton } from "../submit-button";
 import { type FormAction, useFormAction } from "../use-form-action";
 import type { RoleOption } from "./invite-user-form";
+import { SuccessorSelect } from "./successor-select";
 
-/** Changes one member's role, from their row in the table of active users. */
-export function RoleForm({ action, current, roles, person }: { action: FormAction; current: string; roles: RoleOption[]; person: string }) {
+/**
+ * Changes one member's role, from their row in the table of active users. On the designated user's
+ * row it also asks who takes that role over (`successors`).
+ */
+export function RoleForm({
+  action,
+  current,
+  roles,
+  person,
+  successors,
+}: {
+  action: FormAction;
+  current: string;
+  roles: RoleOption[];
+  person: string;
+  successors?: RoleOption[];
+}) {
   const [state, formAction] = useFormAction(action);
   const id = useId();
   return (
@@ -24,6 +40,7 @@ export function RoleForm({ action, current, roles, person }: { action: FormActio
         ))}
       </select>
       <SubmitButton className={buttons.secondaryCompact}>Save role</SubmitButton>
+      {successors ? <SuccessorSelect people={successors} person={person} error={state.fieldErrors?.successorMembershipId} /> : null}
       <div className="w-full">
         <FormMessage state={state} />
       </div>

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { NoSpocAlert } from "@/components/no-spoc-alert";
 import { HEALTH_LABELS } from "@/components/secret-labels";
 import { StatusBadge } from "@/components/status-badge";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getApiDetails } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
+import { hasActiveSpoc } from "@/lib/data/memberships";
 import { env } from "@/lib/env";
 import { describeDaysLeft } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/rotation/calendar";
@@ -16,11 +18,14 @@ export default async function HomePage({ params }: { params: Promise<{ org: stri
   const { org } = await params;
   const { organisation, role, caller } = await requireOrganisationAccess(org, "organisation.view");
   const firstName = (caller.name ?? "").split(" ")[0] || "there";
+  const db = await getDb();
+  const noSpoc = (await hasActiveSpoc(db, organisation.id)) ? null : <NoSpocAlert organisationName={organisation.name} />;
 
   if (!can(role, "api.view")) {
     return (
       <div className="space-y-3">
         <h1 className="text-2xl font-bold text-brand-900">Welcome, {firstName}</h1>
+        {noSpoc}
         <p>
           You are a {ROLE_LABELS[role].toLowerCase()} of {organisation.name}. Your organisation&apos;s API credentials are looked after by
           its admins and designated user.
@@ -35,7 +40,7 @@ export default async function HomePage({ params }: { params: Promise<{ org: stri
   }
 
   const now = new Date();
-  const details = await getApiDetails(await getDb(), organisation, now, env().ROTOR_PUBLIC_URL);
+  const details = await getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL);
   const date = (d: string) => formatCalendarDate(d as Parameters<typeof formatCalendarDate>[0], organisation.locale);
   return (
     <div className="space-y-6">
@@ -45,6 +50,7 @@ export default async function HomePage({ params }: { params: Promise<{ org: stri
           {organisation.name} · {ROLE_LABELS[role]}
         </p>
       </div>
+      {noSpoc}
       <section aria-labelledby="health-heading" className="space-y-3">
         <h2 id="health-heading" className="text-xl font-semibold">
           Credential health

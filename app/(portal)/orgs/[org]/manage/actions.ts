@@ -10,6 +10,7 @@ import { changeRole } from "@/lib/organisations/change-role";
 import { deactivateMember } from "@/lib/organisations/deactivate-member";
 import { inviteUser } from "@/lib/organisations/invite-user";
 import { reactivateMember } from "@/lib/organisations/reactivate-member";
+import { resendInvitation } from "@/lib/organisations/resend-invitation";
 import { inviteUserInput, officeInput, ROLES } from "@/lib/organisations/schemas";
 import { setOfficeClosed } from "@/lib/organisations/set-office-closed";
 import { updateOffice } from "@/lib/organisations/update-office";
@@ -24,6 +25,12 @@ const fields = (form: FormData, names: string[]) => Object.fromEntries(names.map
 const officeFields = ["name", "addressLine1", "addressLine2", "town", "postcode", "country", "phone"];
 const isId = (id: string) => z.uuid().safeParse(id).success;
 const offices = (org: string) => `/orgs/${org}/manage/offices`;
+/** The designated user's successor named in the same step, if any (lib/organisations/spoc-rule.ts). */
+function successorOf(form: FormData): { successorMembershipId?: string } | null {
+  const raw = form.get("successorMembershipId");
+  if (raw === null || raw === "") return {};
+  return isId(String(raw)) ? { successorMembershipId: String(raw) } : null;
+}
 const people = (org: string) => ({ path: `/orgs/${org}/manage`, type: "layout" as const });
 
 export async function addOfficeAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
@@ -80,7 +87,7 @@ export async function inviteUserAction(org: string, _prev: ActionState, form: Fo
       validate(inviteUserInput, { email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") }, values),
     run: async (access, input) => {
       await inviteUser(await organisationContextFor(access), input);
-      return `${input.email} invited. They can sign in with that e-mail address.`;
+      return `${input.email} invited. An invitation e-mail is on its way; they sign in with that address.`;
     },
     revalidate: people(org),
   });
@@ -90,21 +97,27 @@ export async function changeRoleAction(org: string, membershipId: string, _prev:
   return organisationAction(org, "organisation.manage", {
     parse: () => {
       const role = z.enum(ROLES).safeParse(form.get("role"));
-      return role.success && isId(membershipId) ? accept(role.data) : refuse("Choose a role.");
+      const successor = successorOf(form);
+      if (!successor) return refuse("Choose the new designated user from the list.", { field: "successorMembershipId" });
+      return role.success && isId(membershipId) ? accept({ role: role.data, ...successor }) : refuse("Choose a role.");
     },
-    run: async (access, role) => {
-      await changeRole(await organisationContextFor(access), { membershipId, role });
+    run: async (access, { role, successorMembershipId }) => {
+      await changeRole(await organisationContextFor(access), { membershipId, role, successorMembershipId });
       return "Role changed.";
     },
     revalidate: people(org),
   });
 }
 
-export async function deactivateAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
+export async function deactivateAction(org: string, membershipId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   return organisationAction(org, "organisation.manage", {
-    parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
-    run: async (access, id) => {
-      await deactivateMember(await organisationContextFor(access), { membershipId: id });
+    parse: () => {
+      const successor = successorOf(form);
+      if (!successor) return refuse("Choose the new designated user from the list.", { field: "successorMembershipId" });
+      return isId(membershipId) ? accept({ membershipId, ...successor }) : refuse("Unknown member.");
+    },
+    run: async (access, input) => {
+      await deactivateMember(await organisationContextFor(access), input);
       return "De-activated. Their sessions and API tokens ended at once.";
     },
     revalidate: people(org),
@@ -117,6 +130,17 @@ export async function reactivateAction(org: string, membershipId: string, _prev:
     run: async (access, id) => {
       await reactivateMember(await organisationContextFor(access), { membershipId: id });
       return "Re-activated.";
+    },
+    revalidate: people(org),
+  });
+}
+
+export async function resendInvitationAction(org: string, membershipId: string, _prev: ActionState, _form: FormData): Promise<ActionState> {
+  return organisationAction(org, "organisation.manage", {
+    parse: () => (isId(membershipId) ? accept(membershipId) : refuse("Unknown member.")),
+    run: async (access, id) => {
+      const { email } = await resendInvitation(await organisationContextFor(access), { membershipId: id });
+      return `Invitation sent again to ${email}.`;
     },
     revalidate: people(org),
   });

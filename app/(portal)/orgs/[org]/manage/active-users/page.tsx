@@ -1,28 +1,53 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
-import { ConfirmedAction } from "@/components/forms/confirmed-action";
+import { DeactivateMemberForm } from "@/components/forms/organisation/deactivate-member-form";
 import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
+import { PeopleSearchForm } from "@/components/forms/organisation/people-search-form";
 import { RoleForm } from "@/components/forms/organisation/role-form";
+import { SimpleAction } from "@/components/forms/simple-action";
+import { NoPeopleMatch } from "@/components/no-people-match";
+import { Pager } from "@/components/pager";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
-import { listActiveMembers } from "@/lib/data/memberships";
+import { listActiveMembers, PEOPLE_PAGE_SIZE, searchActiveMembers } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
+import { formatDateTime } from "@/lib/format";
+import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
-import { changeRoleAction, deactivateAction, inviteUserAction } from "../actions";
+import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
 
-export default async function ActiveUsersPage({ params }: { params: Promise<{ org: string }> }) {
+export default async function ActiveUsersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ org: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { org } = await params;
   const { organisation, role, caller } = await requireOrganisationAccess(org, "users.view");
   const db = await getDb();
-  const members = await listActiveMembers(db, organisation.id);
+  const search = parsePeopleSearch(await searchParams);
+  const found = await searchActiveMembers(db, organisation.id, search);
+  const members = found.rows;
   const manage = can(role, "organisation.manage");
   const mayDesignate = caller.isOperator || (await getPlatformSettings(db)).adminsMayDesignateSpoc;
+  const path = `/orgs/${organisation.slug}/manage/active-users`;
+  // Anyone active may take over as designated user, not only the people on this page.
+  const everyone = manage && mayDesignate && members.some((m) => m.role === "spoc") ? await listActiveMembers(db, organisation.id) : [];
   const roles = (["admin", "spoc", "member"] as const)
     .filter((r) => r !== "spoc" || mayDesignate)
     .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+  const personOf = (m: (typeof members)[number]) => m.name ?? m.email ?? "this person";
+  // Who could take over as designated user, offered on that person's row to whoever may designate.
+  const successorsOf = (m: (typeof members)[number]) =>
+    m.role === "spoc" && mayDesignate
+      ? everyone
+          .filter((o) => o.membershipId !== m.membershipId)
+          .map((o) => ({ value: o.membershipId, label: `${personOf(o)} (${o.email})` }))
+      : undefined;
   return (
     <section aria-labelledby="active-heading" className="space-y-4">
       <h2 id="active-heading" className="text-xl font-semibold">
@@ -39,9 +64,17 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
           </div>
         </details>
       ) : null}
+      <PeopleSearchForm
+        formId="active-search"
+        path={path}
+        q={search.q}
+        role={search.role}
+        roles={(["admin", "spoc", "member"] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        filtered={isFiltered(search)}
+      />
       <DataTable
         caption={`Active users of ${organisation.name}`}
-        empty="No active users."
+        empty={isFiltered(search) ? <NoPeopleMatch clearHref={path} /> : "No active users."}
         rows={members}
         rowKey={(m) => m.membershipId}
         columns={[
@@ -57,13 +90,30 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
                   roles={
                     m.role === "spoc" ? [{ value: "spoc", label: ROLE_LABELS.spoc }, ...roles.filter((r) => r.value !== "spoc")] : roles
                   }
-                  person={m.name ?? m.email ?? "this person"}
+                  person={personOf(m)}
+                  successors={successorsOf(m)}
                 />
               ) : (
                 ROLE_LABELS[m.role]
               ),
           },
           { header: "Office", cell: (m) => m.office ?? "—" },
+          {
+            header: "Last signed in",
+            cell: (m) =>
+              m.lastSignedInAt ? (
+                <time dateTime={m.lastSignedInAt.toISOString()}>
+                  {formatDateTime(m.lastSignedInAt, organisation.locale, organisation.timeZone)}
+                </time>
+              ) : (
+                <div className="space-y-1">
+                  <p className="text-slate-700">Invited, not signed in yet</p>
+                  {manage ? (
+                    <SimpleAction action={resendInvitationAction.bind(null, organisation.slug, m.membershipId)} label="Resend invitation" />
+                  ) : null}
+                </div>
+              ),
+          },
           {
             header: "Member since",
             cell: (m) => formatCalendarDate(toCalendarDate(m.joinedAt, organisation.timeZone), organisation.locale),
@@ -76,17 +126,24 @@ export default async function ActiveUsersPage({ params }: { params: Promise<{ or
                     m.userId === caller.userId ? (
                       <span className="text-sm text-slate-700">You</span>
                     ) : (
-                      <ConfirmedAction
+                      <DeactivateMemberForm
                         action={deactivateAction.bind(null, organisation.slug, m.membershipId)}
-                        label="De-activate"
-                        confirmLabel="Yes, de-activate"
-                        warning={`De-activate ${m.name ?? m.email}? They are signed out at once, their API tokens stop working, and they move to De-activated users.`}
+                        person={m.name ?? m.email ?? "this person"}
+                        successors={successorsOf(m)}
                       />
                     ),
                 },
               ]
             : []),
         ]}
+      />
+      <Pager
+        label="Pages of active users"
+        page={found.page}
+        pageCount={found.pageCount}
+        total={found.total}
+        pageSize={PEOPLE_PAGE_SIZE}
+        hrefFor={(n) => peopleSearchHref(path, search, n)}
       />
     </section>
   );

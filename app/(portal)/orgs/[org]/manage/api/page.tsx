@@ -9,6 +9,7 @@ import { RevealSecretForm } from "@/components/forms/credentials/reveal-secret-f
 import { RevokeKeyForm } from "@/components/forms/credentials/revoke-key-form";
 import { RevokeSecretForm } from "@/components/forms/credentials/revoke-secret-form";
 import { RotateSecretDialog } from "@/components/forms/credentials/rotate-secret-dialog";
+import { NoSpocAlert } from "@/components/no-spoc-alert";
 import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
@@ -18,6 +19,7 @@ import { can } from "@/lib/auth/permissions";
 import { getApiDetails, type SecretDto } from "@/lib/data/api-details";
 import { listAuditEvents } from "@/lib/data/audit";
 import { getDb } from "@/lib/data/database";
+import { hasActiveSpoc } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { env } from "@/lib/env";
 import { describeDaysLeft, formatDateTime, formatLastUsed } from "@/lib/format";
@@ -45,10 +47,11 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
   const { organisation, role } = await requireOrganisationAccess(org, "api.view");
   const now = new Date();
   const db = await getDb();
-  const [details, settings, activity] = await Promise.all([
+  const [details, settings, activity, spoc] = await Promise.all([
     getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL, role),
     getPlatformSettings(db),
     can(role, "audit.view") ? listAuditEvents(db, organisation.id, 15) : Promise.resolve([]),
+    hasActiveSpoc(db, organisation.id),
   ]);
   const canRotate = can(role, "credentials.rotate");
   const showOnce = organisation.secretRevealPolicy === "show_once";
@@ -69,6 +72,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           These details give access to the data handled by your organisation. Please perform the necessary due diligence before disclosing
           them.
         </p>
+        {spoc ? null : <NoSpocAlert organisationName={organisation.name} />}
         {!canRotate ? (
           <p className="max-w-3xl text-sm text-slate-700">
             Only your organisation&apos;s designated user (SPOC) can rotate secrets and register keys.
