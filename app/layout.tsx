@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
-import { AnnouncerProvider } from "@/components/announcer";
+import { Announcer } from "@/components/announcer";
+import { readNotice } from "@/lib/actions/notice";
 
 export const metadata: Metadata = {
   title: { default: "Rotor", template: "%s · Rotor" },
@@ -24,7 +25,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         >
           Skip to main content
         </a>
-        <AnnouncerProvider>{children}</AnnouncerProvider>
+        {children}
+        <Announcer notice={await readNotice()} />
       </body>
     </html>
   );

@@ -103,6 +103,10 @@ test.describe
       await current.getByLabel(/Type the client ID/).fill(clientId);
       await current.getByRole("button", { name: "Yes, revoke it" }).click();
       await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      // The row is gone; the result is still announced, page-wide, and only once.
+      await expect(page.getByTestId("announcement")).toHaveText(/Secret revoked\. Systems still using it are refused from now on\./);
+      await page.reload();
+      await expect(page.getByTestId("announcement")).toHaveCount(0);
       await expect(client.getByRole("button", { name: /^Revoke secret ending / })).toHaveCount(0);
     });
 

@@ -1,8 +1,7 @@
 "use client";
 
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useState } from "react";
 import type { ActionState } from "@/lib/action-state";
-import { useAnnounce } from "../announcer";
 import { Confirm } from "../confirm";
 import { FormMessage } from "../form-message";
 import { buttons } from "./buttons";
@@ -37,12 +36,6 @@ export function ConfirmedForm({
 }) {
   const [state, formAction] = useFormAction(action);
   const [open, setOpen] = useState(false);
-  const announce = useAnnounce();
-  // The row this form sits in may disappear with the change (a revoked secret): the result is
-  // announced page-wide too, so it outlives the row.
-  useEffect(() => {
-    if (state.status === "success" && state.message) announce(state.message);
-  }, [state, announce]);
   return (
     <div className="space-y-2">
       <Confirm trigger={trigger} triggerContext={triggerContext} triggerClass={triggerClass} open={open} setOpen={setOpen}>

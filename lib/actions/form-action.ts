@@ -1,6 +1,7 @@
 import { revalidatePath } from "next/cache";
 import type { z } from "zod";
 import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
+import { setNotice } from "./notice";
 
 /*
  * The one shape of a form's server action: parse, authenticate and authorize, call one use case,
@@ -45,6 +46,8 @@ export interface FormActionSpec<Input, Caller> {
   values?: Record<string, string>;
   /** The page (or, with "layout", the pages under it) whose data the change altered. */
   revalidate?: string | { path: string; type: "layout" | "page" };
+  /** Also announce the result page-wide (lib/actions/notice.ts): for changes that remove the row their form is in. */
+  announce?: boolean;
 }
 
 export async function formAction<Input, Caller>(spec: FormActionSpec<Input, Caller>): Promise<ActionState> {
@@ -60,5 +63,6 @@ export async function formAction<Input, Caller>(spec: FormActionSpec<Input, Call
   }
   if (typeof spec.revalidate === "string") revalidatePath(spec.revalidate);
   else if (spec.revalidate) revalidatePath(spec.revalidate.path, spec.revalidate.type);
+  if (spec.announce) await setNotice(typeof outcome === "string" ? outcome : outcome.message);
   return typeof outcome === "string" ? { status: "success", message: outcome } : { status: "success", ...outcome };
 }

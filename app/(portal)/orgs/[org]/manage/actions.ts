@@ -120,6 +120,7 @@ export async function deactivateAction(org: string, membershipId: string, _prev:
       await deactivateMember(await organisationContextFor(access), input);
       return "De-activated. Their sessions and API tokens ended at once.";
     },
+    announce: true,
     revalidate: people(org),
   });
 }
@@ -131,6 +132,7 @@ export async function reactivateAction(org: string, membershipId: string, _prev:
       await reactivateMember(await organisationContextFor(access), { membershipId: id });
       return "Re-activated.";
     },
+    announce: true,
     revalidate: people(org),
   });
 }

@@ -83,6 +83,7 @@ export async function revokeSecretAction(org: string, _prev: ActionState, form: 
       await revokeSecret(await credentialContextFor(access), input);
       return "Secret revoked. Systems still using it are refused from now on.";
     },
+    announce: true,
     revalidate: wholeOrganisation(org),
   });
 }
@@ -129,6 +130,7 @@ export async function revokeKeyAction(org: string, _prev: ActionState, form: For
       await revokePublicKey(await credentialContextFor(access), input);
       return "Key revoked. Assertions signed with it are refused from now on.";
     },
+    announce: true,
     revalidate: apiTab(org),
   });
 }
