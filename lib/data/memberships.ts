@@ -34,18 +34,21 @@ export interface DeactivatedMemberDto extends MemberDto {
   deactivatedBy: string | null;
 }
 
+/** What a people tab shows of each member: the one select the list and the search share. */
+const memberColumns = {
+  membershipId: memberships.id,
+  userId: users.id,
+  name: users.name,
+  email: users.email,
+  role: memberships.role,
+  office: offices.name,
+  joinedAt: memberships.createdAt,
+  lastSignedInAt: users.lastSignedInAt,
+};
+
 export async function listActiveMembers(db: Executor, organisationId: string): Promise<MemberDto[]> {
   return db
-    .select({
-      membershipId: memberships.id,
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      office: offices.name,
-      joinedAt: memberships.createdAt,
-      lastSignedInAt: users.lastSignedInAt,
-    })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
@@ -56,18 +59,7 @@ export async function listActiveMembers(db: Executor, organisationId: string): P
 export async function listDeactivatedMembers(db: Executor, organisationId: string): Promise<DeactivatedMemberDto[]> {
   const actor = alias(users, "actor");
   const rows = await db
-    .select({
-      membershipId: memberships.id,
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      office: offices.name,
-      joinedAt: memberships.createdAt,
-      lastSignedInAt: users.lastSignedInAt,
-      deactivatedAt: memberships.deactivatedAt,
-      deactivatedBy: actor.name,
-    })
+    .select({ ...memberColumns, deactivatedAt: memberships.deactivatedAt, deactivatedBy: actor.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
@@ -127,16 +119,7 @@ export async function searchActiveMembers(db: Executor, organisationId: string, 
   const where = searchConditions(organisationId, "active", search);
   const at = await pageOf(db, where, search.page);
   const rows = await db
-    .select({
-      membershipId: memberships.id,
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      office: offices.name,
-      joinedAt: memberships.createdAt,
-      lastSignedInAt: users.lastSignedInAt,
-    })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
@@ -157,18 +140,7 @@ export async function searchDeactivatedMembers(
   const at = await pageOf(db, where, search.page);
   const actor = alias(users, "actor");
   const rows = await db
-    .select({
-      membershipId: memberships.id,
-      userId: users.id,
-      name: users.name,
-      email: users.email,
-      role: memberships.role,
-      office: offices.name,
-      joinedAt: memberships.createdAt,
-      lastSignedInAt: users.lastSignedInAt,
-      deactivatedAt: memberships.deactivatedAt,
-      deactivatedBy: actor.name,
-    })
+    .select({ ...memberColumns, deactivatedAt: memberships.deactivatedAt, deactivatedBy: actor.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(offices, and(eq(offices.id, memberships.officeId), eq(offices.organisationId, organisationId)))
