@@ -59,7 +59,9 @@ test("the small-screen menu has no serious accessibility violation when open", a
 });
 
 for (const width of [1440, 390]) {
-  test(`the rotate dialog has no serious accessibility violation at ${width} px, with each of its choices open`, async ({ page }) => {
+  test(`the rotate dialog has no serious accessibility violation at ${width} px, with each of its choices open`, {
+    lock: "northwind-sandbox",
+  }, async ({ page }) => {
     await page.setViewportSize({ width, height: 900 });
     await signInAs(page, people.northwindSpoc);
     await page.goto("/orgs/northwind/manage/api");

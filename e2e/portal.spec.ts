@@ -6,7 +6,7 @@ test.describe("an organisation admin in the portal", () => {
     await signInAs(page, people.northwindAdmin);
   });
 
-  test("lands on Home, which shows each client's credential health", async ({ page }) => {
+  test("lands on Home, which shows each client's credential health", { lock: "northwind-sandbox" }, async ({ page }) => {
     await expect(page).toHaveURL(/\/orgs\/northwind$/);
     const before = todayIn("Europe/London");
     await page.reload();

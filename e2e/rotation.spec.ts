@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { dayNumber, people, signInAs } from "./helpers";
+import { dayNumber, people, signInAs, todayIn } from "./helpers";
 
 const finvuSpoc = "Finvu secret rotation (SPOC)";
 
@@ -241,4 +241,54 @@ test("an admin changes the rotation policy; a bad value is refused with the reas
   await expect(policy.getByText("Rotation policy saved.")).toBeVisible();
   await page.reload();
   await expect(policy.getByLabel("Reminders (days before expiry)")).toHaveValue("30, 14, 7, 3, 1, 0");
+});
+
+test("the designated user of a reveal organisation rotates, stores and revokes the old secret by keyboard, losing no value", {
+  lock: "northwind-sandbox",
+}, async ({ page }) => {
+  await signInAs(page, people.northwindSpoc);
+  await page.goto("/orgs/northwind/manage/api");
+  const client = page.getByRole("article").filter({ hasText: "Claims submission (sandbox)" });
+  await expect(client.getByTestId("secret-row")).toHaveCount(1);
+  const rotate = client.getByRole("button", { name: "Rotate secret of Claims submission (sandbox)" });
+  const dayBefore = todayIn("Europe/London");
+  await rotate.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Rotate the secret of Claims submission (sandbox)" });
+  await expect(dialog).toBeVisible();
+  // The usual choice is preselected: the old secret ends with the overlap counted from today.
+  await expect(dialog.getByRole("radio", { name: /the end of the 30-day overlap/ })).toBeChecked();
+  const label = dialog.getByLabel("Label for the new secret (optional)");
+  await expect(label).toBeFocused();
+  await page.keyboard.type("keyboard walk");
+  await page.keyboard.press("Enter");
+
+  await expect(dialog).toBeHidden();
+  const value = await client.getByTestId("secret-value").inputValue();
+  expect(value).toMatch(/^rtr_cs_/);
+  await expect(rotate).toBeDisabled();
+  await expect(client.getByTestId("secret-row")).toHaveCount(2);
+  const [oldExpiry] = (await client.getByTestId("expiry-date").allTextContents()).map(dayNumber);
+  // Counted from the day of the rotation (a run across midnight in London may see either day).
+  expect([dayBefore + 30, todayIn("Europe/London") + 30]).toContain(oldExpiry);
+  await expect(client.getByTestId("secret-label")).toHaveText("keyboard walk");
+
+  await client.getByRole("button", { name: "I have stored it" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(rotate).toBeFocused();
+  // Under the reveal policy the value can be read again: the same one.
+  const fresh = client.getByTestId("secret-row").nth(1);
+  await fresh.getByRole("button", { name: "Reveal" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(fresh.getByTestId("secret-value")).toHaveValue(value);
+
+  // The old secret was last used three days ago: a plain confirmation, by keyboard.
+  const old = client.getByTestId("secret-row").first();
+  await old.getByRole("button", { name: /^Revoke secret ending / }).focus();
+  await page.keyboard.press("Enter");
+  await expect(old.getByRole("group", { name: "Revoke" })).toBeFocused();
+  await old.getByRole("button", { name: "Yes, revoke it" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(client.getByTestId("secret-row")).toHaveCount(1);
+  await expect(page.getByTestId("announcement")).toContainText("Secret revoked.");
 });
