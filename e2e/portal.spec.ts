@@ -124,3 +124,16 @@ test("on a small screen, Home and Manage fold into a Menu that opens with the ke
   await nav.getByRole("link", { name: "Manage" }).click();
   await expect(page).toHaveURL(/\/manage\/offices$/);
 });
+
+test("the client ID and the endpoint copy to the clipboard, and the page says so only when they did", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await signInAs(page, people.northwindAdmin);
+  await page.goto("/orgs/northwind/manage/api");
+  const client = page.getByRole("article").filter({ hasText: "Claims submission (production)" });
+  const clientId = (await client.getByTestId("client-id").textContent())?.trim();
+  await client.getByRole("button", { name: "Copy client ID of Claims submission (production)" }).click();
+  await expect(client.getByText("Copied.")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(clientId);
+  await page.getByRole("button", { name: "Copy API endpoint" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe((await page.getByTestId("api-endpoint").textContent())?.trim());
+});

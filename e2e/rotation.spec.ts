@@ -121,6 +121,9 @@ test.describe
       await client.getByRole("button", { name: "Revoke all and issue a new secret" }).click();
       await expect(client.getByRole("alert").filter({ hasText: "Type the client ID exactly" })).toBeVisible();
       await expect(client.getByTestId("secret-row")).toHaveCount(1);
+      // What was typed stays, and focus is on it, ready to be corrected.
+      await expect(client.getByLabel(/Type the client ID/)).toHaveValue("wrong");
+      await expect(client.getByLabel(/Type the client ID/)).toBeFocused();
       await client.getByLabel(/Type the client ID/).fill(clientId);
       await client.getByRole("button", { name: "Revoke all and issue a new secret" }).click();
       await expect(client.getByTestId("secret-value")).toBeVisible();

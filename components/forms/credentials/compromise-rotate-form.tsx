@@ -30,6 +30,7 @@ export function CompromiseRotateForm({ clientId, action }: { clientId: string; a
             id={`${id}-confirm`}
             name="confirmation"
             autoComplete="off"
+            defaultValue={state.values?.confirmation}
             aria-invalid={state.fieldErrors?.confirmation ? true : undefined}
             className="w-full rounded border border-slate-500 px-2 py-1 font-mono"
           />

@@ -128,6 +128,7 @@ export function RotateSecretDialog({
                 id={`${id}-label`}
                 name="label"
                 maxLength={60}
+                defaultValue={state.status === "error" ? state.values?.label : undefined}
                 autoComplete="off"
                 aria-invalid={error("label") ? true : undefined}
                 aria-describedby={`${id}-label-note`}
@@ -170,6 +171,7 @@ export function RotateSecretDialog({
                       id={`${id}-day`}
                       name="oldSecretLastDay"
                       type="date"
+                      defaultValue={state.status === "error" ? state.values?.oldSecretLastDay : undefined}
                       min={facts.today}
                       max={facts.latestDay}
                       required
@@ -194,6 +196,7 @@ export function RotateSecretDialog({
                       id={`${id}-confirm`}
                       name="confirmation"
                       autoComplete="off"
+                      defaultValue={state.status === "error" ? state.values?.confirmation : undefined}
                       aria-invalid={error("confirmation") ? true : undefined}
                       className="w-full rounded border border-slate-500 px-2 py-1 font-mono aria-[invalid]:border-red-700"
                     />

@@ -38,15 +38,22 @@ const wholeOrganisation = (org: string) => ({ path: `/orgs/${org}`, type: "layou
 const apiTab = (org: string) => `/orgs/${org}/manage/api`;
 
 export async function rotateSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  // Handed back with a refusal, so a mistyped confirmation can be corrected rather than retyped.
+  const values = submitted(form, ["confirmation", "label", "oldSecretLastDay"]);
   return organisationAction(org, "credentials.rotate", {
+    values,
     parse: () =>
-      validate(rotateSecretInput, {
-        clientId: text(form, "clientId"),
-        compromised: form.get("compromised") === "true",
-        oldSecret: text(form, "oldSecret"),
-        oldSecretLastDay: text(form, "oldSecretLastDay"),
-        label: text(form, "label"),
-      }),
+      validate(
+        rotateSecretInput,
+        {
+          clientId: text(form, "clientId"),
+          compromised: form.get("compromised") === "true",
+          oldSecret: text(form, "oldSecret"),
+          oldSecretLastDay: text(form, "oldSecretLastDay"),
+          label: text(form, "label"),
+        },
+        values,
+      ),
     run: async (access, input) => {
       const revokesAll = input.compromised || input.oldSecret === "revoke";
       if (revokesAll && text(form, "confirmation") !== input.clientId) {

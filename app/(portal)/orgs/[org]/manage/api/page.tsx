@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
+import { CopyButton } from "@/components/copy-button";
 import { CredentialHistory } from "@/components/credential-history";
 import { DataTable } from "@/components/data-table";
 import { CompromiseRotateForm } from "@/components/forms/credentials/compromise-rotate-form";
@@ -85,6 +86,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
           <code className="break-all font-mono" data-testid="api-endpoint">
             {details.endpoint}
           </code>
+          <CopyButton value={details.endpoint} what="API endpoint" />
         </dd>
       </dl>
       <p className="text-sm text-slate-700">
@@ -146,6 +148,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                 <code className="font-mono" data-testid="client-id">
                   {client.clientId}
                 </code>
+                <CopyButton value={client.clientId} what={`client ID of ${client.name}`} />
               </dd>
               <dt className="font-semibold">Scopes</dt>
               <dd>{client.allowedScopes.join(" ") || "—"}</dd>
