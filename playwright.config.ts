@@ -29,6 +29,8 @@ const mailPort = portBase + 102;
 // The specs reach the test OpenID Provider and the main server's e-mail inboxes here (workers load this file too).
 process.env.E2E_OP_URL = `http://localhost:${opPort}`;
 process.env.E2E_MAIL_URL = `http://127.0.0.1:${mailPort}`;
+// The main server's database when it runs on the Postgres server; empty when it runs on PGlite.
+process.env.E2E_DATABASE_URL = serverUrl ? e2eDatabaseUrl(serverUrl) : "";
 // The main server signs in through the test OpenID Provider (e2e/oidc/op-server.ts).
 const oidcKeys = JSON.parse(readFileSync("e2e/fixtures/oidc-keys.json", "utf8"));
 const oidc = {

@@ -112,6 +112,12 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     expires: timestamp("expires", { mode: "date", withTimezone: true }).notNull(),
+    /**
+     * When the person proved who they are for this session (the sign-in that created it). Auth.js
+     * never changes it when it extends `expires`, so the dangerous actions can ask for a recent
+     * sign-in (docs/security.md, "Step-up before dangerous actions").
+     */
+    authenticatedAt: timestamp("authenticatedAt", { mode: "date", withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("session_user_idx").on(t.userId)],
 );

@@ -31,6 +31,8 @@ const pages: { who: string | null; as: string; path: string }[] = [
     "/orgs/northwind/manage/api",
     "/orgs/northwind/dev-tools",
     "/account",
+    // Step-up: the "confirm it's you" form a signed-in person meets before a dangerous action.
+    "/signin?reauth=1&next=%2Forgs%2Fnorthwind%2Fmanage%2Fapi",
     // Another organisation's page: the not-found page an admin meets there.
     "/orgs/finvu",
   ].map((path) => ({ who: people.northwindAdmin, as: "an organisation admin", path })),

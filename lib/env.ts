@@ -129,6 +129,16 @@ const envSchema = z
      * its own, the fastest) or "postgres" (shared by every instance). Sign-in always counts in
      * Postgres, where being right matters more than speed.
      */
+    /**
+     * Revealing, rotating or revoking a credential and registering a key need a sign-in within this
+     * many minutes; an older session is asked to sign in again first (docs/security.md).
+     */
+    ROTOR_STEP_UP_MINUTES: z.coerce
+      .number({ error: "must be a whole number of minutes" })
+      .int({ error: "must be a whole number of minutes" })
+      .min(1, { error: "must be at least 1 minute" })
+      .max(480, { error: "must be at most 480 minutes (a session's whole life)" })
+      .default(10),
     ROTOR_RATE_LIMIT_STORE: z.enum(["memory", "postgres"], { error: 'use "memory" or "postgres"' }).default("memory"),
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,

@@ -1,4 +1,11 @@
-import { type Caller, type OrganisationAccess, requireCaller, requireOperator, requireOrganisationAccess } from "@/lib/auth/caller";
+import {
+  type Caller,
+  type OrganisationAccess,
+  requireCaller,
+  requireOperator,
+  requireOrganisationAccess,
+  requireRecentSignIn,
+} from "@/lib/auth/caller";
 import type { Permission } from "@/lib/auth/permissions";
 import { type FormActionSpec, formAction } from "./form-action";
 
@@ -13,6 +20,28 @@ type Spec<Input, Who> = Omit<FormActionSpec<Input, Who>, "authorize">;
 /** An action inside the organisation `slug`, for a member whose role there grants `permission`. */
 export function organisationAction<Input>(slug: string, permission: Permission, spec: Spec<Input, OrganisationAccess>) {
   return formAction({ ...spec, authorize: () => requireOrganisationAccess(slug, permission) });
+}
+
+/**
+ * A dangerous action inside the organisation (revealing a secret, rotating or revoking one,
+ * registering or revoking a key): as organisationAction, and the session's sign-in must be recent,
+ * else the person confirms who they are and comes back to `returnTo` (lib/auth/step-up.ts). The
+ * organisation is checked first, so an outsider still gets "not found", never a sign-in prompt.
+ */
+export function sensitiveOrganisationAction<Input>(
+  slug: string,
+  permission: Permission,
+  returnTo: string,
+  spec: Spec<Input, OrganisationAccess>,
+) {
+  return formAction({
+    ...spec,
+    authorize: async () => {
+      const access = await requireOrganisationAccess(slug, permission);
+      await requireRecentSignIn(returnTo);
+      return access;
+    },
+  });
 }
 
 /** An action of the platform as a whole, for the platform operator only. */

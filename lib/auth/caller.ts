@@ -1,13 +1,18 @@
+import { cookies } from "next/headers";
 import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { MembershipRole } from "@/db/schema";
 import { getDb } from "@/lib/data/database";
 import { findActiveMembership } from "@/lib/data/memberships";
 import { findOrganisationBySlug, listOrganisationsForUser, type OrganisationDto, type UserOrganisationDto } from "@/lib/data/organisations";
+import { findSessionSignInTime } from "@/lib/data/sessions";
 import { findUserById, isPlatformOperator } from "@/lib/data/users";
+import { env } from "@/lib/env";
 import { decideOperatorAccess, decideOrganisationAccess, isSomebody } from "./access-decision";
 import { auth } from "./config";
 import type { Permission } from "./permissions";
+import { sessionCookieName } from "./session-cookie";
+import { reauthenticatePathFor, signInIsRecent } from "./step-up";
 
 export interface Caller {
   userId: string;
@@ -72,4 +77,24 @@ export async function requireOperator(): Promise<Caller> {
   if (decision === "sign-in") redirect("/signin");
   if (decision === "not-found") notFound();
   return caller!;
+}
+
+/** When this request's session was signed in (its cookie's row), or null without a valid session. */
+const getSessionSignInTime = cache(async (): Promise<Date | null> => {
+  const token = (await cookies()).get(sessionCookieName(env().ROTOR_PUBLIC_URL))?.value;
+  if (!token) return null;
+  return findSessionSignInTime(await getDb(), token, new Date());
+});
+
+/** Whether the dangerous actions may run without asking the person to sign in again (lib/auth/step-up.ts). */
+export async function hasRecentSignIn(): Promise<boolean> {
+  return signInIsRecent(await getSessionSignInTime(), new Date(), env().ROTOR_STEP_UP_MINUTES);
+}
+
+/**
+ * Step-up: a session signed in longer ago than ROTOR_STEP_UP_MINUTES goes to the sign-in page's
+ * "confirm it's you" form, which brings the person back to `returnTo` (docs/security.md).
+ */
+export async function requireRecentSignIn(returnTo: string): Promise<void> {
+  if (!(await hasRecentSignIn())) redirect(reauthenticatePathFor(returnTo, env().ROTOR_PUBLIC_URL));
 }

@@ -6,7 +6,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { accounts, sessions, users } from "@/db/schema";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { rotorAdapter } from "@/lib/data/auth-adapter";
-import { createSession, deleteSession, findOidcIdTokenForSession, sessionTokenDigest } from "@/lib/data/sessions";
+import { createSession, deleteSession, findOidcIdTokenForSession, findSessionSignInTime, sessionTokenDigest } from "@/lib/data/sessions";
 
 /*
  * Session tokens at rest: the cookie carries the token, the database only its digest. Driven
@@ -64,7 +64,7 @@ async function whoHas(token: string): Promise<string | null> {
 }
 
 /** An e-mail sign-in, end to end: CSRF token, link requested, link followed; returns the session cookie. */
-async function signInByEmail(email: string): Promise<string> {
+async function signInByEmail(email: string, signedInAs?: string): Promise<string> {
   const csrf = await auth("/api/auth/csrf");
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const csrfCookie = cookieFrom(csrf, "authjs.csrf-token")!;
@@ -75,7 +75,10 @@ async function signInByEmail(email: string): Promise<string> {
   });
   expect(asked.status).toBe(302);
   const link = links.pop()!;
-  const landed = await auth(new URL(link).pathname + new URL(link).search);
+  const landed = await auth(
+    new URL(link).pathname + new URL(link).search,
+    signedInAs ? { headers: { cookie: `${COOKIE}=${encodeURIComponent(signedInAs)}` } } : {},
+  );
   const token = cookieFrom(landed, COOKIE);
   if (!token) throw new Error("no session cookie after following the link");
   return token;
@@ -136,5 +139,47 @@ describe("session tokens are stored as digests", () => {
     await deleteSession(handle.db, token);
     expect(await rowsFor("dee@rotor.example")).toEqual([]);
     expect(await whoHas(token)).toBeNull();
+  });
+});
+
+describe("each session knows when its person signed in (step-up, lib/auth/step-up.ts)", () => {
+  it("a demo session's sign-in time is the instant it was created, until the session expires", async () => {
+    const [user] = await handle.db.insert(users).values({ email: "eve@rotor.example", name: "Eve" }).returning();
+    const at = new Date("2026-11-29T09:00:00.000Z");
+    const { token, expires } = await createSession(handle.db, user!.id, at);
+    expect(await findSessionSignInTime(handle.db, token, at)).toEqual(at);
+    expect(await findSessionSignInTime(handle.db, token, new Date(expires.getTime() - 1))).toEqual(at);
+    expect(await findSessionSignInTime(handle.db, token, expires)).toBeNull();
+    // The stored digest is not a token, and an unknown token names no session.
+    expect(await findSessionSignInTime(handle.db, sessionTokenDigest(token), at)).toBeNull();
+    expect(await findSessionSignInTime(handle.db, "no-such-session", at)).toBeNull();
+  });
+
+  it("an Auth.js sign-in records when it happened, and extending the session does not move it", async () => {
+    const before = new Date();
+    const token = await signInByEmail("fay@rotor.example");
+    const after = new Date();
+    const signedInAt = await findSessionSignInTime(handle.db, token, after);
+    expect(signedInAt).not.toBeNull();
+    // The database's clock stamps the row; allow the two clocks a second apart.
+    expect(signedInAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(signedInAt!.getTime()).toBeLessThanOrEqual(after.getTime() + 1000);
+    const adapter = config.adapter!;
+    await adapter.updateSession!({ sessionToken: token, expires: new Date(after.getTime() + 3_600_000) });
+    expect(await findSessionSignInTime(handle.db, token, after)).toEqual(signedInAt);
+  });
+
+  it("signing in again by e-mail while signed in starts a new session with a new sign-in time", async () => {
+    const first = await signInByEmail("gus@rotor.example");
+    const [user] = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, "gus@rotor.example"));
+    await handle.db
+      .update(sessions)
+      .set({ authenticatedAt: new Date("2026-01-01T00:00:00Z") })
+      .where(eq(sessions.userId, user!.id));
+    const second = await signInByEmail("gus@rotor.example", first);
+    expect(second).not.toBe(first);
+    const now = new Date();
+    expect(await findSessionSignInTime(handle.db, first, now)).toEqual(new Date("2026-01-01T00:00:00Z"));
+    expect((await findSessionSignInTime(handle.db, second, now))!.getTime()).toBeGreaterThan(new Date("2026-11-01T00:00:00Z").getTime());
   });
 });

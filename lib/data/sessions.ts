@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { accounts, sessions, users } from "@/db/schema";
 
@@ -19,7 +19,7 @@ export function sessionTokenDigest(token: string): string {
 export async function createSession(db: Executor, userId: string, now: Date): Promise<{ token: string; expires: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expires = new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000);
-  await db.insert(sessions).values({ sessionToken: sessionTokenDigest(token), userId, expires });
+  await db.insert(sessions).values({ sessionToken: sessionTokenDigest(token), userId, expires, authenticatedAt: now });
   await recordSignIn(db, userId, now);
   return { token, expires };
 }
@@ -27,6 +27,19 @@ export async function createSession(db: Executor, userId: string, now: Date): Pr
 /** A new session is a sign-in: the Active users tab shows when each person last signed in. */
 export async function recordSignIn(db: Executor, userId: string, at: Date): Promise<void> {
   await db.update(users).set({ lastSignedInAt: at }).where(eq(users.id, userId));
+}
+
+/**
+ * When the session's person last proved who they are (its sign-in), or null when the token names
+ * no session that is still valid at `now`.
+ */
+export async function findSessionSignInTime(db: Executor, token: string, now: Date): Promise<Date | null> {
+  const [row] = await db
+    .select({ authenticatedAt: sessions.authenticatedAt })
+    .from(sessions)
+    .where(and(eq(sessions.sessionToken, sessionTokenDigest(token)), gt(sessions.expires, now)))
+    .limit(1);
+  return row?.authenticatedAt ?? null;
 }
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {

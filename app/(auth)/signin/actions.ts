@@ -3,11 +3,14 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { after } from "next/server";
+import { getCaller } from "@/lib/auth/caller";
 import { signIn } from "@/lib/auth/config";
 import { signInAsDemoPerson } from "@/lib/auth/demo-sign-in";
 import { signInEmailField } from "@/lib/auth/email-sign-in";
 import { safeReturnPath } from "@/lib/auth/return-to";
-import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { SESSION_COOKIE_NAMES, sessionCookieName } from "@/lib/auth/session-cookie";
+import { getDb } from "@/lib/data/database";
+import { deleteSession } from "@/lib/data/sessions";
 import { env } from "@/lib/env";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { maySendSignInLink } from "@/lib/rate-limit/sign-in-throttle";
@@ -24,6 +27,8 @@ export async function demoSignInAction(next: string | null, _previous: DemoSignI
   const h = await headers();
   const result = await signInAsDemoPerson({ email: formData.get("email") }, clientAddress(h), new Date());
   if (!result.ok) return { error: result.error };
+  // A sign-in replaces the browser's session (a "confirm it's you" included): the old row goes too.
+  await endCurrentSession();
   const publicUrl = env().ROTOR_PUBLIC_URL;
   (await cookies()).set(sessionCookieName(publicUrl), result.sessionToken, {
     httpOnly: true,
@@ -49,12 +54,30 @@ export async function emailSignInAction(next: string | null, _previous: EmailSig
   const email = String(formData.get("email") ?? "");
   const parsed = signInEmailField.safeParse(email);
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Enter your e-mail address.", email };
+  return sendLink(parsed.data, next);
+}
+
+/**
+ * "Confirm it's you" by e-mail (lib/auth/step-up.ts): a link to the signed-in person's own address,
+ * never one typed here. The session stays until the link is used, which starts a new one
+ * (Auth.js creates a session for every e-mail sign-in).
+ */
+export async function emailReauthenticateAction(next: string | null): Promise<void> {
+  const caller = await getCaller();
+  if (!caller?.email) redirect("/signin");
+  const parsed = signInEmailField.safeParse(caller.email);
+  if (!parsed.success) redirect("/signin");
+  await sendLink(parsed.data, next);
+}
+
+/** Counts the request against the sign-in limits and, within them, has the link sent after the response. */
+async function sendLink(email: string, next: string | null): Promise<never> {
   // Over a limit, no mail goes out, and the page says nothing different (docs/security.md).
   const limits = await getRateLimits();
   const address = clientAddress(await headers()).ip;
   const allowed = await maySendSignInLink(
     { perEmail: limits.signInPerEmail, perEmailTotal: limits.signInPerEmailTotal, perAddress: limits.signInPerAddress },
-    parsed.data,
+    email,
     address,
   );
   if (!allowed) {
@@ -62,7 +85,7 @@ export async function emailSignInAction(next: string | null, _previous: EmailSig
   }
   after(async () => {
     try {
-      await signIn("email", { email: parsed.data, redirectTo: returnTo(next) ?? "/", redirect: false });
+      await signIn("email", { email, redirectTo: returnTo(next) ?? "/", redirect: false });
     } catch (error) {
       // Setting Auth.js's cookies after the response fails harmlessly once the mail is on its way.
       const type = (error as { type?: string }).type ?? (error instanceof Error ? error.name : "error");
@@ -75,4 +98,26 @@ export async function emailSignInAction(next: string | null, _previous: EmailSig
 /** Starts the OpenID Connect sign-in (state, nonce and PKCE are made and kept by Auth.js). */
 export async function oidcSignInAction(next: string | null): Promise<void> {
   await signIn("oidc", { redirectTo: returnTo(next) ?? "/" });
+}
+
+/**
+ * "Confirm it's you" through the provider (lib/auth/step-up.ts). prompt=login makes the provider
+ * ask for the person's credentials even when it still has a session of its own (OpenID Connect
+ * Core 1.0, 3.1.2.1). The current session ends first: Auth.js keeps an existing session when the
+ * same account signs in again, so only a new one carries the new sign-in time.
+ */
+export async function oidcReauthenticateAction(next: string | null): Promise<void> {
+  await endCurrentSession();
+  await signIn("oidc", { redirectTo: returnTo(next) ?? "/" }, { prompt: "login" });
+}
+
+/** Deletes this browser's session row and cookie, if it has one. */
+async function endCurrentSession(): Promise<void> {
+  const jar = await cookies();
+  for (const name of SESSION_COOKIE_NAMES) {
+    const token = jar.get(name)?.value;
+    if (!token) continue;
+    await deleteSession(await getDb(), token);
+    jar.delete(name);
+  }
 }

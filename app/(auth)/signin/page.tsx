@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
+import { DemoReauthenticateForm } from "@/components/demo-reauthenticate-form";
 import { DemoSignInForm } from "@/components/demo-sign-in-form";
 import { EmailSignInForm } from "@/components/email-sign-in-form";
 import { Logo } from "@/components/logo";
-import { getCaller } from "@/lib/auth/caller";
+import { type Caller, getCaller } from "@/lib/auth/caller";
 import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
 import { oidcSettings } from "@/lib/auth/oidc";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
@@ -12,7 +14,7 @@ import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { listDemoAccounts } from "@/lib/data/users";
 import { env } from "@/lib/env";
-import { demoSignInAction, emailSignInAction, oidcSignInAction } from "./actions";
+import { demoSignInAction, emailReauthenticateAction, emailSignInAction, oidcReauthenticateAction, oidcSignInAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -27,12 +29,13 @@ const SIGN_IN_ERRORS: Record<string, string> = {
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ signedOut?: string; error?: string; next?: string }>;
+  searchParams: Promise<{ signedOut?: string; error?: string; next?: string; reauth?: string }>;
 }) {
-  const { signedOut, error, next: asked } = await searchParams;
+  const { signedOut, error, next: asked, reauth } = await searchParams;
   // Only a page of our own signed-in areas is carried through sign-in (lib/auth/return-to.ts).
   const next = safeReturnPath(asked, env().ROTOR_PUBLIC_URL);
   const caller = await getCaller();
+  if (caller && reauth === "1") return <ConfirmItsYou caller={caller} next={next} error={error} />;
   if (caller) redirect(next ?? "/");
   const db = await getDb();
   const settings = await getPlatformSettings(db);
@@ -97,6 +100,57 @@ export default async function SignInPage({
           <DemoSignInForm people={people} action={demoSignInAction.bind(null, next)} />
         </section>
       ) : null}
+    </main>
+  );
+}
+
+/**
+ * Step-up (lib/auth/step-up.ts, docs/security.md): the signed-in person proves who they are again,
+ * the same way they signed in, and comes back to `next`. Only their own identity is offered.
+ */
+async function ConfirmItsYou({ caller, next, error }: { caller: Caller; next: string | null; error?: string }) {
+  const oidc = oidcSettings(env());
+  const demo = demoSignInEnabled();
+  const minutes = env().ROTOR_STEP_UP_MINUTES;
+  const name = caller.name ?? caller.email ?? "you";
+  return (
+    <main id="main" className="mx-auto max-w-2xl space-y-6 px-4 py-10">
+      <div className="flex items-center gap-3">
+        <Logo className="h-12 w-12" />
+        <h1 className="text-2xl font-bold text-brand-900">Confirm it&apos;s you</h1>
+      </div>
+      <p className="text-slate-800">
+        Revealing, rotating or revoking a credential and registering a key need a sign-in within the last {minutes} minutes. Sign in again
+        as {name} and you will come straight back.
+      </p>
+      {error ? (
+        <p role="alert" className="rounded border-l-4 border-red-700 bg-red-50 px-4 py-3 text-red-900">
+          {SIGN_IN_ERRORS[error] ?? "Signing in did not complete. Nothing was changed: please try again."}
+        </p>
+      ) : null}
+      {oidc ? (
+        <form action={oidcReauthenticateAction.bind(null, next)} className="rounded border border-slate-300 bg-white p-4">
+          <button type="submit" className="rounded bg-brand-700 px-4 py-2 font-semibold text-white hover:bg-brand-800">
+            Sign in again with {oidc.name}
+          </button>
+        </form>
+      ) : null}
+      {caller.email ? (
+        <form action={emailReauthenticateAction.bind(null, next)} className="space-y-2 rounded border border-slate-300 bg-white p-4">
+          <p className="text-slate-800">
+            Or get a sign-in link at <strong>{caller.email}</strong>. It works once, for 10 minutes.
+          </p>
+          <button type="submit" className="rounded border border-brand-700 px-4 py-2 font-semibold text-brand-800 hover:bg-brand-50">
+            E-mail me a sign-in link
+          </button>
+        </form>
+      ) : null}
+      {demo && caller.email ? <DemoReauthenticateForm email={caller.email} name={name} action={demoSignInAction.bind(null, next)} /> : null}
+      <p>
+        <Link className="font-semibold text-brand-700 underline" href={next ?? "/"}>
+          Cancel and go back
+        </Link>
+      </p>
     </main>
   );
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { type ActionState, submitted } from "@/lib/action-state";
-import { organisationAction } from "@/lib/actions/caller-actions";
+import { organisationAction, sensitiveOrganisationAction } from "@/lib/actions/caller-actions";
 import { refuse, validate } from "@/lib/actions/form-action";
 import { credentialContextFor } from "@/lib/auth/credential-context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
@@ -27,7 +27,8 @@ import { expiryDateOf } from "@/lib/rotation/secret-state";
  * Every action parses its input, authorizes the caller for this organisation itself (a forged
  * call from an admin meets forbidden() here, and the use case checks again), then calls one use
  * case (lib/actions/form-action.ts). Secret values go back only in the response to the person who
- * asked.
+ * asked. Revealing, rotating, revoking and registering a key also need a recent sign-in
+ * (sensitiveOrganisationAction, docs/security.md "Step-up before dangerous actions").
  */
 
 const text = (form: FormData, name: string) => {
@@ -40,7 +41,7 @@ const apiTab = (org: string) => `/orgs/${org}/manage/api`;
 export async function rotateSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   // Handed back with a refusal, so a mistyped confirmation can be corrected rather than retyped.
   const values = submitted(form, ["confirmation", "label", "oldSecretLastDay"]);
-  return organisationAction(org, "credentials.rotate", {
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
     values,
     parse: () =>
       validate(
@@ -79,7 +80,7 @@ export async function rotateSecretAction(org: string, _prev: ActionState, form: 
 }
 
 export async function revokeSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  return organisationAction(org, "credentials.rotate", {
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
     parse: () =>
       validate(revokeSecretInput, {
         clientId: text(form, "clientId"),
@@ -96,7 +97,7 @@ export async function revokeSecretAction(org: string, _prev: ActionState, form: 
 }
 
 export async function revealSecretAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  return organisationAction(org, "secrets.reveal", {
+  return sensitiveOrganisationAction(org, "secrets.reveal", apiTab(org), {
     parse: () => validate(revealSecretInput, { clientId: text(form, "clientId"), secretId: text(form, "secretId") }),
     run: async (access, input) => {
       const { value } = await revealSecret(await credentialContextFor(access), input);
@@ -108,7 +109,7 @@ export async function revealSecretAction(org: string, _prev: ActionState, form: 
 
 export async function registerKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   const values = submitted(form, ["key", "kid", "expiresOn", "label"]);
-  return organisationAction(org, "credentials.rotate", {
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
     values,
     parse: () =>
       validate(
@@ -131,7 +132,7 @@ export async function registerKeyAction(org: string, _prev: ActionState, form: F
 }
 
 export async function revokeKeyAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  return organisationAction(org, "credentials.rotate", {
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
     parse: () => validate(revokeKeyInput, { clientId: text(form, "clientId"), keyId: text(form, "keyId") }),
     run: async (access, input) => {
       await revokePublicKey(await credentialContextFor(access), input);

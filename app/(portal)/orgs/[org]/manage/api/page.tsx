@@ -15,8 +15,9 @@ import { SECRET_STATE_LABELS } from "@/components/secret-labels";
 import { type SecretRowView, SecretsTable } from "@/components/secrets-table";
 import { StatusBadge } from "@/components/status-badge";
 import { describeAuditEvent } from "@/lib/audit-descriptions";
-import { requireOrganisationAccess } from "@/lib/auth/caller";
+import { hasRecentSignIn, requireOrganisationAccess } from "@/lib/auth/caller";
 import { can } from "@/lib/auth/permissions";
+import { reauthenticatePathFor } from "@/lib/auth/step-up";
 import { getApiDetails, type SecretDto } from "@/lib/data/api-details";
 import { listAuditEvents } from "@/lib/data/audit";
 import { getDb } from "@/lib/data/database";
@@ -48,16 +49,19 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
   const { organisation, role } = await requireOrganisationAccess(org, "api.view");
   const now = new Date();
   const db = await getDb();
-  const [details, settings, activity, spoc] = await Promise.all([
+  const [details, settings, activity, spoc, recentSignIn] = await Promise.all([
     getApiDetails(db, organisation, now, env().ROTOR_PUBLIC_URL, role),
     getPlatformSettings(db),
     can(role, "audit.view") ? listAuditEvents(db, organisation.id, 15) : Promise.resolve([]),
     hasActiveSpoc(db, organisation.id),
+    hasRecentSignIn(),
   ]);
   const canRotate = can(role, "credentials.rotate");
   const showOnce = organisation.secretRevealPolicy === "show_once";
   const date = (d: CalendarDate) => formatCalendarDate(d, organisation.locale);
   const slug = organisation.slug;
+  // Said before a button is pressed, so nobody loses a half-filled form to the sign-in page.
+  const stepUpAhead = !recentSignIn && (canRotate || (can(role, "secrets.reveal") && !showOnce));
 
   return (
     <section aria-labelledby="api-heading" className="space-y-6">
@@ -77,6 +81,19 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
         {!canRotate ? (
           <p className="max-w-3xl text-sm text-slate-700">
             Only your organisation&apos;s designated user (SPOC) can rotate secrets and register keys.
+          </p>
+        ) : null}
+        {stepUpAhead ? (
+          <p className="max-w-3xl rounded border-l-4 border-brand-700 bg-brand-50 px-4 py-2 text-slate-900" data-testid="step-up-notice">
+            You signed in more than {env().ROTOR_STEP_UP_MINUTES} minutes ago. Before you{" "}
+            {canRotate ? "reveal, rotate or revoke a secret, or register or revoke a key" : "reveal a secret"}, we will ask you to sign in
+            again.{" "}
+            <a
+              href={reauthenticatePathFor(`/orgs/${slug}/manage/api`, env().ROTOR_PUBLIC_URL)}
+              className="font-semibold text-brand-800 underline"
+            >
+              Sign in again now
+            </a>
           </p>
         ) : null}
       </div>
