@@ -65,6 +65,7 @@ await pages("Alice Adeyemi", [
   ["api", "/orgs/northwind/manage/api"],
   ["dev-tools", "/orgs/northwind/dev-tools"],
   ["account", "/account"],
+  ["confirm-its-you", "/signin?reauth=1&next=%2Forgs%2Fnorthwind%2Fmanage%2Fapi"],
   ["not-found", "/orgs/finvu/manage/api"],
 ]);
 await pages("Mo Mahmood", [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reauthenticatePathFor, signInIsRecent } from "./step-up";
+import { describeStepUpWindow, reauthenticatePathFor, signInIsRecent } from "./step-up";
 
 const signIn = new Date("2026-11-29T09:00:00.000Z");
 const at = (iso: string) => new Date(iso);
@@ -42,5 +42,12 @@ describe("the way back after confirming who you are", () => {
   it("never returns to another origin (lib/auth/return-to.ts)", () => {
     expect(reauthenticatePathFor("//evil.example/orgs", publicUrl)).toBe("/signin?reauth=1");
     expect(reauthenticatePathFor("https://evil.example/orgs/x", publicUrl)).toBe("/signin?reauth=1");
+  });
+});
+
+describe("the window in words", () => {
+  it("says minutes, or one minute", () => {
+    expect(describeStepUpWindow(10)).toBe("the last 10 minutes");
+    expect(describeStepUpWindow(1)).toBe("the last minute");
   });
 });

@@ -21,3 +21,8 @@ export function reauthenticatePathFor(path: string, publicUrl: string): string {
   const back = safeReturnPath(path, publicUrl);
   return back ? `/signin?reauth=1&next=${encodeURIComponent(back)}` : "/signin?reauth=1";
 }
+
+/** "the last 10 minutes", "the last minute": the window as the pages word it. */
+export function describeStepUpWindow(minutes: number): string {
+  return minutes === 1 ? "the last minute" : `the last ${minutes} minutes`;
+}

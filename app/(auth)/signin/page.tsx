@@ -10,6 +10,7 @@ import { demoSignInEnabled } from "@/lib/auth/demo-sign-in";
 import { oidcSettings } from "@/lib/auth/oidc";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { safeReturnPath } from "@/lib/auth/return-to";
+import { describeStepUpWindow } from "@/lib/auth/step-up";
 import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { listDemoAccounts } from "@/lib/data/users";
@@ -120,8 +121,8 @@ async function ConfirmItsYou({ caller, next, error }: { caller: Caller; next: st
         <h1 className="text-2xl font-bold text-brand-900">Confirm it&apos;s you</h1>
       </div>
       <p className="text-slate-800">
-        Revealing, rotating or revoking a credential and registering a key need a sign-in within the last {minutes} minutes. Sign in again
-        as {name} and you will come straight back.
+        Revealing, rotating or revoking a credential and registering a key need a sign-in within {describeStepUpWindow(minutes)}. Sign in
+        again as {name} and you will come straight back.
       </p>
       {error ? (
         <p role="alert" className="rounded border-l-4 border-red-700 bg-red-50 px-4 py-3 text-red-900">
@@ -138,7 +139,7 @@ async function ConfirmItsYou({ caller, next, error }: { caller: Caller; next: st
       {caller.email ? (
         <form action={emailReauthenticateAction.bind(null, next)} className="space-y-2 rounded border border-slate-300 bg-white p-4">
           <p className="text-slate-800">
-            Or get a sign-in link at <strong>{caller.email}</strong>. It works once, for 10 minutes.
+            {oidc ? "Or get" : "Get"} a sign-in link at <strong>{caller.email}</strong>. It works once, for 10 minutes.
           </p>
           <button type="submit" className="rounded border border-brand-700 px-4 py-2 font-semibold text-brand-800 hover:bg-brand-50">
             E-mail me a sign-in link

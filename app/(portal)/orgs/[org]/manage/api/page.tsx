@@ -17,7 +17,7 @@ import { StatusBadge } from "@/components/status-badge";
 import { describeAuditEvent } from "@/lib/audit-descriptions";
 import { hasRecentSignIn, requireOrganisationAccess } from "@/lib/auth/caller";
 import { can } from "@/lib/auth/permissions";
-import { reauthenticatePathFor } from "@/lib/auth/step-up";
+import { describeStepUpWindow, reauthenticatePathFor } from "@/lib/auth/step-up";
 import { getApiDetails, type SecretDto } from "@/lib/data/api-details";
 import { listAuditEvents } from "@/lib/data/audit";
 import { getDb } from "@/lib/data/database";
@@ -85,7 +85,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
         ) : null}
         {stepUpAhead ? (
           <p className="max-w-3xl rounded border-l-4 border-brand-700 bg-brand-50 px-4 py-2 text-slate-900" data-testid="step-up-notice">
-            You signed in more than {env().ROTOR_STEP_UP_MINUTES} minutes ago. Before you{" "}
+            You did not sign in within {describeStepUpWindow(env().ROTOR_STEP_UP_MINUTES)}. Before you{" "}
             {canRotate ? "reveal, rotate or revoke a secret, or register or revoke a key" : "reveal a secret"}, we will ask you to sign in
             again.{" "}
             <a
