@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { Executor } from "@/db/client";
 import { encrypt } from "@/lib/crypto/encryption";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { getDb } from "@/lib/data/database";
-import { listOrganisationsForUser } from "@/lib/data/organisations";
+import { findInvitationFacts } from "@/lib/data/memberships";
 import { enqueueMessage } from "@/lib/data/outbox";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { findUserByEmail, isPlatformOperator } from "@/lib/data/users";
 import { deliverMessage } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
+import { invitationsLetSignIn } from "@/lib/organisations/invitation-rule";
 import { mailTransport } from "@/lib/scheduler/runtime";
 import { storableText } from "@/lib/text-field";
 
@@ -26,14 +28,21 @@ export const signInEmailField = storableText({ error: ENTER_EMAIL })
   .toLowerCase()
   .pipe(z.email({ error: ENTER_EMAIL }));
 
-/** Only invited people with an active membership, and platform operators, may sign in. */
+/**
+ * Only invited people with an active membership, and platform operators, may sign in; someone who
+ * never signed in only while an invitation stands (lib/organisations/invitation-rule.ts).
+ */
 export async function maySignIn(email: string | null | undefined): Promise<boolean> {
+  return signInAllowed(await getDb(), email, new Date());
+}
+
+export async function signInAllowed(db: Executor, email: string | null | undefined, now: Date): Promise<boolean> {
   if (!email) return false;
-  const db = await getDb();
   const user = await findUserByEmail(db, email);
   if (!user) return false;
   if (await isPlatformOperator(db, user.id)) return true;
-  return (await listOrganisationsForUser(db, user.id)).length > 0;
+  const facts = await findInvitationFacts(db, user.id);
+  return invitationsLetSignIn(facts.lastSignedInAt, facts.invitationsSentAt, now);
 }
 
 export class ForeignOriginLinkError extends Error {

@@ -27,6 +27,8 @@ export interface MemberDto {
   joinedAt: Date;
   /** Null for someone invited who has never signed in. */
   lastSignedInAt: Date | null;
+  /** When the invitation mail last went out; null for someone added without one. */
+  invitationSentAt: Date | null;
 }
 
 export interface DeactivatedMemberDto extends MemberDto {
@@ -44,6 +46,7 @@ const memberColumns = {
   office: offices.name,
   joinedAt: memberships.createdAt,
   lastSignedInAt: users.lastSignedInAt,
+  invitationSentAt: memberships.invitationSentAt,
 };
 
 export async function listActiveMembers(db: Executor, organisationId: string): Promise<MemberDto[]> {
@@ -329,4 +332,24 @@ export async function listPeople(db: Executor, organisationId: string): Promise<
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organisationId, organisationId))
     .orderBy(asc(users.email));
+}
+
+/**
+ * What decides whether a person's invitations still let them sign in
+ * (lib/organisations/invitation-rule.ts): whether they ever signed in, and when each of their
+ * active memberships' invitation mail last went out (null: added without one).
+ */
+export async function findInvitationFacts(
+  db: Executor,
+  userId: string,
+): Promise<{ lastSignedInAt: Date | null; invitationsSentAt: (Date | null)[] }> {
+  const rows = await db
+    .select({ lastSignedInAt: users.lastSignedInAt, membershipId: memberships.id, invitationSentAt: memberships.invitationSentAt })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.status, "active")))
+    .where(eq(users.id, userId));
+  return {
+    lastSignedInAt: rows[0]?.lastSignedInAt ?? null,
+    invitationsSentAt: rows.filter((r) => r.membershipId !== null).map((r) => r.invitationSentAt),
+  };
 }

@@ -1,4 +1,5 @@
 import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Text } from "@react-email/components";
+import { INVITATION_VALID_DAYS } from "@/lib/organisations/invitation-rule";
 
 export interface InvitationProps {
   service: string;
@@ -29,7 +30,10 @@ export function Invitation(p: InvitationProps) {
           <Text style={text}>
             {p.inviter} invited you to {p.organisation} on {p.service}. Your role there: {p.role}.
           </Text>
-          <Text style={text}>Sign in with this e-mail address at {p.signInUrl}.</Text>
+          <Text style={text}>
+            Sign in with this e-mail address at {p.signInUrl} within {INVITATION_VALID_DAYS} days. After that, ask {p.inviter} to send the
+            invitation again.
+          </Text>
           <Button href={p.signInUrl} style={{ backgroundColor: "#1d4e89", color: "#ffffff", padding: "10px 16px", borderRadius: "4px" }}>
             Sign in to {p.service}
           </Button>

@@ -13,6 +13,7 @@ import { getDb } from "@/lib/data/database";
 import { listActiveMembers, PEOPLE_PAGE_SIZE, searchActiveMembers } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { formatDateTime } from "@/lib/format";
+import { type InvitationState, invitationState } from "@/lib/organisations/invitation-rule";
 import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
 import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction } from "../actions";
@@ -29,6 +30,7 @@ export default async function ActiveUsersPage({
   const { org } = await params;
   const { organisation, role, caller } = await requireOrganisationAccess(org, "users.view");
   const db = await getDb();
+  const now = new Date();
   const search = parsePeopleSearch(await searchParams);
   const found = await searchActiveMembers(db, organisation.id, search);
   const members = found.rows;
@@ -107,7 +109,10 @@ export default async function ActiveUsersPage({
                 </time>
               ) : (
                 <div className="space-y-1">
-                  <p className="text-slate-700">Invited, not signed in yet</p>
+                  <InvitationStatus
+                    state={invitationState(m, now)}
+                    date={(d) => formatCalendarDate(toCalendarDate(d, organisation.timeZone), organisation.locale)}
+                  />
                   {manage ? (
                     <SimpleAction action={resendInvitationAction.bind(null, organisation.slug, m.membershipId)} label="Resend invitation" />
                   ) : null}
@@ -146,5 +151,17 @@ export default async function ActiveUsersPage({
         hrefFor={(n) => peopleSearchHref(path, search, n)}
       />
     </section>
+  );
+}
+
+/** Pending until the invitation expires; after that the person cannot sign in until it is resent (lib/organisations/invitation-rule.ts). */
+function InvitationStatus({ state, date }: { state: InvitationState; date: (d: Date) => string }) {
+  if (state.state === "expired") {
+    return <p className="font-semibold text-red-800">Invitation expired on {date(state.expiredAt)}: resend it so they can sign in</p>;
+  }
+  return (
+    <p className="text-slate-700">
+      Invited, not signed in yet{state.state === "pending" ? `; the invitation expires on ${date(state.expiresAt)}` : ""}
+    </p>
   );
 }
