@@ -1,0 +1,133 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkOutboundUrl, isPublicAddress, OutboundError, type OutboundLimits, outboundGet } from "./outbound";
+
+describe("only public unicast addresses are public", () => {
+  it.each(["8.8.8.8", "1.1.1.1", "2001:4860:4860::8888"])("%s is public", (address) => {
+    expect(isPublicAddress(address)).toBe(true);
+  });
+
+  it.each([
+    ["10.0.0.1", "private"],
+    ["172.16.0.1", "private"],
+    ["192.168.1.1", "private"],
+    ["127.0.0.1", "loopback"],
+    ["169.254.169.254", "link-local (cloud metadata)"],
+    ["100.64.0.1", "carrier-grade NAT"],
+    ["0.0.0.0", "unspecified"],
+    ["224.0.0.1", "multicast"],
+    ["::1", "IPv6 loopback"],
+    ["fe80::1", "IPv6 link-local"],
+    ["fc00::1", "IPv6 unique-local"],
+    ["::ffff:10.0.0.1", "an IPv4-mapped private address"],
+    ["::ffff:127.0.0.1", "an IPv4-mapped loopback"],
+    ["not-an-address", "not an address at all"],
+  ])("%s is not (%s)", (address) => {
+    expect(isPublicAddress(address)).toBe(false);
+  });
+});
+
+describe("an address is checked before connecting", () => {
+  const production = { allowPrivateAddresses: false, allowHttp: false };
+
+  it("takes an https URL on a name", () => {
+    expect(checkOutboundUrl("https://keys.example.com/jwks.json", production).toString()).toBe("https://keys.example.com/jwks.json");
+  });
+
+  it.each([
+    ["http://keys.example.com/jwks.json", "Use an https:// URL."],
+    ["ftp://keys.example.com/jwks.json", "Use an https:// URL."],
+    ["https://user:pw@keys.example.com/", "The URL must not carry a user name or password."],
+    ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is not a public address."],
+    ["https://[::1]/jwks.json", "::1 is not a public address."],
+    ["https://10.1.2.3/", "10.1.2.3 is not a public address."],
+    ["keys.example.com/jwks.json", "This is not a URL."],
+  ])("refuses %s: %s", (url, message) => {
+    expect(() => checkOutboundUrl(url, production)).toThrow(new OutboundError(message));
+  });
+
+  it("outside production, a plain-http localhost test server is allowed when asked for", () => {
+    expect(checkOutboundUrl("http://127.0.0.1:4000/jwks", { allowPrivateAddresses: true, allowHttp: true }).host).toBe("127.0.0.1:4000");
+  });
+});
+
+describe("a request to a test server", () => {
+  let server: Server;
+  let base: string;
+  const routes: Record<string, (res: import("node:http").ServerResponse) => void> = {
+    "/jwks": (res) => {
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=600" });
+      res.end('{"keys":[]}');
+    },
+    "/big": (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("x".repeat(2048));
+    },
+    "/silent": () => {},
+    "/hop1": (res) => {
+      res.writeHead(302, { location: "/hop2" });
+      res.end();
+    },
+    "/hop2": (res) => {
+      res.writeHead(301, { location: "/jwks" });
+      res.end();
+    },
+    "/loop": (res) => {
+      res.writeHead(302, { location: "/loop" });
+      res.end();
+    },
+    "/to-credentials": (res) => {
+      res.writeHead(302, { location: "http://user:pw@127.0.0.1/jwks" });
+      res.end();
+    },
+  };
+  beforeAll(async () => {
+    server = createServer((req, res) => (routes[req.url ?? ""] ?? ((r) => r.writeHead(404).end()))(res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const test: OutboundLimits = { allowPrivateAddresses: true, allowHttp: true, timeoutMs: 2_000, maxBytes: 1024, maxRedirects: 3 };
+
+  it("reads the answer, its status and headers", async () => {
+    const answer = await outboundGet(`${base}/jwks`, test);
+    expect(answer).toMatchObject({ url: `${base}/jwks`, status: 200, body: '{"keys":[]}' });
+    expect(answer.headers["cache-control"]).toBe("max-age=600");
+  });
+
+  it("follows redirects, and says where it ended", async () => {
+    expect(await outboundGet(`${base}/hop1`, test)).toMatchObject({ url: `${base}/jwks`, status: 200 });
+  });
+
+  it("stops after the allowed number of redirects", async () => {
+    await expect(outboundGet(`${base}/loop`, test)).rejects.toThrow(new OutboundError("More than 3 redirects."));
+  });
+
+  it("checks every redirect's address like the first", async () => {
+    await expect(outboundGet(`${base}/to-credentials`, test)).rejects.toThrow(
+      new OutboundError("The URL must not carry a user name or password."),
+    );
+  });
+
+  it("refuses an answer larger than the limit", async () => {
+    await expect(outboundGet(`${base}/big`, test)).rejects.toThrow(new OutboundError("The answer is larger than 1 KiB."));
+  });
+
+  it("gives up on a server that never answers", async () => {
+    await expect(outboundGet(`${base}/silent`, { ...test, timeoutMs: 300 })).rejects.toThrow(
+      new OutboundError("No complete answer within 0.3 s."),
+    );
+  });
+
+  it("in production, refuses a name that resolves to a loopback address, on the address it resolved to", async () => {
+    const port = new URL(base).port;
+    await expect(outboundGet(`http://localhost:${port}/jwks`, { ...test, allowPrivateAddresses: false })).rejects.toThrow(
+      /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address\.$/,
+    );
+  });
+});
