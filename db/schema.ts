@@ -252,13 +252,39 @@ export const oauthClients = pgTable(
     legacyAudience: boolean("legacy_audience").notNull().default(false),
     createdAt: createdAt(),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * Where the client publishes its signing keys (docs/domain.md, "Keys at a JWKS URL"), used beside
+     * its registered keys. https only in production (checked by the use case, which knows the mode).
+     */
+    jwksUri: text("jwks_uri"),
   },
   (t) => [
     index("oauth_client_org_idx").on(t.organisationId),
     check("oauth_client_id_format", sql`${t.clientId} ~ '^[A-Za-z0-9_-]{8,64}$'`),
     check("oauth_client_token_ttl", sql`${t.accessTokenTtlSeconds} between 60 and 86400`),
+    check("oauth_client_jwks_uri", sql`${t.jwksUri} is null or (${t.jwksUri} ~ '^https?://' and length(${t.jwksUri}) <= 2000)`),
   ],
 );
+
+/**
+ * What Rotor last fetched from a client's JWKS URL, shared by every instance (lib/oauth/client-jwks.ts
+ * holds the rules). One row per client with a URL; it goes when the URL changes.
+ */
+export const clientJwks = pgTable("client_jwks", {
+  clientId: uuid("client_id")
+    .primaryKey()
+    .references(() => oauthClients.id, { onDelete: "cascade" }),
+  /** The URL these keys came from: a row for an older URL is never used. */
+  uri: text("uri").notNull(),
+  keys: jsonb("keys").$type<Record<string, unknown>[]>().notNull().default([]),
+  fetchedAt: timestamp("fetched_at", { withTimezone: true }),
+  freshUntil: timestamp("fresh_until", { withTimezone: true }),
+  lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+  lastError: text("last_error"),
+  failingSince: timestamp("failing_since", { withTimezone: true }),
+  /** When the SPOC was told that fetching keeps failing; cleared by the next good fetch. */
+  failureNoticeAt: timestamp("failure_notice_at", { withTimezone: true }),
+});
 
 export const clientSecrets = pgTable(
   "client_secret",

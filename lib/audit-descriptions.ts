@@ -24,6 +24,8 @@ export function describeAuditEvent(
       return `registered key${kid}${client}`;
     case "key.revoked":
       return `revoked key${kid}${client}`;
+    case "client.jwks_uri_changed":
+      return metadata.to ? `set the JWKS URL${client} to ${String(metadata.to).slice(0, 120)}` : `removed the JWKS URL${client}`;
     case "policy.updated":
       return "changed the rotation policy";
     case "api_token.created":

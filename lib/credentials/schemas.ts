@@ -150,3 +150,13 @@ export function parseDayList(text: string): number[] | string {
   const bad = parts.find((_part, i) => !Number.isInteger(numbers[i]));
   return bad === undefined ? numbers : `"${bad}" is not a whole number of days.`;
 }
+
+/** A client's JWKS URL, or none (docs/domain.md, "Keys at a JWKS URL"); whether it may be used is checked by the use case. */
+export const setJwksUriInput = z.object({
+  clientId: clientIdField,
+  jwksUri: storableText({ error: "Give the JWKS URL, or remove it." })
+    .trim()
+    .max(2000, { error: "A JWKS URL is at most 2,000 characters." })
+    .nullable(),
+});
+export type SetJwksUriInput = z.infer<typeof setJwksUriInput>;

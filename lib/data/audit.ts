@@ -45,6 +45,7 @@ export interface AuditEventShapes {
   "api_token.created": { target: "personal_api_token"; metadata: { name: string; scope: string; expiresAt: string } };
   "api_token.revoked": { target: "personal_api_token"; metadata: { name: string } };
   "client.created": { target: "oauth_client"; metadata: { clientId: string; name: string } };
+  "client.jwks_uri_changed": { target: "oauth_client"; metadata: { client: string; from: string | null; to: string | null } };
   "office.added": { target: "office"; metadata: { name: string } };
   "office.updated": { target: "office"; metadata: { name: string } };
   "office.closed": { target: "office"; metadata: { name: string } };
@@ -77,6 +78,7 @@ export const AUDIT_ACTIONS = [
   "api_token.created",
   "api_token.revoked",
   "client.created",
+  "client.jwks_uri_changed",
   "office.added",
   "office.updated",
   "office.closed",

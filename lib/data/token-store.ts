@@ -20,6 +20,8 @@ export interface ClientRecord {
   accessTokenTtlSeconds: number;
   accessTokenAlg: "ES256" | "RS256";
   legacyAudience: boolean;
+  /** Where the client publishes its keys, if it does (lib/oauth/client-jwks-source.ts). */
+  jwksUri?: string | null;
 }
 
 export interface TokenStore {
@@ -44,6 +46,7 @@ const clientColumns = {
   accessTokenTtlSeconds: oauthClients.accessTokenTtlSeconds,
   accessTokenAlg: oauthClients.accessTokenAlg,
   legacyAudience: oauthClients.legacyAudience,
+  jwksUri: oauthClients.jwksUri,
 };
 
 function groupRows<Row extends Record<string, unknown>, Item>(rows: Row[], pick: (row: Row) => Item | null) {
@@ -60,6 +63,7 @@ function groupRows<Row extends Record<string, unknown>, Item>(rows: Row[], pick:
     accessTokenTtlSeconds: first.accessTokenTtlSeconds as number,
     accessTokenAlg: first.accessTokenAlg as "ES256" | "RS256",
     legacyAudience: first.legacyAudience as boolean,
+    jwksUri: (first.jwksUri as string | null) ?? null,
   };
   return { client, items: rows.map(pick).filter((x): x is Item => x !== null) };
 }

@@ -3,6 +3,7 @@ import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import type { ClientRecord, TokenStore } from "@/lib/data/token-store";
 import { assertedClientId, readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import type { JwksSource } from "./client-jwks-source";
 import { CLIENT_AUTH_FAILED, OAuthError, throttled } from "./errors";
 import type { Form } from "./form";
 
@@ -17,6 +18,8 @@ export interface AuthenticatedClient {
 
 export interface ClientAuthContext {
   store: TokenStore;
+  /** Keys clients publish at a JWKS URL (lib/oauth/client-jwks-source.ts); none when absent. */
+  jwks?: JwksSource;
   issuer: string;
   tokenEndpoint: string;
   now: Date;
@@ -107,7 +110,12 @@ export async function authenticateClient(ctx: ClientAuthContext, authorization: 
   requireWellFormedClientId(read.clientId);
   const found = await ctx.store.findClientWithKeys(read.clientId, ctx.now);
   if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
-  const verified = await verifyClientAssertion(read, found.keys, {
+  // Keys a client publishes at its JWKS URL count beside its registered ones (docs/domain.md).
+  const published =
+    found.client.jwksUri && ctx.jwks
+      ? await ctx.jwks.keysFor({ id: found.client.id, jwksUri: found.client.jwksUri }, read.kid, ctx.now)
+      : [];
+  const verified = await verifyClientAssertion(read, [...found.keys, ...published], {
     issuer: ctx.issuer,
     tokenEndpoint: ctx.tokenEndpoint,
     legacyAudience: found.client.legacyAudience,

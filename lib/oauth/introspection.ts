@@ -22,7 +22,7 @@ export function createIntrospectionEndpoint(deps: TokenEndpointDeps & { accepted
       const form = await readForm(request);
       const token = required(form, "token");
       const { client } = await authenticateGuarded(
-        { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        { store: deps.store, jwks: deps.jwks, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
         deps.guard,
         deps.addressOf(request),
         authorization,

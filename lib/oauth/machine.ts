@@ -3,7 +3,9 @@ import type { KeyRing } from "@/lib/crypto/encryption";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { createTokenStore, sweepConsumedAssertions } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
+import type { OutboundResponse } from "@/lib/http/outbound";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
+import { createJwksSource } from "./client-jwks-source";
 import { jsonResponse } from "./errors";
 import { createIntrospectionEndpoint } from "./introspection";
 import { metadataResponse, methodNotAllowed } from "./metadata";
@@ -38,6 +40,8 @@ export interface MachineOptions {
   addressOf?: (request: Request) => string | null;
   /** How a throttled answer waits (tests pass one that records and returns at once). */
   hold?: (ms: number) => Promise<void>;
+  /** How a client's JWKS URL is fetched (lib/http/outbound.ts with the deployment's limits); not at all unless given. */
+  fetchJwks?: (url: string) => Promise<OutboundResponse>;
 }
 
 export function createMachine(options: MachineOptions) {
@@ -62,7 +66,9 @@ export function createMachine(options: MachineOptions) {
     }
     return audiences.list;
   };
+  const jwks = options.fetchJwks ? createJwksSource({ db: options.db, fetch: options.fetchJwks, log }) : undefined;
   const deps = {
+    jwks,
     issuer: options.issuer,
     tokenEndpoint: `${options.issuer}/oauth/token`,
     store,

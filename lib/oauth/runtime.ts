@@ -2,7 +2,9 @@ import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { requestClientAddress } from "@/lib/http/client-address";
+import { outboundGet } from "@/lib/http/outbound";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
+import { jwksFetchLimits } from "./jwks-fetch-limits";
 import { createMachine, type Machine } from "./machine";
 
 /**
@@ -23,6 +25,7 @@ export function getMachine(): Promise<Machine> {
       issuer: e.ROTOR_PUBLIC_URL,
       guard: (await getRateLimits()).clientAuth,
       addressOf: (request) => requestClientAddress(request.headers, e.ROTOR_CLIENT_ADDRESS_HEADER),
+      fetchJwks: (url) => outboundGet(url, jwksFetchLimits(e), { accept: "application/jwk-set+json, application/json" }),
     });
   })().catch((error: unknown) => {
     delete holder[key];

@@ -1,6 +1,7 @@
 import type { TokenStore } from "@/lib/data/token-store";
 import { signAccessToken } from "./access-token";
 import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
+import type { JwksSource } from "./client-jwks-source";
 import { CLIENT_CREDENTIALS } from "./constants";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
@@ -12,6 +13,8 @@ export interface TokenEndpointDeps {
   issuer: string;
   tokenEndpoint: string;
   store: TokenStore;
+  /** Keys clients publish at a JWKS URL; none when absent (lib/oauth/client-jwks-source.ts). */
+  jwks?: JwksSource;
   keys: KeyCache;
   usage: UsageRecorder;
   /** The audience of a token when neither the client nor the request names one. */
@@ -66,7 +69,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const grantType = required(form, "grant_type");
       const address = deps.addressOf(request);
       const { client, method, credentialId } = await authenticateGuarded(
-        { store: deps.store, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        { store: deps.store, jwks: deps.jwks, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
         deps.guard,
         address,
         authorization,

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { recordAudienceUse, recordClientAddress, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
+import { JWKS_KEY_ID_PREFIX } from "./client-jwks-source";
 
 /**
  * Last use of each secret and key, and the audiences each client asks for, coalesced in memory and
@@ -21,6 +22,8 @@ export class UsageRecorder {
   }
 
   keyUsed(keyId: string, at: Date) {
+    // A key from a JWKS URL has no row to record its use on (lib/oauth/client-jwks-source.ts).
+    if (keyId.startsWith(JWKS_KEY_ID_PREFIX)) return;
     this.keys.set(keyId, at);
   }
 
