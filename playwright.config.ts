@@ -23,7 +23,9 @@ function e2eDatabaseUrl(url: string): string {
   return u.toString();
 }
 
-const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test" };
+// A client's JWKS URL may be fetched again after a second (60 s in a deployment), so e2e/client-jwks.spec.ts
+// can publish a new key and use it without waiting a minute.
+const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test", ROTOR_JWKS_REFETCH_SECONDS: "1" };
 const opPort = portBase + 100;
 const mailPort = portBase + 102;
 // The specs reach the test OpenID Provider and the main server's e-mail inboxes here (workers load this file too).

@@ -139,6 +139,16 @@ const envSchema = z
       .min(1, { error: "must be at least 1 minute" })
       .max(480, { error: "must be at most 480 minutes (a session's whole life)" })
       .default(10),
+    /**
+     * A client's JWKS URL is fetched again for an unknown kid at most once in this many seconds
+     * (docs/domain.md, "Keys at a JWKS URL"); the e2e suite shortens it.
+     */
+    ROTOR_JWKS_REFETCH_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int({ error: "must be a whole number of seconds" })
+      .min(1, { error: "must be at least 1 second" })
+      .max(3600, { error: "must be at most 3600 seconds" })
+      .default(60),
     ROTOR_RATE_LIMIT_STORE: z.enum(["memory", "postgres"], { error: 'use "memory" or "postgres"' }).default("memory"),
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,

@@ -29,6 +29,7 @@ import {
   secretSlots,
   secretState,
 } from "@/lib/rotation/secret-state";
+import { type JwksStatusDto, listJwksStatus } from "./client-jwks";
 import type { OrganisationDto } from "./organisations";
 import { getPlatformSettings } from "./platform";
 
@@ -103,6 +104,18 @@ export interface ClientDetailsDto {
   /** The aud values the client's systems ask for at the token endpoint, most used first. */
   audiencesUsed: { audience: string; requestCount: number; lastSeenAt: Date }[];
   health: ClientHealth;
+  /** Where the client publishes its keys, and what Rotor last made of it; null when it does not. */
+  jwks: ClientJwksDto | null;
+}
+
+export interface ClientJwksDto {
+  uri: string;
+  /** The keys of the last good fetch (kid and type only). */
+  keys: { kid: string; type: string }[];
+  fetchedAt: Date | null;
+  lastError: string | null;
+  failingSince: Date | null;
+  lastAttemptAt: Date | null;
 }
 
 export interface ApiDetailsDto {
@@ -143,6 +156,10 @@ export async function getApiDetails(
         .where(inArray(clientAudienceUsage.clientId, ids))
         .orderBy(desc(clientAudienceUsage.requestCount))
     : [];
+  const jwksStatus = await listJwksStatus(
+    db,
+    clients.filter((c) => c.jwksUri !== null).map((c) => c.id),
+  );
   const policy: RotationPolicy = org;
   const tz = org.timeZone;
   const may: SecretPermissions = {
@@ -192,6 +209,7 @@ export async function getApiDetails(
             lastUsedAt: k.lastUsedAt,
             ...keyFlags(k, may, now),
           })),
+        jwks: client.jwksUri ? jwksView(client.jwksUri, jwksStatus.get(client.id)) : null,
         history: endedCredentials(
           own,
           keys.filter((k) => k.clientId === client.id),
@@ -293,4 +311,19 @@ function endedCredentials(
     .filter((e): e is EndedCredentialDto => e !== null)
     .sort((a, b) => b.endedAt.getTime() - a.endedAt.getTime())
     .slice(0, 20);
+}
+
+function jwksView(uri: string, status: (JwksStatusDto & { uri: string }) | undefined): ClientJwksDto {
+  const current = status && status.uri === uri ? status : null;
+  return {
+    uri,
+    keys: (current?.keys ?? []).map((k) => ({
+      kid: typeof k.kid === "string" ? k.kid : "(no kid)",
+      type: k.kty === "EC" ? `EC ${String(k.crv ?? "")}`.trim() : String(k.kty ?? "unknown"),
+    })),
+    fetchedAt: current?.fetchedAt ?? null,
+    lastError: current?.lastError ?? null,
+    failingSince: current?.failingSince ?? null,
+    lastAttemptAt: current?.lastAttemptAt ?? null,
+  };
 }

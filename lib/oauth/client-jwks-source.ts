@@ -26,6 +26,8 @@ export interface JwksSourceDeps {
   db: Database;
   fetch: (url: string) => Promise<OutboundResponse>;
   log: (line: string) => void;
+  /** ROTOR_JWKS_REFETCH_SECONDS: at most one fetch per client in this long (lib/oauth/client-jwks.ts). */
+  refetchIntervalSeconds?: number;
 }
 
 export function createJwksSource(deps: JwksSourceDeps): JwksSource {
@@ -62,7 +64,7 @@ export function createJwksSource(deps: JwksSourceDeps): JwksSource {
   return {
     async keysFor(client, wantedKid, now) {
       let state = await current(client, now);
-      if (shouldFetch(state, now, wantedKid)) {
+      if (shouldFetch(state, now, wantedKid, deps.refetchIntervalSeconds)) {
         let pending = inFlight.get(client.id);
         if (!pending) {
           pending = refresh(client, state, now).finally(() => inFlight.delete(client.id));

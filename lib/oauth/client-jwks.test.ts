@@ -52,6 +52,11 @@ describe("when to fetch", () => {
     expect(shouldFetch(fresh, later(600), "a")).toBe(true);
   });
 
+  it("as often as the deployment allows, when configured", () => {
+    expect(shouldFetch(fresh, later(4), "c", 5)).toBe(false);
+    expect(shouldFetch(fresh, later(5), "c", 5)).toBe(true);
+  });
+
   it("for an unknown kid, but at most once a minute", () => {
     expect(shouldFetch(fresh, later(59), "c")).toBe(false);
     expect(shouldFetch(fresh, later(60), "c")).toBe(true);

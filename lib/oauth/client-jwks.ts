@@ -65,8 +65,13 @@ export function usableKeys(state: JwksState, now: Date): Record<string, unknown>
  * Whether to fetch before verifying: when nothing usable is fresh, or when the assertion names a
  * kid the keys lack; either way not again within the refetch interval of the last attempt.
  */
-export function shouldFetch(state: JwksState, now: Date, wantedKid: string | undefined): boolean {
-  const recentlyTried = state.lastAttemptAt !== null && now.getTime() - state.lastAttemptAt.getTime() < JWKS_REFETCH_INTERVAL_SECONDS * S;
+export function shouldFetch(
+  state: JwksState,
+  now: Date,
+  wantedKid: string | undefined,
+  intervalSeconds: number = JWKS_REFETCH_INTERVAL_SECONDS,
+): boolean {
+  const recentlyTried = state.lastAttemptAt !== null && now.getTime() - state.lastAttemptAt.getTime() < intervalSeconds * S;
   if (recentlyTried) return false;
   if (state.freshUntil === null || now.getTime() >= state.freshUntil.getTime()) return true;
   return wantedKid !== undefined && !state.keys.some((k) => k.kid === wantedKid);

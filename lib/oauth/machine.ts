@@ -42,6 +42,8 @@ export interface MachineOptions {
   hold?: (ms: number) => Promise<void>;
   /** How a client's JWKS URL is fetched (lib/http/outbound.ts with the deployment's limits); not at all unless given. */
   fetchJwks?: (url: string) => Promise<OutboundResponse>;
+  /** At most one JWKS fetch per client in this many seconds (default 60). */
+  jwksRefetchSeconds?: number;
 }
 
 export function createMachine(options: MachineOptions) {
@@ -66,7 +68,9 @@ export function createMachine(options: MachineOptions) {
     }
     return audiences.list;
   };
-  const jwks = options.fetchJwks ? createJwksSource({ db: options.db, fetch: options.fetchJwks, log }) : undefined;
+  const jwks = options.fetchJwks
+    ? createJwksSource({ db: options.db, fetch: options.fetchJwks, log, refetchIntervalSeconds: options.jwksRefetchSeconds })
+    : undefined;
   const deps = {
     jwks,
     issuer: options.issuer,

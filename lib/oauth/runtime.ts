@@ -25,6 +25,7 @@ export function getMachine(): Promise<Machine> {
       issuer: e.ROTOR_PUBLIC_URL,
       guard: (await getRateLimits()).clientAuth,
       addressOf: (request) => requestClientAddress(request.headers, e.ROTOR_CLIENT_ADDRESS_HEADER),
+      jwksRefetchSeconds: e.ROTOR_JWKS_REFETCH_SECONDS,
       fetchJwks: (url) => outboundGet(url, jwksFetchLimits(e), { accept: "application/jwk-set+json, application/json" }),
     });
   })().catch((error: unknown) => {

@@ -17,7 +17,9 @@ import {
   revokeSecretInput,
   rotateSecretInput,
   rotationPolicyInput,
+  setJwksUriInput,
 } from "@/lib/credentials/schemas";
+import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
 import { updateRotationPolicy } from "@/lib/credentials/update-rotation-policy";
 import { DomainError } from "@/lib/errors";
 import { formatCalendarDate } from "@/lib/rotation/calendar";
@@ -170,5 +172,24 @@ export async function updatePolicyAction(org: string, _prev: ActionState, form: 
       return "Rotation policy saved. It applies to secrets issued from now on.";
     },
     revalidate: wholeOrganisation(org),
+  });
+}
+
+export async function setJwksUriAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["jwksUri"]);
+  const remove = form.get("remove") === "true";
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
+    values,
+    parse: () =>
+      validate(setJwksUriInput, { clientId: text(form, "clientId"), jwksUri: remove ? null : (text(form, "jwksUri") ?? "") }, values),
+    run: async (access, input) => {
+      if (input.jwksUri === "") throw new DomainError("invalid", "Give the JWKS URL, or remove it.", "jwksUri");
+      const { jwksUri } = await setJwksUri(await credentialContextFor(access), input);
+      return jwksUri
+        ? "JWKS URL saved. Rotor fetches it at the next assertion that names one of its keys."
+        : "JWKS URL removed. Only the registered keys are accepted from now on.";
+    },
+    announce: remove,
+    revalidate: apiTab(org),
   });
 }

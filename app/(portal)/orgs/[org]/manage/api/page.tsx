@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
+import { ClientJwksPanel } from "@/components/client-jwks-panel";
 import { CopyButton } from "@/components/copy-button";
 import { CredentialHistory } from "@/components/credential-history";
 import { DataTable } from "@/components/data-table";
@@ -32,6 +33,7 @@ import {
   revokeKeyAction,
   revokeSecretAction,
   rotateSecretAction,
+  setJwksUriAction,
   updatePolicyAction,
 } from "./actions";
 
@@ -271,6 +273,15 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                 ) : null}
               </div>
             ) : null}
+            <ClientJwksPanel
+              clientId={client.clientId}
+              clientName={client.name}
+              jwks={client.jwks}
+              canChange={canRotate}
+              action={setJwksUriAction.bind(null, slug)}
+              locale={organisation.locale}
+              timeZone={organisation.timeZone}
+            />
             <CredentialHistory
               clientName={client.name}
               rows={client.history.map((h) => ({
