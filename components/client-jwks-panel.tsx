@@ -1,8 +1,16 @@
-import type { ClientJwksDto } from "@/lib/data/api-details";
 import { formatDateTime } from "@/lib/format";
 import { JWKS_STALE_GRACE_SECONDS } from "@/lib/oauth/client-jwks";
 import { JwksUriForm, RemoveJwksUriForm } from "./forms/credentials/jwks-uri-form";
 import type { FormAction } from "./forms/use-form-action";
+
+/** What the panel shows of a client's JWKS URL (lib/data/api-details.ts gives it). */
+export interface ClientJwksView {
+  uri: string;
+  keys: { kid: string; type: string }[];
+  fetchedAt: Date | null;
+  lastError: string | null;
+  failingSince: Date | null;
+}
 
 /**
  * Keys at a JWKS URL (docs/domain.md): where the client publishes them, which keys Rotor last
@@ -20,7 +28,7 @@ export function ClientJwksPanel({
 }: {
   clientId: string;
   clientName: string;
-  jwks: ClientJwksDto | null;
+  jwks: ClientJwksView | null;
   canChange: boolean;
   action: FormAction;
   locale: string;

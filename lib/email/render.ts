@@ -2,10 +2,11 @@ import { render } from "@react-email/render";
 import { createElement } from "react";
 import { decrypt, type KeyRing } from "@/lib/crypto/encryption";
 import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
-import { formatLastUsed } from "@/lib/format";
+import { formatDateTime, formatLastUsed } from "@/lib/format";
 import { calendarDate, daysBetween, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { ExpiryReminder } from "./templates/expiry-reminder";
 import { Invitation } from "./templates/invitation";
+import { JwksFailing } from "./templates/jwks-failing";
 import { MissedSuccessor, type MissedSuccessorProps } from "./templates/missed-successor";
 import { SignInLink } from "./templates/sign-in-link";
 import { reminderSubject } from "./wording";
@@ -60,6 +61,19 @@ export interface MissedSuccessorData {
   locale: string;
 }
 
+/** A client's JWKS URL keeps failing (lib/scheduler/jwks-failures.ts); dates as ISO instants, worded at delivery. */
+export interface JwksFailingData {
+  organisation: string;
+  slug: string;
+  client: string;
+  clientId: string;
+  uri: string;
+  reason: string;
+  failingSince: string;
+  locale: string;
+  timeZone: string;
+}
+
 /** What an invitation stores in the outbox: names only, never a link or token; the URL is the deployment's. */
 export interface InvitationData {
   service: string;
@@ -111,6 +125,19 @@ export async function renderMessage(
       apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
     };
     const element = createElement(MissedSuccessor, props);
+    return { html: await render(element), text: await render(element, { plainText: true }) };
+  }
+  if (template === "jwks-failing") {
+    const d = data as unknown as JwksFailingData;
+    const element = createElement(JwksFailing, {
+      organisation: d.organisation,
+      client: d.client,
+      clientId: d.clientId,
+      uri: d.uri,
+      reason: d.reason,
+      failingSince: formatDateTime(new Date(d.failingSince), d.locale, d.timeZone),
+      apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
+    });
     return { html: await render(element), text: await render(element, { plainText: true }) };
   }
   if (template !== "expiry-reminder") throw new Error(`unknown e-mail template ${template}`);

@@ -12,6 +12,7 @@ import { ensureSigningKeys } from "@/lib/oauth/signing-keys";
 import { KNOWN_FOR_MS } from "@/lib/rate-limit/runtime";
 import { autoIssueDueSecrets } from "./auto-issue";
 import { recordExpiries } from "./expiries";
+import { noticeFailingJwks } from "./jwks-failures";
 import { enqueueKeyReminders, enqueueSecretReminders } from "./reminders";
 
 export interface SchedulerDeps {
@@ -29,6 +30,8 @@ export interface SchedulerSummary {
   issuedAfterExpiry: number;
   expired: { secrets: number; keys: number };
   reminders: { secrets: number; keys: number };
+  /** Clients whose JWKS URL has kept failing, told to their people this run (lib/scheduler/jwks-failures.ts). */
+  jwksFailuresTold: number;
   email: DrainSummary | null;
   housekeeping: {
     assertionsSwept: number;
@@ -52,6 +55,7 @@ export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<Sche
   const { issued: autoIssued, missed: issuedAfterExpiry } = await autoIssueDueSecrets(deps.db, deps.keyRing, now);
   const expired = await recordExpiries(deps.db, now);
   const reminders = { secrets: await enqueueSecretReminders(deps.db, now), keys: await enqueueKeyReminders(deps.db, now) };
+  const jwksFailuresTold = await noticeFailingJwks(deps.db, now);
   const email = deps.transport
     ? await drainOutbox(deps.db, deps.transport, { now, publicUrl: deps.publicUrl, keyRing: deps.keyRing })
     : null;
@@ -68,6 +72,7 @@ export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<Sche
     issuedAfterExpiry,
     expired,
     reminders,
+    jwksFailuresTold,
     email,
     housekeeping,
     durationMs: Math.round(performance.now() - started),
