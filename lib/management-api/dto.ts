@@ -89,3 +89,16 @@ export const registerKeyBody = z
     label: credentialLabelField,
   })
   .meta({ id: "RegisterKeyRequest" });
+
+export const jwksUriBody = z
+  .object({
+    jwksUri: textField({
+      required: "Send the JWKS URL, or null to remove it.",
+      max: 2000,
+      tooLong: "A JWKS URL is at most 2,000 characters.",
+    })
+      .nullable()
+      .describe("Where the client publishes its public keys as a JWK Set (https), or null to stop using one"),
+  })
+  .meta({ id: "JwksUriRequest" });
+export const jwksUriDto = z.object({ jwksUri: z.string().nullable() }).meta({ id: "JwksUri" });

@@ -5,8 +5,16 @@ import { revealSecret } from "@/lib/credentials/reveal-secret";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
 import { revokeSecret } from "@/lib/credentials/revoke-secret";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
-import { registerKeyInput, revealSecretInput, revokeKeyInput, revokeSecretInput, rotateSecretInput } from "@/lib/credentials/schemas";
-import { registerKeyBody, revokeSecretBody, rotateBody } from "./dto";
+import {
+  registerKeyInput,
+  revealSecretInput,
+  revokeKeyInput,
+  revokeSecretInput,
+  rotateSecretInput,
+  setJwksUriInput,
+} from "@/lib/credentials/schemas";
+import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
+import { jwksUriBody, registerKeyBody, revokeSecretBody, rotateBody } from "./dto";
 import { managementRoute } from "./handler";
 
 /*
@@ -80,3 +88,12 @@ export const revokeKeyEndpoint = managementRoute({ scope: "rotate", idempotent: 
   const { revokedAt } = await revokePublicKey(ctx, input);
   return { status: 200, body: { revokedAt: revokedAt.toISOString() } };
 });
+
+/** Sets or removes where the client publishes its keys (docs/domain.md, "Keys at a JWKS URL"). */
+export const setJwksUriEndpoint = managementRoute(
+  { scope: "rotate", body: jwksUriBody, idempotent: true },
+  async ({ ctx, params, body }) => {
+    const input = setJwksUriInput.parse({ clientId: params.clientId, jwksUri: body.jwksUri });
+    return { status: 200, body: await setJwksUri(ctx, input) };
+  },
+);

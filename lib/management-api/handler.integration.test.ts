@@ -20,7 +20,7 @@ vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabase
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
-const { listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint } = await import("./endpoints");
+const { listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint, setJwksUriEndpoint } = await import("./endpoints");
 
 let handle: DatabaseHandle;
 let token = "";
@@ -219,6 +219,42 @@ describe("a rotation that says how long the old secret keeps working", () => {
       status: 422,
       detail: "The request has invalid fields; see errors.",
       errors: [{ field: "oldSecretLastDay", message: "Give the old secret's last day as YYYY-MM-DD." }],
+    });
+  });
+});
+
+describe("a client's JWKS URL through the management API (docs/domain.md, Keys at a JWKS URL)", () => {
+  it("sets it, and removes it with null", async () => {
+    const put = (jwksUri: string | null) =>
+      call(
+        setJwksUriEndpoint,
+        { clientId },
+        { method: "PUT", body: JSON.stringify({ jwksUri }), headers: { "idempotency-key": randomUUID() } },
+      );
+    const set = await put("https://keys.northwind.example/jwks.json");
+    expect({ status: set.status, body: await set.json() }).toEqual({
+      status: 200,
+      body: { jwksUri: "https://keys.northwind.example/jwks.json" },
+    });
+    const removed = await put(null);
+    expect({ status: removed.status, body: await removed.json() }).toEqual({ status: 200, body: { jwksUri: null } });
+  });
+
+  it("refuses a URL that can never be fetched with 422 saying why", async () => {
+    const res = await call(
+      setJwksUriEndpoint,
+      { clientId },
+      { method: "PUT", body: JSON.stringify({ jwksUri: "ftp://keys.northwind.example/jwks" }) },
+    );
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 422,
+      body: {
+        type: "about:blank",
+        title: "Unprocessable content",
+        status: 422,
+        detail: "This JWKS URL cannot be used: Use an https:// URL.",
+        errors: [{ field: "jwksUri", message: "This JWKS URL cannot be used: Use an https:// URL." }],
+      },
     });
   });
 });

@@ -17,10 +17,12 @@ describe("the management API's OpenAPI document", () => {
       "/clients/{clientId}/secrets/{secretId}/value",
       "/clients/{clientId}/secrets/{secretId}/revoke",
       "/clients/{clientId}/keys",
+      "/clients/{clientId}/jwks-uri",
       "/clients/{clientId}/keys/{keyId}/revoke",
     ]);
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
     expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
+    expect(Object.keys(schemas.JwksUriRequest?.properties ?? {})).toEqual(["jwksUri"]);
   });
 });

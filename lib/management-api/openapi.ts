@@ -131,6 +131,18 @@ export function buildOpenApiDocument(publicUrl: string) {
           responses: { "201": json(ref("PublicKey"), "The registered key"), ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
+      "/clients/{clientId}/jwks-uri": {
+        parameters: [clientId],
+        put: {
+          operationId: "setJwksUri",
+          security: [{ personalToken: ["rotate"] }],
+          summary:
+            "Set or remove the URL where the client publishes its public keys (JWK Set); its keys are used beside the registered ones",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("JwksUriRequest") } } },
+          responses: { "200": json(ref("JwksUri"), "The client's JWKS URL now"), ...problems(400, 401, 403, 404, 422) },
+        },
+      },
       "/clients/{clientId}/keys/{keyId}/revoke": {
         parameters: [clientId, { $ref: "#/components/parameters/keyId" }],
         post: {

@@ -1,0 +1,3 @@
+import { setJwksUriEndpoint } from "@/lib/management-api/endpoints";
+
+export const PUT = setJwksUriEndpoint;
