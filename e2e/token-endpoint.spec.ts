@@ -48,6 +48,52 @@ test("the token endpoint answers other methods with 405 JSON and never HTML", as
   expect(await html.json()).toMatchObject({ error: "invalid_request" });
 });
 
+test("unknown paths under /oauth, /.well-known and /api/v1 answer JSON 404, whatever the client accepts", async ({ baseURL }) => {
+  const oauthBody = {
+    error: "not_found",
+    error_description: "There is no endpoint at this path. The metadata at /.well-known/oauth-authorization-server lists them.",
+  };
+  const apiBody = {
+    type: "about:blank",
+    title: "Not found",
+    status: 404,
+    detail: "There is no endpoint at this path. The OpenAPI document at /api/v1/openapi.json lists them.",
+  };
+  for (const [path, body, type] of [
+    ["/oauth/tokens", oauthBody, "application/json"],
+    ["/oauth/authorize?response_type=code", oauthBody, "application/json"],
+    ["/.well-known/openid-configuration", oauthBody, "application/json"],
+    ["/api/v1/no-such-thing", apiBody, "application/problem+json"],
+    ["/api/v1/clients/abcdefgh/nothing", apiBody, "application/problem+json"],
+  ] as const) {
+    for (const accept of ["application/json", "text/html"]) {
+      const res = await fetch(`${baseURL}${path}`, { headers: { accept } });
+      expect({ path, accept, status: res.status, type: res.headers.get("content-type"), body: await res.json() }).toEqual({
+        path,
+        accept,
+        status: 404,
+        type: expect.stringContaining(type),
+        body,
+      });
+    }
+  }
+});
+
+test("OPTIONS gets the same answer on both mounts: what the path allows, and no body", async ({ baseURL }) => {
+  for (const [path, allow] of [
+    ["/oauth/token", "POST, OPTIONS"],
+    ["/.well-known/jwks.json", "GET, HEAD, OPTIONS"],
+  ] as const) {
+    const res = await fetch(`${baseURL}${path}`, { method: "OPTIONS" });
+    expect({ path, status: res.status, allow: res.headers.get("allow"), body: await res.text() }).toEqual({
+      path,
+      status: 204,
+      allow,
+      body: "",
+    });
+  }
+});
+
 // Provisioned once, then used by each step: a client's secret, its key, and what the portal shows of them.
 test.describe
   .serial("an integrator's system provisioned through the portal and the API", () => {

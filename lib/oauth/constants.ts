@@ -10,3 +10,15 @@ export const CLOCK_SKEW_SECONDS = 30;
 export const ASSERTION_ALGORITHMS = ["RS256", "PS256", "ES256"] as const;
 export const MAX_FORM_BYTES = 64 * 1024;
 export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"] as const;
+
+/** What each machine path answers to, for Allow on 405 and OPTIONS. */
+export const ALLOWED_METHODS: Record<
+  "/oauth/token" | "/oauth/introspect" | "/.well-known/oauth-authorization-server" | "/.well-known/jwks.json" | "/api/v1/whoami",
+  string
+> = {
+  "/oauth/token": "POST, OPTIONS",
+  "/oauth/introspect": "POST, OPTIONS",
+  "/.well-known/oauth-authorization-server": "GET, HEAD, OPTIONS",
+  "/.well-known/jwks.json": "GET, HEAD, OPTIONS",
+  "/api/v1/whoami": "GET, HEAD, OPTIONS",
+};

@@ -46,7 +46,10 @@ export function oauthErrorResponse(error: OAuthError, basicUsed: boolean, extraH
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
+  // A cacheable answer (metadata, JWKS) says so once: Pragma: no-cache beside a max-age contradicts it.
+  const base =
+    headers["Cache-Control"] && headers["Cache-Control"] !== "no-store" ? { "Content-Type": JSON_HEADERS["Content-Type"] } : JSON_HEADERS;
+  return new Response(JSON.stringify(body), { status, headers: { ...base, ...headers } });
 }
 
 /**

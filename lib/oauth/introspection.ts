@@ -1,5 +1,6 @@
 import { verifyAccessToken } from "./access-token";
 import { authenticateGuarded } from "./client-authentication";
+import { ALLOWED_METHODS } from "./constants";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import { answerOAuthError, type TokenEndpointDeps } from "./token-endpoint";
@@ -15,7 +16,7 @@ export function createIntrospectionEndpoint(deps: TokenEndpointDeps & { accepted
     try {
       if (request.method !== "POST") {
         return oauthErrorResponse(new OAuthError("invalid_request", "The introspection endpoint accepts POST only.", 405), false, {
-          Allow: "POST",
+          Allow: ALLOWED_METHODS["/oauth/introspect"],
         });
       }
       const now = deps.now();

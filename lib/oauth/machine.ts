@@ -6,6 +6,7 @@ import { errorSummary } from "@/lib/error-summary";
 import type { OutboundResponse } from "@/lib/http/outbound";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { createJwksSource } from "./client-jwks-source";
+import { ALLOWED_METHODS } from "./constants";
 import { jsonResponse } from "./errors";
 import { createIntrospectionEndpoint } from "./introspection";
 import { metadataResponse, methodNotAllowed } from "./metadata";
@@ -85,17 +86,28 @@ export function createMachine(options: MachineOptions) {
     addressOf: options.addressOf ?? (() => null),
     hold: options.hold,
   };
-  const routes: Record<MachinePath, FetchHandler> = {
+  const handlers: Record<MachinePath, FetchHandler> = {
     "/oauth/token": createTokenEndpoint(deps),
     "/oauth/introspect": createIntrospectionEndpoint({ ...deps, acceptedAudiences }),
     "/.well-known/oauth-authorization-server": async (request) => metadataResponse(request, options.issuer),
     "/.well-known/jwks.json": async (request) => {
-      if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+      if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET", ALLOWED_METHODS["/.well-known/jwks.json"]);
       // Keys are published a day before they sign, so a five-minute cache never misses one.
       return jsonResponse((await keys.get(now())).jwks, 200, { "Cache-Control": "public, max-age=300" });
     },
     "/api/v1/whoami": createWhoamiEndpoint({ issuer: options.issuer, keys, store, acceptedAudiences, now, log }),
   };
+  // OPTIONS gets one answer on both mounts (RFC 9110 9.3.7): what the path allows, no body. No CORS:
+  // these paths are for servers, not for scripts in other sites' pages.
+  const routes = Object.fromEntries(
+    MACHINE_PATHS.map((path) => [
+      path,
+      (request: Request) =>
+        request.method === "OPTIONS"
+          ? Promise.resolve(new Response(null, { status: 204, headers: { Allow: ALLOWED_METHODS[path], "Cache-Control": "no-store" } }))
+          : handlers[path](request),
+    ]),
+  ) as Record<MachinePath, FetchHandler>;
 
   const timers: NodeJS.Timeout[] = [];
   if (options.background !== false) {

@@ -1,4 +1,4 @@
-import { ASSERTION_ALGORITHMS, AUTH_METHODS } from "./constants";
+import { ALLOWED_METHODS, ASSERTION_ALGORITHMS, AUTH_METHODS } from "./constants";
 import { jsonResponse } from "./errors";
 
 /** RFC 8414 authorization server metadata. */
@@ -19,10 +19,11 @@ export function authorizationServerMetadata(issuer: string) {
 }
 
 export function metadataResponse(request: Request, issuer: string): Response {
-  if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return methodNotAllowed("GET", ALLOWED_METHODS["/.well-known/oauth-authorization-server"]);
   return jsonResponse(authorizationServerMetadata(issuer), 200, { "Cache-Control": "public, max-age=3600" });
 }
 
-export function methodNotAllowed(allow: string): Response {
-  return jsonResponse({ error: "invalid_request", error_description: `Use ${allow}.` }, 405, { Allow: allow });
+export function methodNotAllowed(use: string, allow: string): Response {
+  return jsonResponse({ error: "invalid_request", error_description: `Use ${use}.` }, 405, { Allow: allow });
 }

@@ -1,6 +1,7 @@
 import type { TokenStore } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
 import { InvalidTokenError, verifyAccessToken } from "./access-token";
+import { ALLOWED_METHODS } from "./constants";
 import type { KeyCache } from "./signing-keys";
 
 /**
@@ -31,7 +32,7 @@ export function createWhoamiEndpoint(deps: {
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response(JSON.stringify({ error: "invalid_request", error_description: "Use GET." }), {
         status: 405,
-        headers: { "Content-Type": "application/json", Allow: "GET" },
+        headers: { "Content-Type": "application/json", Allow: ALLOWED_METHODS["/api/v1/whoami"] },
       });
     }
     const authorization = request.headers.get("authorization");

@@ -4,10 +4,11 @@ import { getMachine } from "./runtime";
 import { withMachineHeaders } from "./security";
 
 /**
- * The Next.js route-handler mount: every method goes to the same core, which answers 405 itself,
- * with the same baseline headers as the self-hosted mount.
+ * The Next.js route-handler mount: every method goes to the same core, which answers 405 and
+ * OPTIONS itself (Next would answer OPTIONS on its own otherwise), with the same baseline headers
+ * as the self-hosted mount.
  */
 export function routeHandlersFor(path: MachinePath) {
   const handle = async (request: Request) => withMachineHeaders(await (await getMachine()).routes[path](request), env().ROTOR_PUBLIC_URL);
-  return { GET: handle, HEAD: handle, POST: handle, PUT: handle, PATCH: handle, DELETE: handle };
+  return { GET: handle, HEAD: handle, POST: handle, PUT: handle, PATCH: handle, DELETE: handle, OPTIONS: handle };
 }

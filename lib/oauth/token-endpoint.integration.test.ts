@@ -335,8 +335,57 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
     it("answers other methods with 405 JSON", async () => {
       const res = await mount().fetch("/oauth/token", { method: "GET" });
       expect(res.status).toBe(405);
-      expect(res.headers.get("allow")).toBe("POST");
-      expect((await res.json()).error).toBe("invalid_request");
+      expect(res.headers.get("allow")).toBe("POST, OPTIONS");
+      expect(await res.json()).toEqual({ error: "invalid_request", error_description: "The token endpoint accepts POST only." });
+    });
+
+    it("answers OPTIONS on every machine path with what it allows, and no body", async () => {
+      const allowed: Record<string, string> = {
+        "/oauth/token": "POST, OPTIONS",
+        "/oauth/introspect": "POST, OPTIONS",
+        "/.well-known/oauth-authorization-server": "GET, HEAD, OPTIONS",
+        "/.well-known/jwks.json": "GET, HEAD, OPTIONS",
+        "/api/v1/whoami": "GET, HEAD, OPTIONS",
+      };
+      for (const [path, allow] of Object.entries(allowed)) {
+        const res = await mount().fetch(path, { method: "OPTIONS" });
+        expect({ path, status: res.status, allow: res.headers.get("allow"), body: await res.text() }).toEqual({
+          path,
+          status: 204,
+          allow,
+          body: "",
+        });
+      }
+    });
+
+    it("lets metadata and JWKS be cached, saying so once, and the token answer never", async () => {
+      for (const [path, cacheControl] of [
+        ["/.well-known/oauth-authorization-server", "public, max-age=3600"],
+        ["/.well-known/jwks.json", "public, max-age=300"],
+      ] as const) {
+        const res = await mount().fetch(path);
+        expect({ path, cacheControl: res.headers.get("cache-control"), pragma: res.headers.get("pragma") }).toEqual({
+          path,
+          cacheControl,
+          pragma: null,
+        });
+      }
+      const token = await mount().fetch("/oauth/token", { method: "POST", headers: FORM, body: "grant_type=client_credentials" });
+      expect({ cacheControl: token.headers.get("cache-control"), pragma: token.headers.get("pragma") }).toEqual({
+        cacheControl: "no-store",
+        pragma: "no-cache",
+      });
+    });
+
+    it("sends no scope member to a client that has no scopes, rather than an empty one", async () => {
+      const { clientId, secret } = await provisionClient(ctx(), { scopes: [] });
+      const res = await mount().fetch("/oauth/token", {
+        method: "POST",
+        headers: { ...FORM, authorization: basic(clientId, secret) },
+        body: "grant_type=client_credentials",
+      });
+      expect(res.status).toBe(200);
+      expect(Object.keys(await res.json()).sort()).toEqual(["access_token", "expires_in", "token_type"]);
     });
 
     it("refuses JSON, a huge body, a repeated parameter, bad percent-encoding and a missing or other grant type cleanly", async () => {

@@ -2,7 +2,7 @@ import type { TokenStore } from "@/lib/data/token-store";
 import { signAccessToken } from "./access-token";
 import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
 import type { JwksSource } from "./client-jwks-source";
-import { CLIENT_CREDENTIALS } from "./constants";
+import { ALLOWED_METHODS, CLIENT_CREDENTIALS } from "./constants";
 import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { KeyCache } from "./signing-keys";
@@ -61,7 +61,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     try {
       if (request.method !== "POST") {
         return oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405), false, {
-          Allow: "POST",
+          Allow: ALLOWED_METHODS["/oauth/token"],
         });
       }
       const now = deps.now();
@@ -91,7 +91,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       // Remembered, so a flood at this client_id from elsewhere does not lock these systems out.
       if (address) deps.usage.addressUsed(client.clientId, address, now);
       deps.usage.audienceRequested(client.id, audience, now);
-      return jsonResponse({ access_token: accessToken, token_type: "Bearer", expires_in: client.accessTokenTtlSeconds, scope });
+      // RFC 6749 5.1: scope is sent when granted; a client without scopes gets none, not "".
+      return jsonResponse({
+        access_token: accessToken,
+        token_type: "Bearer",
+        expires_in: client.accessTokenTtlSeconds,
+        ...(scope ? { scope } : {}),
+      });
     } catch (error) {
       if (error instanceof OAuthError) return answerOAuthError(error, basicUsed, deps.hold);
       // Not a 500 and not HTML, whatever happened: a JSON answer, logged without any parameter.

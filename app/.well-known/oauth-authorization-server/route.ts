@@ -1,4 +1,4 @@
 import { routeHandlersFor } from "@/lib/oauth/route-handler";
 
 export const dynamic = "force-dynamic";
-export const { GET, HEAD, POST, PUT, PATCH, DELETE } = routeHandlersFor("/.well-known/oauth-authorization-server");
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeHandlersFor("/.well-known/oauth-authorization-server");

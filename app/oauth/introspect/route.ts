@@ -1,4 +1,4 @@
 import { routeHandlersFor } from "@/lib/oauth/route-handler";
 
 export const dynamic = "force-dynamic";
-export const { GET, HEAD, POST, PUT, PATCH, DELETE } = routeHandlersFor("/oauth/introspect");
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeHandlersFor("/oauth/introspect");

@@ -1,4 +1,4 @@
 import { routeHandlersFor } from "@/lib/oauth/route-handler";
 
 export const dynamic = "force-dynamic";
-export const { GET, HEAD, POST, PUT, PATCH, DELETE } = routeHandlersFor("/api/v1/whoami");
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = routeHandlersFor("/api/v1/whoami");

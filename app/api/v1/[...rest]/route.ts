@@ -1,0 +1,5 @@
+import { apiNotFound, notFoundHandlers } from "@/lib/oauth/not-found";
+
+// Anything under this prefix that no route serves: problem JSON, not the HTML page (lib/oauth/not-found.ts).
+export const dynamic = "force-dynamic";
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = notFoundHandlers(apiNotFound);
