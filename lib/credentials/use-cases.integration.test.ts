@@ -8,7 +8,7 @@ import { auditEvents, clientPublicKeys, clientSecrets } from "@/db/schema";
 import { aClient, aMember, anOrganisation, aPublicKey, aSecret } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import type { Actor, CredentialContext } from "@/lib/context";
-import { parseKeyRing } from "@/lib/crypto/encryption";
+import { KeyRingError, parseKeyRing } from "@/lib/crypto/encryption";
 import { getClientCredentials } from "@/lib/data/client-credentials";
 import { deactivateMembership } from "@/lib/data/memberships";
 import type { OrganisationDto } from "@/lib/data/organisations";
@@ -250,6 +250,40 @@ describe("rotating a secret", () => {
     );
     expect((await secretRow(old.id)).expiresAt).toEqual(old.expiresAt);
     expect(await auditRows(org)).toEqual([]);
+  });
+
+  it("refuses a last day after the old secret's own, naming that day, and changes nothing", async () => {
+    const { org, spoc, client } = await anOrganisationWithClient();
+    const old = await aSecret(handle.db, org, client, keyRing, { createdAt: now });
+    const latest = expiryDateOf(old.expiresAt, org.timeZone);
+    const error = await refusal(
+      rotateSecret(as(spoc, org, "spoc"), {
+        clientId: client.clientId,
+        compromised: false,
+        oldSecret: "until",
+        oldSecretLastDay: addDays(latest, 1),
+      }),
+    );
+    expect(error).toStrictEqual(
+      refused(
+        "invalid",
+        `A rotation can only shorten the old secret: its last day is ${day(latest)}. Choose that day or an earlier one, or keep it unchanged.`,
+        "oldSecretLastDay",
+      ),
+    );
+    expect((await secretRow(old.id)).expiresAt).toEqual(old.expiresAt);
+    expect(await auditRows(org)).toEqual([]);
+  });
+
+  it("keeps the new secret's value readable only where the organisation allows reveal", async () => {
+    const sealedIn = async (secretRevealPolicy: "reveal" | "show_once") => {
+      const { org, spoc, client } = await anOrganisationWithClient({ secretRevealPolicy });
+      const { secret } = await rotateSecret(as(spoc, org, "spoc"), { clientId: client.clientId, compromised: false });
+      const row = await secretRow(secret.id);
+      return { ciphertext: row.ciphertext !== null, encryptionKeyId: row.encryptionKeyId };
+    };
+    expect(await sealedIn("reveal")).toStrictEqual({ ciphertext: true, encryptionKeyId: "test" });
+    expect(await sealedIn("show_once")).toStrictEqual({ ciphertext: false, encryptionKeyId: null });
   });
 
   it("refuses a third live secret, whole", async () => {
@@ -501,6 +535,16 @@ describe("revealing a secret", () => {
     expect(await refusal(revealSecret(as(admin, org, "admin"), { clientId: client.clientId, secretId: b.id }))).toStrictEqual(
       refused("gone", "This secret's stored value cannot be verified, so it is not shown. Rotate to get a new secret."),
     );
+    expect(await auditRows(org)).toEqual([]);
+  });
+
+  it("lets a missing deployment key surface as the server's fault, not as a secret that is gone", async () => {
+    const { org, admin, client } = await anOrganisationWithClient();
+    const secret = await aSecret(handle.db, org, client, keyRing, { createdAt: now });
+    await handle.db.update(clientSecrets).set({ encryptionKeyId: "retired" }).where(eq(clientSecrets.id, secret.id));
+    const error = await revealSecret(as(admin, org, "admin"), { clientId: client.clientId, secretId: secret.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeyRingError);
+    expect((error as Error).message).toBe('No encryption key "retired" in ROTOR_ENCRYPTION_KEYS');
     expect(await auditRows(org)).toEqual([]);
   });
 
