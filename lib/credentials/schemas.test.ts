@@ -240,3 +240,35 @@ describe("a time zone", () => {
     ]);
   });
 });
+
+describe("the rules that span fields, as whole zod issues", () => {
+  it("takes until with a last day, and names a missing one as a custom issue on that field", () => {
+    expect(rotateSecretInput.parse({ clientId: "abcdefgh12", oldSecret: "until", oldSecretLastDay: "2030-01-31" })).toEqual({
+      clientId: "abcdefgh12",
+      oldSecret: "until",
+      oldSecretLastDay: "2030-01-31",
+      compromised: false,
+    });
+    expect(rotateSecretInput.safeParse({ clientId: "abcdefgh12", oldSecret: "until" }).error?.issues).toEqual([
+      { code: "custom", path: ["oldSecretLastDay"], message: "Give the old secret's last day as YYYY-MM-DD." },
+    ]);
+  });
+
+  it("reports the overlap and reminder rules as custom issues on their fields", () => {
+    const whole = (input: unknown) => rotationPolicyInput.safeParse({ ...policy, ...(input as object) }).error?.issues;
+    expect(whole({ validityDays: 30, overlapDays: 30, reminderOffsets: [] })).toEqual([
+      { code: "custom", path: ["overlapDays"], message: "The overlap must be shorter than the validity period." },
+    ]);
+    expect(whole({ validityDays: 20, overlapDays: 10, reminderOffsets: [] })).toEqual([
+      {
+        code: "custom",
+        path: ["overlapDays"],
+        message:
+          "The overlap must be shorter than half the validity period (under 10 days for 20 days' validity): otherwise the next secret would be due while two are still live.",
+      },
+    ]);
+    expect(whole({ validityDays: 20, overlapDays: 5, reminderOffsets: [21] })).toEqual([
+      { code: "custom", path: ["reminderOffsets"], message: "A reminder 21 days before expiry is longer than the validity period." },
+    ]);
+  });
+});
