@@ -14,7 +14,7 @@ import { deactivateMembership } from "@/lib/data/memberships";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { savePlatformSettings } from "@/lib/data/platform";
 import type { UserDto } from "@/lib/data/users";
-import type { DomainError } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { addDays, type CalendarDate, formatCalendarDate, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
 import {
   ENDED_KEY_MESSAGE,
@@ -387,6 +387,17 @@ describe("issuing a secret below the use cases (the database's own limits)", () 
     expect((await secretRow(successor.id)).replacesSecretId).toBe(old.id);
   });
 
+  it("lets any other database failure through as it is, not as the two-live limit", async () => {
+    const { org } = await anOrganisationWithClient();
+    const error = await handle.db
+      .transaction((tx) =>
+        issueSecret(tx, { clientUuid: randomUUID(), policy: org, reveal: false, now, keyRing, issuedBy: "cli", userId: null }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(DomainError);
+    expect((error as { cause?: { code?: string } }).cause?.code).toBe("23503");
+  });
+
   it("stores the successor's link and label as given, and none when not given", async () => {
     const { org, client } = await anOrganisationWithClient();
     const old = await aSecret(handle.db, org, client, keyRing, { createdAt: now });
@@ -668,6 +679,15 @@ describe("registering a public key", () => {
       refused("conflict", "This key is already registered for this client.", "key"),
     );
     expect(await refusal(registerPublicKey(spocCtx, { clientId: client.clientId, key: (await rsaKey()).pem }))).toStrictEqual(
+      refused(
+        "conflict",
+        "This client already has 2 active keys, the most allowed. Revoke the one your systems no longer sign with, then register the new one.",
+      ),
+    );
+    // With two live keys the limit is what the SPOC must hear first, even when the kid is taken too.
+    expect(
+      await refusal(registerPublicKey(spocCtx, { clientId: client.clientId, key: (await rsaKey()).pem, kid: first.kid })),
+    ).toStrictEqual(
       refused(
         "conflict",
         "This client already has 2 active keys, the most allowed. Revoke the one your systems no longer sign with, then register the new one.",
