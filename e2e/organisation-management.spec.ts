@@ -138,3 +138,33 @@ test("the people tabs search by name or e-mail and role, in the address, with a 
   await page.goto("/orgs/northwind/manage/deactivated-users?role=owner&page=-3&q=");
   await expect(page.getByRole("table", { name: "De-activated users of Northwind Insurance" })).toContainText("Dave Doyle");
 });
+
+test("an admin places a person in an office by keyboard, and the list shows it; clearing it leaves no office", {
+  lock: "finvu-people",
+}, async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/active-users");
+  const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
+  const arjun = table.getByRole("row").filter({ hasText: "Arjun Mehta" });
+  const office = arjun.getByLabel("Office of Arjun Mehta");
+  // Finvu's open offices (another test may have added one), after the choice of none.
+  await expect(office.locator("option").first()).toHaveText("No office");
+  await expect(office.locator("option", { hasText: "Bengaluru engineering" })).toHaveCount(1);
+  await office.focus();
+  await page.keyboard.type("Bengaluru");
+  await page.keyboard.press("Tab");
+  await expect(arjun.getByRole("button", { name: "Save office" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(arjun.getByRole("status")).toHaveText("Office saved.");
+  await page.reload();
+  await expect(office).toHaveValue(/.+/);
+  await expect(office.locator("option:checked")).toHaveText("Bengaluru engineering");
+
+  await office.focus();
+  await page.keyboard.type("No office");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(arjun.getByRole("status")).toHaveText("Office saved.");
+  await page.reload();
+  await expect(office.locator("option:checked")).toHaveText("No office");
+});
