@@ -36,7 +36,7 @@ export function MemberOfficeForm({
         name="officeId"
         defaultValue={current ?? ""}
         aria-invalid={error ? true : undefined}
-        className="w-36 rounded border border-slate-500 px-1 py-1 text-sm"
+        className="w-40 rounded border border-slate-500 px-1 py-1 text-sm"
       >
         <option value="">No office</option>
         {offices.map((o) => (
