@@ -14,9 +14,8 @@ import { getDb } from "@/lib/data/database";
 import { listActiveMembers, PEOPLE_PAGE_SIZE, searchActiveMembers } from "@/lib/data/memberships";
 import { listOffices } from "@/lib/data/offices";
 import { getPlatformSettings } from "@/lib/data/platform";
-import { formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
-import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction, setOfficeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
@@ -138,7 +137,7 @@ export default async function ActiveUsersPage({
           },
           {
             header: "Member since",
-            cell: (m) => formatCalendarDate(toCalendarDate(m.joinedAt, organisation.timeZone), organisation.locale),
+            cell: (m) => formatDate(m.joinedAt, organisation.locale, organisation.timeZone),
           },
           ...(manage
             ? [
