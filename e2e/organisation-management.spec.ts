@@ -38,7 +38,7 @@ test("an admin adds an office (a bad postcode is refused with the reason), edits
   await expect(renamed).toContainText("Open");
 });
 
-test("an admin invites a member and changes a role; the designated user is the platform operator's to choose", {
+test("an admin invites a member into an office and changes a role; the designated user is the platform operator's to choose", {
   lock: ["finvu-people", "platform-settings"],
 }, async ({ page }) => {
   await signInAs(page, people.finvuAdmin);
@@ -50,11 +50,13 @@ test("an admin invites a member and changes a role; the designated user is the p
   await expect(page.getByText("That is not a valid e-mail address.")).toBeVisible();
   await page.getByLabel("E-mail address").fill("Neha.New@finvu.example");
   await page.getByLabel("Name (optional)").fill("Neha Nair");
+  await page.getByLabel("Office (optional)").selectOption({ label: "Mumbai head office" });
   await page.getByRole("button", { name: "Invite" }).click();
   await expect(page.getByText("neha.new@finvu.example invited.")).toBeVisible();
   const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
   const neha = table.getByRole("row").filter({ hasText: "Neha Nair" });
   await expect(neha).toBeVisible();
+  await expect(neha.getByLabel("Office of Neha Nair").locator("option:checked")).toHaveText("Mumbai head office");
   await neha.getByLabel("Role of Neha Nair").selectOption("admin");
   await neha.getByRole("button", { name: "Save role" }).click();
   await expect(neha.getByText("Role changed.")).toBeVisible();

@@ -56,7 +56,7 @@ export function InviteUserForm({ action, roles, offices }: { action: FormAction;
         </div>
         <div className="space-y-1">
           <label htmlFor={`${id}-office`} className="block text-sm font-semibold">
-            Office <span className="font-normal">(optional)</span>
+            Office (optional)
           </label>
           <select
             id={`${id}-office`}
