@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { Logo } from "./logo";
+import { OrganisationSwitcher, type SwitchableOrganisation } from "./organisation-switcher";
 
 export interface PortalHeaderProps {
   serviceName: string;
   userLabel: string;
   /** Present when the caller is inside an organisation. */
   organisation?: { slug: string; name: string; canSeeApi: boolean };
+  /** The person's other active organisations; empty for someone in one organisation (no switcher then). */
+  otherOrganisations?: SwitchableOrganisation[];
   isOperator: boolean;
   signOutAction: () => Promise<void>;
 }
@@ -13,7 +16,14 @@ export interface PortalHeaderProps {
 const linkClass = "rounded px-2 py-1 text-sm text-white underline-offset-4 hover:underline";
 
 /** Seed 000's header: logo and service name, a primary action, then the account links. */
-export function PortalHeader({ serviceName, userLabel, organisation, isOperator, signOutAction }: PortalHeaderProps) {
+export function PortalHeader({
+  serviceName,
+  userLabel,
+  organisation,
+  otherOrganisations = [],
+  isOperator,
+  signOutAction,
+}: PortalHeaderProps) {
   const home = organisation ? `/orgs/${organisation.slug}` : isOperator ? "/platform" : "/";
   return (
     <header className="bg-brand-900 text-white">
@@ -58,7 +68,8 @@ export function PortalHeader({ serviceName, userLabel, organisation, isOperator,
             </button>
           </form>
         </nav>
-        <p className="w-full text-right text-xs text-slate-300 sm:w-auto">
+        {organisation && otherOrganisations.length > 0 ? <OrganisationSwitcher current={organisation} others={otherOrganisations} /> : null}
+        <p className="ml-auto w-full text-right text-xs text-slate-300 sm:w-auto">
           Signed in as <span className="font-semibold text-white">{userLabel}</span>
         </p>
       </div>

@@ -1,6 +1,6 @@
 import { count } from "drizzle-orm";
 import type { KeyRing } from "@/lib/crypto/encryption";
-import type { OrganisationDto } from "@/lib/data/organisations";
+import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { initPlatformSettings } from "@/lib/data/platform";
 import { recordSignIn } from "@/lib/data/sessions";
 import type { UserDto } from "@/lib/data/users";
@@ -47,6 +47,7 @@ export async function seedDemoData(db: Database, { now, keyRing }: SeedOptions):
     const operator = await anOperator(tx, { email: "operator@rotor.example", name: "Olivia Operator", now });
     await seedNorthwind(tx, { now, keyRing }, operator);
     await seedFinvu(tx, { now, keyRing }, operator);
+    await seedContoso(tx, { now }, operator);
   });
 }
 
@@ -290,6 +291,40 @@ async function seedFinvu(tx: Executor, { now, keyRing }: SeedOptions, operator: 
     targetId: key.thumbprint,
     occurredAt: registeredAt,
   });
+}
+
+/**
+ * Contoso Health: just onboarded, and its designated user (SPOC) not yet designated, so Home and
+ * the API tab say nobody can rotate (docs/domain.md, "Who uses it"). Its admin, Ravi, is also a
+ * member of Northwind: the person in two organisations, with the header's switcher.
+ */
+async function seedContoso(tx: Executor, { now }: { now: Date }, operator: UserDto): Promise<void> {
+  const contoso = await anOrganisation(tx, {
+    slug: "contoso",
+    name: "Contoso Health",
+    timeZone: "Europe/London",
+    locale: "en-GB",
+    createdAt: now,
+  });
+  const leeds = await anOffice(tx, contoso, {
+    name: "Leeds office",
+    addressLine1: "3 Wellington Place",
+    town: "Leeds",
+    postcode: "LS1 4AP",
+    now,
+  });
+  const { user: ravi } = await aMember(tx, contoso, {
+    email: "ravi.patel@contoso.example",
+    name: "Ravi Patel",
+    role: "admin",
+    office: leeds,
+    invitedBy: operator,
+    now,
+  });
+  const northwind = await findOrganisationBySlug(tx, "northwind");
+  if (!northwind) throw new Error("Northwind is seeded first");
+  await aMember(tx, northwind, { email: "ravi.patel@contoso.example", name: "Ravi Patel", now });
+  await recordSignIn(tx, ravi.id, ago(now, 2 * DAY));
 }
 
 export async function isEmpty(db: Database): Promise<boolean> {

@@ -39,6 +39,8 @@ const pages: { who: string | null; as: string; path: string }[] = [
   // The member's Home, and the refusal page a member meets on the API tab.
   ...["/orgs/northwind", "/orgs/northwind/manage/api"].map((path) => ({ who: people.northwindMember, as: "a member", path })),
   { who: people.operator, as: "the platform operator", path: "/platform" },
+  // Home of an organisation without a designated user (its alert), for a person in two organisations (the switcher).
+  { who: people.twoOrganisations, as: "a person in two organisations", path: "/orgs/contoso" },
 ];
 
 // Every page at a desktop width and a phone width: layouts differ (tables become cards, the menu folds).
@@ -59,6 +61,17 @@ test("the small-screen menu has no serious accessibility violation when open", a
   await page.getByText("Menu").click();
   await expectNoSeriousViolations(page, "menu open");
 });
+
+for (const width of [1440, 390]) {
+  test(`the organisation switcher has no serious accessibility violation when open, at ${width} px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInAs(page, people.twoOrganisations);
+    await page.goto("/orgs/contoso/manage/api");
+    await page.getByText("Switch organisation").click();
+    await expect(page.getByRole("link", { name: "Northwind Insurance" })).toBeVisible();
+    await expectNoSeriousViolations(page, "switcher open");
+  });
+}
 
 for (const width of [1440, 390]) {
   test(`the rotate dialog has no serious accessibility violation at ${width} px, with each of its choices open`, {

@@ -8,6 +8,8 @@ export const people = {
   northwindDeactivated: "Dave Doyle",
   finvuAdmin: "Priya Raman",
   operator: "Olivia Operator",
+  /** Contoso Health's admin, also a member of Northwind (db/seed.ts). */
+  twoOrganisations: "Ravi Patel",
 } as const;
 
 /** Demo sign-in: "Continue as" a seeded person. */

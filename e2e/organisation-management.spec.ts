@@ -38,7 +38,7 @@ test("an admin adds an office (a bad postcode is refused with the reason), edits
   await expect(renamed).toContainText("Open");
 });
 
-test("an admin invites a member and changes a role; the designated user is the platform operator's to choose", {
+test("an admin invites a member into an office and changes a role; the designated user is the platform operator's to choose", {
   lock: ["finvu-people", "platform-settings"],
 }, async ({ page }) => {
   await signInAs(page, people.finvuAdmin);
@@ -50,11 +50,13 @@ test("an admin invites a member and changes a role; the designated user is the p
   await expect(page.getByText("That is not a valid e-mail address.")).toBeVisible();
   await page.getByLabel("E-mail address").fill("Neha.New@finvu.example");
   await page.getByLabel("Name (optional)").fill("Neha Nair");
+  await page.getByLabel("Office (optional)").selectOption({ label: "Mumbai head office" });
   await page.getByRole("button", { name: "Invite" }).click();
   await expect(page.getByText("neha.new@finvu.example invited.")).toBeVisible();
   const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
   const neha = table.getByRole("row").filter({ hasText: "Neha Nair" });
   await expect(neha).toBeVisible();
+  await expect(neha.getByLabel("Office of Neha Nair").locator("option:checked")).toHaveText("Mumbai head office");
   await neha.getByLabel("Role of Neha Nair").selectOption("admin");
   await neha.getByRole("button", { name: "Save role" }).click();
   await expect(neha.getByText("Role changed.")).toBeVisible();
@@ -137,4 +139,34 @@ test("the people tabs search by name or e-mail and role, in the address, with a 
   // A bad parameter falls back to the default, never an error page.
   await page.goto("/orgs/northwind/manage/deactivated-users?role=owner&page=-3&q=");
   await expect(page.getByRole("table", { name: "De-activated users of Northwind Insurance" })).toContainText("Dave Doyle");
+});
+
+test("an admin places a person in an office by keyboard, and the list shows it; clearing it leaves no office", {
+  lock: "finvu-people",
+}, async ({ page }) => {
+  await signInAs(page, people.finvuAdmin);
+  await page.goto("/orgs/finvu/manage/active-users");
+  const table = page.getByRole("table", { name: "Active users of Finvu Data Services" });
+  const arjun = table.getByRole("row").filter({ hasText: "Arjun Mehta" });
+  const office = arjun.getByLabel("Office of Arjun Mehta");
+  // Finvu's open offices (another test may have added one), after the choice of none.
+  await expect(office.locator("option").first()).toHaveText("No office");
+  await expect(office.locator("option", { hasText: "Bengaluru engineering" })).toHaveCount(1);
+  await office.focus();
+  await page.keyboard.type("Bengaluru");
+  await page.keyboard.press("Tab");
+  await expect(arjun.getByRole("button", { name: "Save office" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(arjun.getByRole("status")).toHaveText("Office saved.");
+  await page.reload();
+  await expect(office).toHaveValue(/.+/);
+  await expect(office.locator("option:checked")).toHaveText("Bengaluru engineering");
+
+  await office.focus();
+  await page.keyboard.type("No office");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(arjun.getByRole("status")).toHaveText("Office saved.");
+  await page.reload();
+  await expect(office.locator("option:checked")).toHaveText("No office");
 });

@@ -137,3 +137,9 @@ test("the client ID and the endpoint copy to the clipboard, and the page says so
   await page.getByRole("button", { name: "Copy API endpoint" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe((await page.getByTestId("api-endpoint").textContent())?.trim());
 });
+
+test("Home greets a service account with a neutral heading, never by its organisation's name", async ({ page }) => {
+  await signInAs(page, people.northwindSpoc);
+  await page.goto("/orgs/northwind");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome");
+});

@@ -34,6 +34,8 @@ export function describeAuditEvent(
       return "revoked a personal API token";
     case "user.deactivated":
       return "de-activated a user";
+    case "user.office_changed":
+      return typeof metadata.to === "string" ? `moved a user to ${metadata.to}` : "cleared a user's office";
     case "user.invitation_resent":
       return "sent an invitation again";
     default:

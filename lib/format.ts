@@ -1,3 +1,5 @@
+import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+
 /** Presentation helpers shared by pages: pure, with the organisation's locale and zone passed in. */
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -18,8 +20,18 @@ export function formatLastUsed(at: Date | null, now: Date, locale: string): stri
   return "Just now";
 }
 
+/**
+ * The one date format of every page (seed 000's DD/MM/YYYY for en-GB): the calendar day in the
+ * organisation's zone with a four-digit year. Intl's "short" date style would give some locales a
+ * two-digit year (en-IN: 29/11/26) beside the DD/MM/YYYY of secrets' dates.
+ */
+export function formatDate(at: Date, locale: string, timeZone: string): string {
+  return formatCalendarDate(toCalendarDate(at, timeZone), locale);
+}
+
+/** That date, then the time of day in the locale's own style: "29/11/2026, 08:35". */
 export function formatDateTime(at: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "short", timeStyle: "short" }).format(at);
+  return `${formatDate(at, locale, timeZone)}, ${new Intl.DateTimeFormat(locale, { timeZone, timeStyle: "short" }).format(at)}`;
 }
 
 /** "in 20 days", "today", "2 days ago" for a count of calendar days left. */

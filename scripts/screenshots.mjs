@@ -74,6 +74,17 @@ await pages("Mo Mahmood", [
 ]);
 await pages("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
 await pages("Olivia Operator", [["platform", "/platform"]]);
+await pages("Ravi Patel", [
+  ["no-spoc-home", "/orgs/contoso"],
+  ["no-spoc-api", "/orgs/contoso/manage/api"],
+]);
+for (const width of widths) {
+  const page = await signedIn("Ravi Patel", width);
+  await page.goto(`${base}/orgs/contoso/manage/offices`);
+  await page.getByText("Switch organisation").click();
+  await page.screenshot({ path: `${out}/switcher-open-${width}.png` });
+  await page.close();
+}
 await dialogs("Northwind API team (SPOC)", "/orgs/northwind/manage/api", "Claims submission (sandbox)");
 await browser.close();
 console.info(`screenshots in ${out}/`);

@@ -54,11 +54,12 @@ export interface AuditEventShapes {
   "operator.added": { target: "user"; metadata: { email: string } };
   "platform.limits_updated": { target: null; metadata: Record<string, unknown> };
   "session.demo_sign_in": { target: null; metadata: Record<string, never> };
-  "user.invited": { target: "user"; metadata: { email: string; role: string } };
+  "user.invited": { target: "user"; metadata: { email: string; role: string; office?: string } };
   "user.invitation_resent": { target: "user"; metadata: { email: string | null } };
   "user.role_changed": { target: "user"; metadata: { email: string | null; from: string; to: string; apiTokensRevoked: number } };
   "user.deactivated": { target: "user"; metadata: { email: string | null; apiTokensRevoked: number } };
   "user.reactivated": { target: "user"; metadata: { email: string | null } };
+  "user.office_changed": { target: "user"; metadata: { email: string | null; from: string | null; to: string | null } };
   "user.spoc_designated": { target: "membership"; metadata: { email: string; previous: string | null; apiTokensRevoked: number } };
 }
 
@@ -92,6 +93,7 @@ export const AUDIT_ACTIONS = [
   "user.role_changed",
   "user.deactivated",
   "user.reactivated",
+  "user.office_changed",
   "user.spoc_designated",
 ] as const satisfies readonly AuditAction[];
 

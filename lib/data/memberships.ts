@@ -24,6 +24,7 @@ export interface MemberDto {
   email: string | null;
   role: MembershipRole;
   office: string | null;
+  officeId: string | null;
   joinedAt: Date;
   /** Null for someone invited who has never signed in. */
   lastSignedInAt: Date | null;
@@ -44,6 +45,7 @@ const memberColumns = {
   email: users.email,
   role: memberships.role,
   office: offices.name,
+  officeId: offices.id,
   joinedAt: memberships.createdAt,
   lastSignedInAt: users.lastSignedInAt,
   invitationSentAt: memberships.invitationSentAt,
@@ -283,6 +285,13 @@ export async function grantMembership(
 
 export async function setMembershipRole(tx: Executor, membershipId: string, role: MembershipRole): Promise<MembershipRow> {
   const [row] = await tx.update(memberships).set({ role }).where(eq(memberships.id, membershipId)).returning();
+  if (!row) throw new Error("membership update returned nothing");
+  return row;
+}
+
+/** Where the person works now: an office of the membership's organisation, or none. */
+export async function setMembershipOffice(tx: Executor, membershipId: string, officeId: string | null): Promise<MembershipRow> {
+  const [row] = await tx.update(memberships).set({ officeId }).where(eq(memberships.id, membershipId)).returning();
   if (!row) throw new Error("membership update returned nothing");
   return row;
 }

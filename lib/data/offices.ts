@@ -81,3 +81,16 @@ export async function listOffices(db: Executor, organisationId: string): Promise
     .where(eq(offices.organisationId, organisationId))
     .orderBy(sql`${offices.closedAt} is not null`, asc(offices.name));
 }
+
+/**
+ * The organisation's office, locked against closing until the transaction ends, so a person is
+ * never placed in an office closed a moment before; null when it is another organisation's.
+ */
+export async function lockOfficeOf(db: Executor, organisationId: string, officeId: string): Promise<OfficeDto | null> {
+  const [row] = await db
+    .select(officeColumns)
+    .from(offices)
+    .where(and(eq(offices.id, officeId), eq(offices.organisationId, organisationId)))
+    .for("share");
+  return row ?? null;
+}

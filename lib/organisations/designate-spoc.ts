@@ -2,14 +2,16 @@ import { auditActor, authorizeOperator, type PlatformContext } from "@/lib/conte
 import { revokeMemberApiTokens } from "@/lib/data/api-tokens";
 import { recordEvent } from "@/lib/data/audit";
 import { grantMembership, lockOrganisationMemberships, makeSpoc, setMembershipRole } from "@/lib/data/memberships";
+import { findOrganisationById } from "@/lib/data/organisations";
 import { findOrCreateUser } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
+import { queueInvitation } from "./invitation-mail";
 import type { DesignateSpocInput } from "./schemas";
 
 /**
  * The platform operator designates an organisation's SPOC (seed 001; docs/domain.md, "Who uses
  * it"): the current one, if any, becomes a member; the new one is an existing member whose role
- * changes, or a new person invited with that role. One transaction, so the organisation never has
+ * changes, or a new person invited with that role (and e-mailed, like any invitee). One transaction, so the organisation never has
  * two, and never loses its last admin to the switch.
  */
 export async function designateSpoc(ctx: PlatformContext, input: DesignateSpocInput): Promise<{ previous: string | null }> {
@@ -37,8 +39,17 @@ export async function designateSpoc(ctx: PlatformContext, input: DesignateSpocIn
       await makeSpoc(tx, target.membership.id);
       apiTokensRevoked += await revokeMemberApiTokens(tx, target.membership.userId, organisationId, now);
     } else {
+      const organisation = await findOrganisationById(tx, organisationId);
+      if (!organisation) throw new DomainError("not_found", "There is no such organisation.");
       const user = await findOrCreateUser(tx, { email }, now);
-      await grantMembership(tx, organisationId, user.id, null, { role: "spoc", invitedBy: ctx.actor.userId, createdAt: now });
+      const membership = await grantMembership(tx, organisationId, user.id, null, {
+        role: "spoc",
+        invitedBy: ctx.actor.userId,
+        createdAt: now,
+      });
+      // Someone new to the organisation hears of it as an admin's invitee would (docs/domain.md,
+      // "Who uses it"): the same e-mail, through the outbox, in this transaction.
+      await queueInvitation(tx, { ...ctx, organisation, role: null }, { membershipId: membership.id, email, role: "spoc" }, now);
     }
     await recordEvent(tx, {
       organisationId,

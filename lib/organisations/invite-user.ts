@@ -7,6 +7,7 @@ import { findOrCreateUser, type UserDto } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
 import { queueInvitation } from "./invitation-mail";
 import type { InviteUserInput } from "./schemas";
+import { requireOpenOffice } from "./set-member-office";
 import { mayDesignateSpoc } from "./spoc-rule";
 
 export interface Invitation {
@@ -36,10 +37,12 @@ export async function addMember(tx: Executor, ctx: OrganisationContext, input: I
       "role",
     );
   }
+  const office = input.officeId ? await requireOpenOffice(tx, ctx, input.officeId) : null;
   const membership = await grantMembership(tx, organisation.id, user.id, existing?.id ?? null, {
     role: input.role,
     invitedBy: ctx.actor.userId,
     createdAt: now,
+    ...(office ? { officeId: office.id } : {}),
   });
   // The e-mail commits with the membership, or neither does.
   await queueInvitation(tx, ctx, { membershipId: membership.id, email: input.email, role: input.role }, now);
@@ -48,7 +51,7 @@ export async function addMember(tx: Executor, ctx: OrganisationContext, input: I
     actor: auditActor(ctx.actor),
     action: "user.invited",
     target: { type: "user", id: user.id },
-    metadata: { email: input.email, role: input.role },
+    metadata: { email: input.email, role: input.role, ...(office ? { office: office.name } : {}) },
   });
   return { organisation, user, membership };
 }

@@ -35,6 +35,8 @@ export const inviteUserInput = z.object({
   email: emailField,
   name: textField({ max: 200, tooLong: "Keep the name under 200 characters." }).optional(),
   role: z.enum(ROLES, { error: "The role is admin, spoc or member." }),
+  /** Where they work: one of the organisation's open offices (lib/organisations/set-member-office.ts). */
+  officeId: z.uuid({ error: "Choose an office from the list." }).optional(),
 });
 export type InviteUserInput = z.infer<typeof inviteUserInput>;
 
@@ -145,5 +147,7 @@ export type PlatformLimitsInput = z.infer<typeof platformLimitsInput>;
 /** `successorMembershipId`: who becomes the designated user in the same step, when the one leaving is it. */
 export type MembershipInput = { membershipId: string; successorMembershipId?: string };
 export type ChangeRoleInput = { membershipId: string; role: (typeof ROLES)[number]; successorMembershipId?: string };
+/** `officeId` null clears the person's office. */
+export type SetMemberOfficeInput = { membershipId: string; officeId: string | null };
 export type DesignateSpocInput = { organisationId: string; email: string };
 export type AddOperatorInput = { email: string; name?: string };

@@ -42,7 +42,7 @@ export default async function SignInPage({
   const settings = await getPlatformSettings(db);
   const demo = demoSignInEnabled();
   const oidc = oidcSettings(env());
-  const people = demo
+  const accounts = demo
     ? (await listDemoAccounts(db)).map((a) => ({
         email: a.email ?? "",
         name: a.name ?? a.email ?? "Unnamed",
@@ -51,6 +51,14 @@ export default async function SignInPage({
         active: a.active,
       }))
     : [];
+  // A person in several organisations is listed once, under the first, naming the others: one
+  // "Continue as" button per person.
+  const people: typeof accounts = [];
+  for (const a of accounts) {
+    const first = people.find((p) => p.email === a.email);
+    if (first) first.roleLabel += ` · also ${a.roleLabel.toLowerCase()} of ${a.organisation ?? "the platform"}`;
+    else people.push({ ...a });
+  }
   return (
     <main id="main" className="mx-auto max-w-2xl px-4 py-10">
       <div className="mb-6 flex items-center gap-3">

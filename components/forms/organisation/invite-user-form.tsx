@@ -12,15 +12,15 @@ export interface RoleOption {
   label: string;
 }
 
-/** Invites someone by e-mail address into the organisation with a role. */
-export function InviteUserForm({ action, roles }: { action: FormAction; roles: RoleOption[] }) {
+/** Invites someone by e-mail address into the organisation with a role and, if chosen, one of its open offices. */
+export function InviteUserForm({ action, roles, offices }: { action: FormAction; roles: RoleOption[]; offices: RoleOption[] }) {
   const [state, formAction] = useFormAction(action);
   const id = useId();
   const e = state.fieldErrors ?? {};
   const v = state.values ?? {};
   return (
     <form action={formAction} className="space-y-3" noValidate>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <TextField
           formId={id}
           name="email"
@@ -51,6 +51,31 @@ export function InviteUserForm({ action, roles }: { action: FormAction; roles: R
           {e.role ? (
             <p id={`${id}-role-note`} className="text-xs font-semibold text-red-800">
               {e.role}
+            </p>
+          ) : null}
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={`${id}-office`} className="block text-sm font-semibold">
+            Office (optional)
+          </label>
+          <select
+            id={`${id}-office`}
+            name="officeId"
+            defaultValue={v.officeId ?? ""}
+            aria-invalid={e.officeId ? true : undefined}
+            aria-describedby={e.officeId ? `${id}-office-note` : undefined}
+            className="w-full rounded border border-slate-500 px-2 py-1"
+          >
+            <option value="">No office</option>
+            {offices.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+          {e.officeId ? (
+            <p id={`${id}-office-note`} className="text-xs font-semibold text-red-800">
+              {e.officeId}
             </p>
           ) : null}
         </div>

@@ -5,6 +5,7 @@ import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { getPlatformSettings } from "@/lib/data/platform";
+import { switchTargets } from "@/lib/organisation-switch";
 import { signOutAction } from "../../actions";
 
 /** The shell of seed 000: header, then Home and Manage. Pages still authorize themselves. */
@@ -19,6 +20,9 @@ export default async function OrganisationLayout({ children, params }: { childre
         serviceName={settings.serviceName}
         userLabel={caller.name ?? caller.email ?? "you"}
         organisation={{ slug: organisation.slug, name: organisation.name, canSeeApi: can(role, "api.view") }}
+        otherOrganisations={caller.organisations
+          .filter((o) => o.slug !== organisation.slug)
+          .map((o) => ({ name: o.name, slug: o.slug, targets: switchTargets(o.slug, o.role) }))}
         isOperator={caller.isOperator}
         signOutAction={signOutAction}
       />

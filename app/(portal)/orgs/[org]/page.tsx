@@ -10,6 +10,7 @@ import { getDb } from "@/lib/data/database";
 import { hasActiveSpoc } from "@/lib/data/memberships";
 import { env } from "@/lib/env";
 import { describeDaysLeft } from "@/lib/format";
+import { welcomeHeading } from "@/lib/greeting";
 import { formatCalendarDate } from "@/lib/rotation/calendar";
 
 export const metadata: Metadata = { title: "Home" };
@@ -17,14 +18,15 @@ export const metadata: Metadata = { title: "Home" };
 export default async function HomePage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
   const { organisation, role, caller } = await requireOrganisationAccess(org, "organisation.view");
-  const firstName = (caller.name ?? "").split(" ")[0] || "there";
+  // A service account named after the organisation is not greeted by that name (lib/greeting.ts).
+  const welcome = welcomeHeading(caller.name, organisation.name);
   const db = await getDb();
   const noSpoc = (await hasActiveSpoc(db, organisation.id)) ? null : <NoSpocAlert organisationName={organisation.name} />;
 
   if (!can(role, "api.view")) {
     return (
       <div className="space-y-3">
-        <h1 className="text-2xl font-bold text-brand-900">Welcome, {firstName}</h1>
+        <h1 className="text-2xl font-bold text-brand-900">{welcome}</h1>
         {noSpoc}
         <p>
           You are a {ROLE_LABELS[role].toLowerCase()} of {organisation.name}. Your organisation&apos;s API credentials are looked after by
@@ -45,7 +47,7 @@ export default async function HomePage({ params }: { params: Promise<{ org: stri
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-bold text-brand-900">Welcome, {firstName}</h1>
+        <h1 className="text-2xl font-bold text-brand-900">{welcome}</h1>
         <p className="text-slate-700">
           {organisation.name} · {ROLE_LABELS[role]}
         </p>

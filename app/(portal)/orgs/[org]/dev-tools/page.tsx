@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AssertionCheckerForm } from "@/components/assertion-checker-form";
+import { CopyButton } from "@/components/copy-button";
 import { Mailbox } from "@/components/mailbox";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getApiDetails } from "@/lib/data/api-details";
@@ -108,6 +109,9 @@ const { access_token, expires_in } = await response.json();`;
             <code className="break-all font-mono">{details.endpoint}</code>
           </dd>
         </dl>
+        <div>
+          <CopyButton value={curl} what="the curl token request" />
+        </div>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
         <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{curl}</code>
@@ -121,6 +125,9 @@ const { access_token, expires_in } = await response.json();`;
           Register your RSA public key on the API tab (2048 to 4096 bits), keep the private key on your systems, and sign a short-lived JWT
           for each request. With Node.js and jose:
         </p>
+        <div>
+          <CopyButton value={joseExample} what="the Node.js private_key_jwt example" />
+        </div>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
         <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{joseExample}</code>
@@ -161,6 +168,9 @@ const { access_token, expires_in } = await response.json();`;
           </a>
           ; errors are RFC 9457 problem details, and POSTs accept an Idempotency-Key so a retry never rotates twice.
         </p>
+        <div>
+          <CopyButton value={rotateCurl} what="the curl rotation request" />
+        </div>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
         <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
           <code>{rotateCurl}</code>

@@ -12,6 +12,7 @@ import { inviteUser } from "@/lib/organisations/invite-user";
 import { reactivateMember } from "@/lib/organisations/reactivate-member";
 import { resendInvitation } from "@/lib/organisations/resend-invitation";
 import { inviteUserInput, officeInput, ROLES } from "@/lib/organisations/schemas";
+import { setMemberOffice } from "@/lib/organisations/set-member-office";
 import { setOfficeClosed } from "@/lib/organisations/set-office-closed";
 import { updateOffice } from "@/lib/organisations/update-office";
 
@@ -80,11 +81,20 @@ export async function closeOfficeAction(
 }
 
 export async function inviteUserAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = submitted(form, ["email", "name", "role"]);
+  const values = submitted(form, ["email", "name", "role", "officeId"]);
   return organisationAction(org, "organisation.manage", {
     values,
     parse: () =>
-      validate(inviteUserInput, { email: form.get("email"), name: form.get("name") || undefined, role: form.get("role") }, values),
+      validate(
+        inviteUserInput,
+        {
+          email: form.get("email"),
+          name: form.get("name") || undefined,
+          role: form.get("role"),
+          officeId: form.get("officeId") || undefined,
+        },
+        values,
+      ),
     run: async (access, input) => {
       await inviteUser(await organisationContextFor(access), input);
       return `${input.email} invited. An invitation e-mail is on its way; they sign in with that address.`;
@@ -104,6 +114,22 @@ export async function changeRoleAction(org: string, membershipId: string, _prev:
     run: async (access, { role, successorMembershipId }) => {
       await changeRole(await organisationContextFor(access), { membershipId, role, successorMembershipId });
       return "Role changed.";
+    },
+    revalidate: people(org),
+  });
+}
+
+export async function setOfficeAction(org: string, membershipId: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  return organisationAction(org, "organisation.manage", {
+    parse: () => {
+      // The empty choice is "No office".
+      const officeId = String(form.get("officeId") ?? "");
+      if (officeId !== "" && !isId(officeId)) return refuse("Choose an office from the list.", { field: "officeId" });
+      return isId(membershipId) ? accept({ membershipId, officeId: officeId === "" ? null : officeId }) : refuse("Unknown member.");
+    },
+    run: async (access, input) => {
+      await setMemberOffice(await organisationContextFor(access), input);
+      return "Office saved.";
     },
     revalidate: people(org),
   });

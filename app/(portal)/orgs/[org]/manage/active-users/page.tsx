@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { DataTable } from "@/components/data-table";
 import { DeactivateMemberForm } from "@/components/forms/organisation/deactivate-member-form";
 import { InviteUserForm } from "@/components/forms/organisation/invite-user-form";
+import { MemberOfficeForm } from "@/components/forms/organisation/member-office-form";
 import { PeopleSearchForm } from "@/components/forms/organisation/people-search-form";
 import { RoleForm } from "@/components/forms/organisation/role-form";
 import { SimpleAction } from "@/components/forms/simple-action";
@@ -11,12 +12,12 @@ import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { listActiveMembers, PEOPLE_PAGE_SIZE, searchActiveMembers } from "@/lib/data/memberships";
+import { listOffices } from "@/lib/data/offices";
 import { getPlatformSettings } from "@/lib/data/platform";
-import { formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { type InvitationState, invitationState } from "@/lib/organisations/invitation-rule";
 import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
-import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
-import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction } from "../actions";
+import { changeRoleAction, deactivateAction, inviteUserAction, resendInvitationAction, setOfficeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Active users" };
 
@@ -42,6 +43,13 @@ export default async function ActiveUsersPage({
   const roles = (["admin", "spoc", "member"] as const)
     .filter((r) => r !== "spoc" || mayDesignate)
     .map((r) => ({ value: r, label: ROLE_LABELS[r] }));
+  // People are placed in open offices only (lib/organisations/set-member-office.ts).
+  const allOffices = manage ? await listOffices(db, organisation.id) : [];
+  const openOffices = allOffices.filter((o) => o.closedAt === null).map((o) => ({ value: o.id, label: o.name }));
+  const officesFor = (m: (typeof members)[number]) => {
+    const closed = allOffices.find((o) => o.id === m.officeId && o.closedAt !== null);
+    return closed ? [...openOffices, { value: closed.id, label: `${closed.name} (closed)` }] : openOffices;
+  };
   const personOf = (m: (typeof members)[number]) => m.name ?? m.email ?? "this person";
   // Who could take over as designated user, offered on that person's row to whoever may designate.
   const successorsOf = (m: (typeof members)[number]) =>
@@ -62,7 +70,7 @@ export default async function ActiveUsersPage({
             {mayDesignate ? null : (
               <p className="text-sm text-slate-700">Your platform operator designates your organisation&apos;s designated user (SPOC).</p>
             )}
-            <InviteUserForm action={inviteUserAction.bind(null, organisation.slug)} roles={roles} />
+            <InviteUserForm action={inviteUserAction.bind(null, organisation.slug)} roles={roles} offices={openOffices} />
           </div>
         </details>
       ) : null}
@@ -99,7 +107,20 @@ export default async function ActiveUsersPage({
                 ROLE_LABELS[m.role]
               ),
           },
-          { header: "Office", cell: (m) => m.office ?? "—" },
+          {
+            header: "Office",
+            cell: (m) =>
+              manage ? (
+                <MemberOfficeForm
+                  action={setOfficeAction.bind(null, organisation.slug, m.membershipId)}
+                  current={m.officeId}
+                  offices={officesFor(m)}
+                  person={personOf(m)}
+                />
+              ) : (
+                (m.office ?? "—")
+              ),
+          },
           {
             header: "Last signed in",
             cell: (m) =>
@@ -111,7 +132,7 @@ export default async function ActiveUsersPage({
                 <div className="space-y-1">
                   <InvitationStatus
                     state={invitationState(m, now)}
-                    date={(d) => formatCalendarDate(toCalendarDate(d, organisation.timeZone), organisation.locale)}
+                    date={(d) => formatDate(d, organisation.locale, organisation.timeZone)}
                   />
                   {manage ? (
                     <SimpleAction action={resendInvitationAction.bind(null, organisation.slug, m.membershipId)} label="Resend invitation" />
@@ -121,7 +142,7 @@ export default async function ActiveUsersPage({
           },
           {
             header: "Member since",
-            cell: (m) => formatCalendarDate(toCalendarDate(m.joinedAt, organisation.timeZone), organisation.locale),
+            cell: (m) => formatDate(m.joinedAt, organisation.locale, organisation.timeZone),
           },
           ...(manage
             ? [

@@ -8,8 +8,8 @@ import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { PEOPLE_PAGE_SIZE, searchDeactivatedMembers } from "@/lib/data/memberships";
+import { formatDate } from "@/lib/format";
 import { isFiltered, parsePeopleSearch, peopleSearchHref } from "@/lib/people-filter";
-import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { reactivateAction } from "../actions";
 
 export const metadata: Metadata = { title: "De-activated users" };
@@ -53,7 +53,7 @@ export default async function DeactivatedUsersPage({
           { header: "Former role", cell: (m) => ROLE_LABELS[m.role] },
           {
             header: "De-activated on",
-            cell: (m) => formatCalendarDate(toCalendarDate(m.deactivatedAt, organisation.timeZone), organisation.locale),
+            cell: (m) => formatDate(m.deactivatedAt, organisation.locale, organisation.timeZone),
           },
           { header: "De-activated by", cell: (m) => m.deactivatedBy ?? "—" },
           ...(manage

@@ -8,7 +8,7 @@ import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/data/database";
 import { listOffices } from "@/lib/data/offices";
-import { formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
+import { formatDate } from "@/lib/format";
 import { addOfficeAction, closeOfficeAction, updateOfficeAction } from "../actions";
 
 export const metadata: Metadata = { title: "Offices" };
@@ -18,7 +18,7 @@ export default async function OfficesPage({ params }: { params: Promise<{ org: s
   const { organisation, role } = await requireOrganisationAccess(org, "offices.view");
   const manage = can(role, "organisation.manage");
   const offices = await listOffices(await getDb(), organisation.id);
-  const dateOf = (d: Date) => formatCalendarDate(toCalendarDate(d, organisation.timeZone), organisation.locale);
+  const dateOf = (d: Date) => formatDate(d, organisation.locale, organisation.timeZone);
   return (
     <section aria-labelledby="offices-heading" className="space-y-4">
       <h2 id="offices-heading" className="text-xl font-semibold">
