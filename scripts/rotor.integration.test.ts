@@ -126,6 +126,18 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     expect(rotorJson("key", "list", "--client", keyClient).keys).toHaveLength(2);
   });
 
+  it("sets and removes a client's JWKS URL, refusing one that can never be fetched", () => {
+    expect(rotorJson("key", "jwks-url", "--client", keyClient, "--url", "https://keys.acme.example/jwks.json")).toEqual({
+      jwksUri: "https://keys.acme.example/jwks.json",
+    });
+    expectOneLineError(
+      rotor("key", "jwks-url", "--client", keyClient, "--url", "ftp://keys.acme.example/"),
+      /--url: This JWKS URL cannot be used: Use an https:\/\/ URL\./,
+    );
+    expectOneLineError(rotor("key", "jwks-url", "--client", keyClient), /Give either --url <url> or --remove\./);
+    expect(rotorJson("key", "jwks-url", "--client", keyClient, "--remove")).toEqual({ jwksUri: null });
+  });
+
   it("refuses bad input with a one-line error and changes nothing", () => {
     const before = JSON.stringify([
       rotorJson("secret", "list", "--client", secretClient),

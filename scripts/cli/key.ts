@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { readClientCredentials } from "@/lib/credentials/read-client-credentials";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
-import { registerKeyInput, revokeKeyInput } from "@/lib/credentials/schemas";
+import { registerKeyInput, revokeKeyInput, setJwksUriInput } from "@/lib/credentials/schemas";
+import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
 import { action, CliError, emit, forClient, parse } from "./shared";
 
 /** A public key file is small; a large one is not a public key, and is not read whole. */
@@ -17,7 +18,7 @@ function readKeyFile(file: string): string {
   }
 }
 
-/** `rotor key add|revoke|list`: a client's public keys for private_key_jwt. */
+/** `rotor key add|revoke|list|jwks-url`: a client's public keys for private_key_jwt, registered or published. */
 export function keyCommands(program: Command): void {
   const key = program.command("key").description("public keys for private_key_jwt");
   key
@@ -63,6 +64,23 @@ export function keyCommands(program: Command): void {
         const ctx = await forClient(opts.client);
         const rows = (await readClientCredentials(ctx, opts.client)).keys;
         emit(cmd, { keys: rows }, rows.length ? rows.map((k) => `${k.id} ${k.kid} RSA ${k.bits} ${k.state}`) : ["No keys."]);
+      }),
+    );
+  key
+    .command("jwks-url")
+    .description("set or remove where the client publishes its public keys as a JWK Set (https)")
+    .requiredOption("--client <clientId>", "the client")
+    .option("--url <url>", "the JWKS URL")
+    .option("--remove", "stop using a JWKS URL; only registered keys are accepted")
+    .action(
+      action(async (opts: { client: string; url?: string; remove?: boolean }, cmd: Command) => {
+        if (Boolean(opts.url) === Boolean(opts.remove)) throw new CliError("Give either --url <url> or --remove.");
+        const ctx = await forClient(opts.client);
+        const input = parse(setJwksUriInput, { clientId: opts.client, jwksUri: opts.remove ? null : opts.url }, { jwksUri: "--url" });
+        const { jwksUri } = await setJwksUri(ctx, input);
+        emit(cmd, { jwksUri }, [
+          jwksUri ? `${input.clientId} publishes its keys at ${jwksUri}.` : `${input.clientId} no longer uses a JWKS URL.`,
+        ]);
       }),
     );
 }

@@ -101,6 +101,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   clientId: "--client",
   secretId: "--secret",
   keyId: "--key",
+  jwksUri: "--url",
   org: "--org",
   email: "--email",
   role: "--role",
