@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { auditEvents, clientSecrets, emailOutbox } from "@/db/schema";
 import { aClient, aMember, anOrganisation, aPerson, aPublicKey, aSecret } from "@/db/testing/builders";
+import { holdRowLock, raceTest, waitForLockWaiters } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { digestSecret } from "@/lib/crypto/client-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
@@ -13,6 +14,7 @@ import { enqueueMessage } from "@/lib/data/outbox";
 import { createTokenStore } from "@/lib/data/token-store";
 import { isKnownClientAddress, recordClientAddress } from "@/lib/data/usage";
 import { devMailbox } from "@/lib/email/transport";
+import { autoIssueDueSecrets } from "./auto-issue";
 import { runScheduler } from "./run-scheduler";
 
 /*
@@ -28,7 +30,7 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const publicUrl = "https://rotor.example";
-let handle: DatabaseHandle;
+let handle: DatabaseHandle & { url?: string };
 
 beforeEach(async () => {
   handle = await createTestDatabase();
@@ -411,6 +413,22 @@ describe("auto-issue", () => {
       },
     ]);
     expect(await noticesOf(alone.id)).toEqual([]);
+  });
+
+  raceTest("finds the candidates again under the client's lock: a client disabled meanwhile gets nothing", async () => {
+    const { client, first } = await withPeople();
+    const now = new Date(t0.getTime() + 26 * DAY);
+    const lock = await holdRowLock(handle.url!, "oauth_client", client.id);
+    const run = autoIssueDueSecrets(handle.db, keyRing, now);
+    try {
+      await waitForLockWaiters(handle.url!, 1);
+      await lock.sql("update oauth_client set disabled_at = $1 where id = $2", [now.toISOString(), client.id]);
+    } finally {
+      await lock.release();
+    }
+    expect(await run).toEqual({ issued: 0, missed: 0 });
+    expect(await successorOf(first.id)).toEqual([]);
+    expect(await autoIssuedTrail()).toEqual([]);
   });
 
   it("counts and audits nothing for a candidate the unique successor index refuses", async () => {
