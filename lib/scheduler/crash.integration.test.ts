@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -98,7 +99,10 @@ describe("a scheduler killed mid-run", () => {
         url,
         "create trigger rotor_test_pause before insert on audit_event for each statement execute function rotor_test_pause()",
       );
-      const child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/cron.ts"], {
+      // tsx found by module resolution, not at ./node_modules: StrykerJS runs this file in a
+      // sandbox folder whose node_modules is the project's, further up (docs/test-strength.md).
+      const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+      const child = spawn(process.execPath, [tsx, "scripts/cron.ts"], {
         env: {
           ...process.env,
           DATABASE_URL: url,
@@ -108,7 +112,11 @@ describe("a scheduler killed mid-run", () => {
         },
         stdio: "ignore",
       });
-      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      // A process that never started emits "error" and no "exit": waiting for "exit" alone would hang.
+      const exited = new Promise<void>((resolve) => {
+        child.on("exit", () => resolve());
+        child.on("error", () => resolve());
+      });
       try {
         await waitForPausedAudit(url);
       } finally {
