@@ -143,7 +143,7 @@ test.describe
       await client.getByText("Register a public key").click();
       await client.getByLabel("Public key (PEM or JWK)").fill(pem(1024));
       await client.getByRole("button", { name: "Register key" }).click();
-      await expect(client.getByText("This RSA key is 1024 bits. Keys must be 2048 to 4096 bits").first()).toBeVisible();
+      await expect(client.getByText("This RSA key is 1024 bits. RSA keys must be 2048 to 4096 bits").first()).toBeVisible();
 
       await client.getByLabel("Public key (PEM or JWK)").fill(pem(2048));
       await client.getByLabel("Key ID (optional)").fill("finvu-2026-b");
