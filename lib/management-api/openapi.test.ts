@@ -22,5 +22,10 @@ describe("the management API's OpenAPI document", () => {
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
     expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
+    expect(schemas.PublicKey?.properties?.type).toEqual({
+      type: "string",
+      enum: ["RSA", "EC"],
+      description: "RSA, or EC on the P-256 curve (ES256)",
+    });
   });
 });

@@ -118,8 +118,8 @@ const { access_token, expires_in } = await response.json();`;
           Get an access token with a private key (private_key_jwt)
         </h2>
         <p>
-          Register your RSA public key on the API tab (2048 to 4096 bits), keep the private key on your systems, and sign a short-lived JWT
-          for each request. With Node.js and jose:
+          Register your public key on the API tab (RSA of 2048 to 4096 bits, signing RS256 or PS256, or EC on the P-256 curve, signing
+          ES256), keep the private key on your systems, and sign a short-lived JWT for each request. With Node.js and jose:
         </p>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: scrolls sideways, so it must take focus */}
         <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-900 p-4 text-sm text-slate-50">
