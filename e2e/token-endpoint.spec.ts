@@ -106,7 +106,7 @@ test.describe
       });
       expect(registered.status).toBe(201);
       const { kid, ...key } = await registered.json();
-      expect(key).toMatchObject({ alg: "ES256", bits: 256, state: "active" });
+      expect(key).toMatchObject({ alg: "ES256", type: "EC", bits: 256, state: "active" });
       const resource = "https://sandbox.claims-exchange.example/";
 
       const config = await discover(sandbox, oidc.PrivateKeyJwt({ key: privateKey, kid }));
