@@ -175,7 +175,7 @@ test.describe
       const activity = page.getByRole("list", { name: "Recent activity" });
       await expect(activity).toContainText("rotated after a compromise");
       await expect(activity).toContainText("revoked the secret ending");
-      await expect(activity).toContainText("registered key finvu-2026-b");
+      await expect(activity).toContainText("registered EC P-256 key finvu-2026-b");
       await expect(activity).not.toContainText("rtr_cs_");
     });
   });
