@@ -337,6 +337,8 @@ export const clientPublicKeys = pgTable(
       .references(() => oauthClients.id, { onDelete: "cascade" }),
     kid: text("kid").notNull(),
     alg: publicKeyAlg("alg").notNull().default("RS256"),
+    /** The key's family: RSA (RS256, PS256) or EC on P-256 (ES256); an assertion verifies only with its own family. */
+    keyType: text("key_type", { enum: ["RSA", "EC"] }).notNull(),
     /** Public JWK only (seed 002: PEM or JWK accepted, stored as JWK). */
     jwk: jsonb("jwk").$type<Record<string, unknown>>().notNull(),
     /** RFC 7638 SHA-256 thumbprint, base64url. */
@@ -355,8 +357,13 @@ export const clientPublicKeys = pgTable(
   (t) => [
     uniqueIndex("client_public_key_kid_unique").on(t.clientId, t.kid),
     check("client_public_key_label_length", sql`${t.label} is null or length(${t.label}) between 1 and 60`),
-    // Seed 002: RSA 2048 to 4096 bits.
-    check("client_public_key_bits", sql`${t.bits} between 2048 and 4096`),
+    check("client_public_key_type", sql`${t.keyType} in ('RSA', 'EC')`),
+    // Seed 002: RSA 2048 to 4096 bits, signing RS256 or PS256; or EC on P-256, signing ES256 (RFC 7518 3.4).
+    check(
+      "client_public_key_family",
+      sql`(${t.keyType} = 'RSA' and ${t.bits} between 2048 and 4096 and ${t.alg} in ('RS256', 'PS256') and ${t.jwk} ->> 'kty' = 'RSA')
+        or (${t.keyType} = 'EC' and ${t.bits} = 256 and ${t.alg} = 'ES256' and ${t.jwk} ->> 'kty' = 'EC' and ${t.jwk} ->> 'crv' = 'P-256')`,
+    ),
     check("client_public_key_no_private_part", sql`not (${t.jwk} ? 'd')`),
     check("client_public_key_expiry", sql`${t.expiresAt} is null or ${t.expiresAt} > ${t.createdAt}`),
   ],

@@ -102,7 +102,7 @@ test("the designated user of the Kolkata organisation sees its public key and da
   await signInAs(page, "Finvu secret rotation (SPOC)");
   await page.goto("/orgs/finvu/manage/api");
   const keys = page.getByRole("table", { name: "Public keys of Account aggregator gateway" });
-  await expect(keys).toContainText("RS256, RSA 2048 bits");
+  await expect(keys).toContainText("RSA 2048, RS256");
   await expect(page.getByText("Dates are in Asia/Kolkata")).toBeVisible();
 });
 

@@ -143,13 +143,18 @@ test.describe
       await client.getByText("Register a public key").click();
       await client.getByLabel("Public key (PEM or JWK)").fill(pem(1024));
       await client.getByRole("button", { name: "Register key" }).click();
-      await expect(client.getByText("This RSA key is 1024 bits. Keys must be 2048 to 4096 bits").first()).toBeVisible();
+      await expect(client.getByText("This RSA key is 1024 bits. RSA keys must be 2048 to 4096 bits").first()).toBeVisible();
 
-      await client.getByLabel("Public key (PEM or JWK)").fill(pem(2048));
+      // The second key is EC P-256 (ES256, as GOV.UK One Login signs), beside the RSA one.
+      await expect(client.getByText("RSA (2048 to 4096 bits) or EC on the P-256 curve, for ES256.")).toBeVisible();
+      const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+      await client.getByLabel("Public key (PEM or JWK)").fill(ec);
       await client.getByLabel("Key ID (optional)").fill("finvu-2026-b");
       await client.getByRole("button", { name: "Register key" }).click();
-      await expect(client.getByText("Key registered (RSA 2048 bits, kid finvu-2026-b).")).toBeVisible();
+      await expect(client.getByText("Key registered (EC P-256, kid finvu-2026-b).")).toBeVisible();
       await expect(keys.getByRole("row")).toHaveCount(3);
+      await expect(keys.getByRole("row").filter({ hasText: "finvu-2026-b" })).toContainText("EC P-256, ES256");
+      await expect(keys).toContainText("RSA 2048, RS256");
 
       await client.getByLabel("Public key (PEM or JWK)").fill(pem(2048));
       await client.getByLabel("Key ID (optional)").fill("");
@@ -170,7 +175,7 @@ test.describe
       const activity = page.getByRole("list", { name: "Recent activity" });
       await expect(activity).toContainText("rotated after a compromise");
       await expect(activity).toContainText("revoked the secret ending");
-      await expect(activity).toContainText("registered key finvu-2026-b");
+      await expect(activity).toContainText("registered EC P-256 key finvu-2026-b");
       await expect(activity).not.toContainText("rtr_cs_");
     });
   });

@@ -1,10 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createRemoteJWKSet, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import { createRemoteJWKSet, exportJWK, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import * as oauth from "oauth4webapi";
 import * as oidc from "openid-client";
 import { people, signInAs } from "./helpers";
 
 /*
- * An integrator's system, played by the real openid-client library, against the real server:
+ * An integrator's system, played by the real openid-client and oauth4webapi libraries, against the real server:
  * the self-hosted mount (project "changes") and the Next.js route handlers (project
  * "changes-route-handlers", a plain `next start`). Provisioning goes through the portal and the
  * management API, as a designated user would.
@@ -137,6 +138,54 @@ test.describe
       for (let i = 0; i < 2; i++) {
         const tokens = await oidc.clientCredentialsGrant(config, { resource: "https://sandbox.claims-exchange.example/" });
         await expectTokenOpensWhoami(tokens.access_token, sandbox);
+      }
+    });
+
+    test("an ES256 client (an EC P-256 key, as GOV.UK One Login signs) gets tokens with openid-client and with oauth4webapi", async () => {
+      if (!signingKey) throw new Error("the PrivateKeyJwt test registers the RSA key first");
+      const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+      // Registered as a JWK this time, beside the RSA key (two active keys: each assertion names its kid).
+      const registered = await fetch(`${base}/api/v1/clients/${sandbox}/keys`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ key: JSON.stringify(await exportJWK(publicKey)), kid: `e2e-ec-${Date.now()}` }),
+      });
+      expect(registered.status).toBe(201);
+      const { kid, ...key } = await registered.json();
+      expect(key).toMatchObject({ alg: "ES256", type: "EC", bits: 256, state: "active" });
+      const resource = "https://sandbox.claims-exchange.example/";
+
+      const config = await discover(sandbox, oidc.PrivateKeyJwt({ key: privateKey, kid }));
+      const viaOpenidClient = await oidc.clientCredentialsGrant(config, { resource });
+      await expectTokenOpensWhoami(viaOpenidClient.access_token, sandbox);
+
+      const issuer = new URL(base);
+      const insecure = { [oauth.allowInsecureRequests]: true };
+      const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: "oauth2", ...insecure }));
+      expect(as.token_endpoint_auth_signing_alg_values_supported).toEqual(["RS256", "PS256", "ES256"]);
+      const client: oauth.Client = { client_id: sandbox };
+      const grant = (auth: oauth.ClientAuth) =>
+        oauth
+          .clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ resource }), insecure)
+          .then((response) => oauth.processClientCredentialsResponse(as, client, response));
+      const viaOauth4webapi = await grant(oauth.PrivateKeyJwt({ key: privateKey, kid }));
+      expect(viaOauth4webapi.token_type).toBe("bearer");
+      await expectTokenOpensWhoami(viaOauth4webapi.access_token, sandbox);
+
+      // The RSA key's private half naming the EC key's kid (an RS256 assertion), and the EC key
+      // naming the RSA key's: both refused as a signature that does not verify.
+      for (const auth of [
+        oauth.PrivateKeyJwt({ key: signingKey.privateKey, kid }),
+        oauth.PrivateKeyJwt({ key: privateKey, kid: signingKey.kid }),
+      ]) {
+        const refused = await grant(auth).then(
+          () => null,
+          (e: oauth.ResponseBodyError) => ({ status: e.status, body: e.cause }),
+        );
+        expect(refused).toEqual({
+          status: 401,
+          body: { error: "invalid_client", error_description: "The assertion's signature does not verify with the registered key." },
+        });
       }
     });
 

@@ -21,7 +21,8 @@ export function describeAuditEvent(
     case "secret.revealed":
       return `revealed the secret${tail}${client}`;
     case "key.registered":
-      return `registered key${kid}${client}`;
+      // Events written before EC keys were accepted carry no type (all RSA).
+      return metadata.type === "EC" ? `registered EC P-256 key${kid}${client}` : `registered key${kid}${client}`;
     case "key.revoked":
       return `revoked key${kid}${client}`;
     case "client.jwks_uri_changed":

@@ -45,3 +45,8 @@ export function describeDaysLeft(days: number): string {
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** How a client's public key is named to people: "RSA 2048" or "EC P-256" (portal, API and CLI alike). */
+export function describeKeyType(type: "RSA" | "EC", bits: number): string {
+  return type === "EC" ? "EC P-256" : `RSA ${bits}`;
+}

@@ -138,6 +138,30 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     expect(rotorJson("key", "jwks-url", "--client", keyClient, "--remove")).toEqual({ jwksUri: null });
   });
 
+  it("registers an EC P-256 key for ES256 and names its type; refuses another curve saying what is accepted", () => {
+    const ecClient = rotorJson("client", "create", "--org", "acme-claims-ltd", "--name", "ES256 client").client.clientId;
+    const ecFile = path.join(dataDir, "ec.pem");
+    writeFileSync(ecFile, generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }));
+    expect(rotorJson("key", "add", "--client", ecClient, "--file", ecFile, "--kid", "ec-1").key).toMatchObject({
+      kid: "ec-1",
+      type: "EC",
+      alg: "ES256",
+      bits: 256,
+    });
+    const second = path.join(dataDir, "ec-2.jwk");
+    writeFileSync(second, JSON.stringify(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" })));
+    expect(rotor("key", "add", "--client", ecClient, "--file", second, "--kid", "ec-2").stdout).toBe(
+      `Registered key ec-2 (EC P-256) for ${ecClient}.\n`,
+    );
+    expect(rotor("key", "list", "--client", ecClient).stdout).toMatch(/ ec-1 EC P-256 active\n/);
+    const p384 = path.join(dataDir, "p384.pem");
+    writeFileSync(p384, generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }));
+    expectOneLineError(
+      rotor("key", "add", "--client", ecClient, "--file", p384),
+      /--file: This is an EC key on the P-384 curve\. Only RSA keys of 2048 to 4096 bits and EC keys on the P-256 curve are accepted\./,
+    );
+  });
+
   it("refuses bad input with a one-line error and changes nothing", () => {
     const before = JSON.stringify([
       rotorJson("secret", "list", "--client", secretClient),

@@ -158,22 +158,35 @@ export async function aSecret(
   return { ...stored, value: minted.value, maskedTail: minted.maskedTail };
 }
 
-/** An RSA public key of the client, its thumbprint as kid unless given; the private half is returned for signing. */
+/**
+ * A public key of the client, RSA (RS256) unless `alg: "ES256"` asks for EC P-256; its thumbprint
+ * as kid unless given; the private half is returned for signing.
+ */
 export async function aPublicKey(
   db: Executor,
   client: { id: string },
-  overrides: { kid?: string; bits?: number; createdAt?: Date; createdBy?: UserDto | null; expiresAt?: Date | null; lastUsedAt?: Date } = {},
+  overrides: {
+    kid?: string;
+    alg?: "RS256" | "ES256";
+    bits?: number;
+    createdAt?: Date;
+    createdBy?: UserDto | null;
+    expiresAt?: Date | null;
+    lastUsedAt?: Date;
+  } = {},
 ) {
-  const bits = overrides.bits ?? 2048;
-  const { publicKey, privateKey } = await generateKeyPair("RS256", { modulusLength: bits, extractable: true });
+  const alg = overrides.alg ?? "RS256";
+  const bits = alg === "ES256" ? 256 : (overrides.bits ?? 2048);
+  const { publicKey, privateKey } = await generateKeyPair(alg, { modulusLength: bits, extractable: true });
   const jwk = await exportJWK(publicKey);
   const thumbprint = await calculateJwkThumbprint(jwk, "sha256");
   const kid = overrides.kid ?? thumbprint;
   const { id } = await insertPublicKey(db, {
     clientId: client.id,
     kid,
-    alg: "RS256",
-    jwk: { ...jwk, kid, alg: "RS256", use: "sig" },
+    alg,
+    keyType: alg === "ES256" ? "EC" : "RSA",
+    jwk: { ...jwk, kid, alg, use: "sig" },
     thumbprint,
     bits,
     createdAt: overrides.createdAt ?? new Date(),

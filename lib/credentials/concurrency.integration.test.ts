@@ -296,7 +296,7 @@ function rawSecret(sql: postgres.Sql | postgres.ReservedSql, clientUuid: string,
 function rawKey(sql: postgres.Sql | postgres.ReservedSql, clientUuid: string, createdAt: Date) {
   const kid = `k${randomBytes(6).toString("hex")}`;
   return sql.unsafe(
-    `insert into client_public_key (client_id, kid, alg, jwk, thumbprint, bits, created_at) values ($1, $2, 'RS256', '{"kty":"RSA"}', $3, 2048, $4)`,
+    `insert into client_public_key (client_id, kid, alg, key_type, jwk, thumbprint, bits, created_at) values ($1, $2, 'RS256', 'RSA', '{"kty":"RSA"}', $3, 2048, $4)`,
     [clientUuid, kid, randomBytes(16).toString("hex"), createdAt.toISOString()],
   );
 }

@@ -1,8 +1,9 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
+import { calculateJwkThumbprint } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { auditEvents, clientSecrets, oauthClients, organisations } from "@/db/schema";
+import { auditEvents, clientPublicKeys, clientSecrets, oauthClients, organisations } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
 import type { CredentialContext } from "@/lib/context";
@@ -344,6 +345,130 @@ describe("public keys", () => {
     await registerPublicKey(await ctx("finvu"), { clientId, key, kid: "k1" });
     expect((await refusal(registerPublicKey(await ctx("finvu"), { clientId, key })))?.message).toMatch(/already registered/);
     expect((await refusal(registerPublicKey(await ctx("finvu"), { clientId, key: pem(), kid: "k1" })))?.message).toMatch(/already used/);
+  });
+});
+
+describe("EC P-256 public keys (ES256) beside RSA", () => {
+  const p256 = () => generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
+
+  it("registers a P-256 key under its RFC 7638 thumbprint, stores its type, and audits the type in the same transaction", async () => {
+    const clientId = await newClient("finvu", "EC key");
+    const publicKey = p256();
+    const registered = await registerPublicKey(await ctx("finvu"), {
+      clientId,
+      key: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    });
+    const { x, y } = publicKey.export({ format: "jwk" });
+    const thumbprint = await calculateJwkThumbprint({ kty: "EC", crv: "P-256", x: x as string, y: y as string }, "sha256");
+    expect(registered).toEqual({
+      id: expect.any(String),
+      kid: thumbprint,
+      thumbprint,
+      type: "EC",
+      alg: "ES256",
+      bits: 256,
+      expiresAt: null,
+    });
+
+    const [row] = await handle.db.select().from(clientPublicKeys).where(eq(clientPublicKeys.id, registered.id));
+    expect({ keyType: row?.keyType, alg: row?.alg, bits: row?.bits, jwk: row?.jwk }).toEqual({
+      keyType: "EC",
+      alg: "ES256",
+      bits: 256,
+      jwk: { kty: "EC", crv: "P-256", x, y, kid: thumbprint, alg: "ES256", use: "sig" },
+    });
+    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, registered.id));
+    expect(events).toEqual([
+      {
+        id: expect.any(Number),
+        organisationId: (await org("finvu")).id,
+        actorType: "user",
+        actorUserId: null,
+        actorLabel: "spoc@test",
+        action: "key.registered",
+        targetType: "client_public_key",
+        targetId: registered.id,
+        metadata: { client: clientId, kid: thumbprint, thumbprint, type: "EC", alg: "ES256", bits: 256, expiresAt: null },
+        ip: null,
+        userAgent: null,
+        occurredAt: expect.any(Date),
+      },
+    ]);
+  });
+
+  it("audits an RSA key's type too", async () => {
+    const clientId = await newClient("finvu", "RSA key type");
+    const key = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const registered = await registerPublicKey(await ctx("finvu"), { clientId, key, kid: "rsa-1" });
+    const [event] = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, registered.id));
+    expect(event?.metadata).toEqual({
+      client: clientId,
+      kid: "rsa-1",
+      thumbprint: registered.thumbprint,
+      type: "RSA",
+      alg: "RS256",
+      bits: 2048,
+      expiresAt: null,
+    });
+  });
+
+  it("refuses another curve with the whole message, and writes nothing", async () => {
+    const clientId = await newClient("finvu", "P-384 key");
+    const key = generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    expect(await refusal(registerPublicKey(await ctx("finvu"), { clientId, key }))).toEqual(
+      new DomainError(
+        "invalid",
+        "This is an EC key on the P-384 curve. Only RSA keys of 2048 to 4096 bits and EC keys on the P-256 curve are accepted.",
+        "key",
+      ),
+    );
+    expect(
+      await handle.db
+        .select()
+        .from(clientPublicKeys)
+        .where(eq(clientPublicKeys.clientId, await clientUuid(clientId))),
+    ).toEqual([]);
+  });
+
+  it("an RSA and an EC key run side by side as the client's two active keys", async () => {
+    const clientId = await newClient("finvu", "Mixed keys");
+    const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    await registerPublicKey(await ctx("finvu"), { clientId, key: rsaPem, kid: "rsa" });
+    const ec = await registerPublicKey(await ctx("finvu"), { clientId, key: JSON.stringify(p256().export({ format: "jwk" })), kid: "ec" });
+    expect(ec.type).toBe("EC");
+    const third = await refusal(registerPublicKey(await ctx("finvu"), { clientId, key: JSON.stringify(p256().export({ format: "jwk" })) }));
+    expect(third?.message).toMatch(/already has 2 active keys/);
+  });
+
+  it("is held by the database too: a key's type, size, algorithm and curve must agree, whatever writes it", async () => {
+    const client = await clientUuid(await newClient("finvu", "Key constraint"));
+    const { x, y } = p256().export({ format: "jwk" });
+    const ecJwk = { kty: "EC", crv: "P-256", x, y };
+    const insert = (values: Partial<typeof clientPublicKeys.$inferInsert>) =>
+      handle.db
+        .insert(clientPublicKeys)
+        .values({
+          clientId: client,
+          kid: `k${randomBytes(4).toString("hex")}`,
+          thumbprint: "t",
+          jwk: ecJwk,
+          keyType: "EC",
+          alg: "ES256",
+          bits: 256,
+          ...values,
+        })
+        .then(
+          () => "inserted",
+          (e: { cause?: { code?: string; constraint_name?: string }; code?: string }) =>
+            e.cause?.constraint_name ?? e.cause?.code ?? e.code,
+        );
+    expect(await insert({})).toBe("inserted");
+    expect(await insert({ alg: "RS256" })).toBe("client_public_key_family");
+    expect(await insert({ bits: 2048 })).toBe("client_public_key_family");
+    expect(await insert({ jwk: { ...ecJwk, crv: "P-384" } })).toBe("client_public_key_family");
+    expect(await insert({ keyType: "RSA", bits: 2048, alg: "RS256" })).toBe("client_public_key_family");
+    // Both checks refuse an unknown type; which one Postgres names first is its own choice.
+    expect(["client_public_key_type", "client_public_key_family"]).toContain(await insert({ keyType: "OKP" as "EC" }));
   });
 });
 

@@ -1,5 +1,5 @@
 import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/lib/context";
-import { parsePublicKey } from "@/lib/crypto/public-key";
+import { type ParsedPublicKey, type PublicKeyType, parsePublicKey } from "@/lib/crypto/public-key";
 import { recordEvent } from "@/lib/data/audit";
 import { insertPublicKey, keysOfClient, LiveLimitReached, lockClient } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
@@ -14,11 +14,14 @@ export interface RegisteredKey {
   id: string;
   kid: string;
   thumbprint: string;
+  /** RSA or EC (P-256): what signs its assertions (docs/domain.md, "The token endpoint"). */
+  type: PublicKeyType;
+  alg: ParsedPublicKey["alg"];
   bits: number;
   expiresAt: Date | null;
 }
 
-/** Seed 002 step 2, self-service: at most two active keys (a second runs alongside for rotation). */
+/** Seed 002 step 2, self-service (RSA, or EC P-256 for ES256): at most two active keys (a second runs alongside for rotation). */
 export async function registerPublicKey(ctx: CredentialContext, input: RegisterKeyInput): Promise<RegisteredKey> {
   authorize(ctx, "credentials.rotate");
   const parsed = await parsePublicKey(input.key);
@@ -51,6 +54,7 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
       clientId: client.id,
       kid,
       alg: parsed.alg,
+      keyType: parsed.type,
       jwk: { ...parsed.jwk, kid, alg: parsed.alg, use: "sig" },
       thumbprint: parsed.thumbprint,
       bits: parsed.bits,
@@ -72,12 +76,14 @@ export async function registerPublicKey(ctx: CredentialContext, input: RegisterK
         client: client.clientId,
         kid,
         thumbprint: parsed.thumbprint,
+        type: parsed.type,
+        alg: parsed.alg,
         bits: parsed.bits,
         expiresAt: expiresAt?.toISOString() ?? null,
       },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });
-    return { id: row.id, kid, thumbprint: parsed.thumbprint, bits: parsed.bits, expiresAt };
+    return { id: row.id, kid, thumbprint: parsed.thumbprint, type: parsed.type, alg: parsed.alg, bits: parsed.bits, expiresAt };
   });
 }

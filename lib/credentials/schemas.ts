@@ -81,7 +81,7 @@ export const registerKeyInput = z.object({
     max: 20_000,
     tooLong: "That is far too long for a public key.",
     trim: false,
-  }).describe("An RSA public key (2048 to 4096 bits) as PEM or as a JWK (JSON text)"),
+  }).describe("An RSA public key (2048 to 4096 bits) or an EC public key on the P-256 curve (for ES256), as PEM or as a JWK (JSON text)"),
   kid: storableText()
     .trim()
     .regex(/^[\x21-\x7e]{1,128}$/, { error: "A key ID is 1 to 128 visible characters, no spaces." })

@@ -51,6 +51,8 @@ export interface PublicKeyDto extends KeyFlags {
   kid: string;
   label: string | null;
   alg: string;
+  /** RSA or EC (P-256); shown with the size as "RSA 2048" or "EC P-256" (lib/format.ts). */
+  type: "RSA" | "EC";
   bits: number;
   thumbprint: string;
   createdOn: CalendarDate;
@@ -201,6 +203,7 @@ export async function getApiDetails(
             kid: k.kid,
             label: k.label,
             alg: k.alg,
+            type: k.keyType,
             bits: k.bits,
             thumbprint: k.thumbprint,
             createdOn: toCalendarDate(k.createdAt, tz),

@@ -34,7 +34,15 @@ export interface AuditEventShapes {
   "secret.expired": { target: "client_secret"; metadata: { client: string; maskedTail: string } };
   "key.registered": {
     target: "client_public_key";
-    metadata: { client: string; kid: string; thumbprint: string; bits: number; expiresAt: string | null };
+    metadata: {
+      client: string;
+      kid: string;
+      thumbprint: string;
+      type: "RSA" | "EC";
+      alg: "RS256" | "PS256" | "ES256";
+      bits: number;
+      expiresAt: string | null;
+    };
   };
   "key.revoked": { target: "client_public_key"; metadata: { client: string; kid: string } };
   "key.expired": { target: "client_public_key"; metadata: { client: string; kid: string } };

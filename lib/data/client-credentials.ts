@@ -47,6 +47,7 @@ export async function getClientCredentials(db: Executor, org: OrganisationDto, c
       kid: k.kid,
       label: k.label,
       alg: k.alg,
+      type: k.keyType,
       bits: k.bits,
       thumbprint: k.thumbprint,
       state: publicKeyState(k, now, policy),

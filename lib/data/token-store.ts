@@ -29,7 +29,10 @@ export interface TokenStore {
   findClientWithKeys(
     clientId: string,
     now: Date,
-  ): Promise<{ client: ClientRecord; keys: { id: string; kid: string; alg: string; jwk: Record<string, unknown> }[] } | null>;
+  ): Promise<{
+    client: ClientRecord;
+    keys: { id: string; kid: string; alg: string; keyType: "RSA" | "EC"; jwk: Record<string, unknown> }[];
+  } | null>;
   /** RFC 7523 3 (7): true the first time a (client, jti) is seen, false on a replay; atomic across instances. */
   consumeJti(clientId: string, jti: string, expiresAt: Date): Promise<boolean>;
   findClient(clientId: string): Promise<ClientRecord | null>;
@@ -83,6 +86,7 @@ export function createTokenStore(db: Database): TokenStore {
       keyId: clientPublicKeys.id,
       kid: clientPublicKeys.kid,
       alg: clientPublicKeys.alg,
+      keyType: clientPublicKeys.keyType,
       jwk: clientPublicKeys.jwk,
     })
     .from(oauthClients)
@@ -115,7 +119,7 @@ export function createTokenStore(db: Database): TokenStore {
     async findClientWithKeys(clientId, at) {
       const rows = await keysQuery.execute({ clientId, now: at.toISOString() });
       const grouped = groupRows(rows, (r) =>
-        r.keyId && r.kid && r.alg && r.jwk ? { id: r.keyId, kid: r.kid, alg: r.alg, jwk: r.jwk } : null,
+        r.keyId && r.kid && r.alg && r.keyType && r.jwk ? { id: r.keyId, kid: r.kid, alg: r.alg, keyType: r.keyType, jwk: r.jwk } : null,
       );
       return grouped && { client: grouped.client, keys: grouped.items };
     },

@@ -1,5 +1,6 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import { calculateJwkThumbprint } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, DatabaseHandle } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
@@ -20,7 +21,8 @@ vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabase
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
-const { listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint, setJwksUriEndpoint } = await import("./endpoints");
+const { listKeysEndpoint, listSecretsEndpoint, registerKeyEndpoint, revokeSecretEndpoint, rotateSecretEndpoint, setJwksUriEndpoint } =
+  await import("./endpoints");
 
 let handle: DatabaseHandle;
 let token = "";
@@ -255,6 +257,50 @@ describe("a client's JWKS URL through the management API (docs/domain.md, Keys a
         detail: "This JWKS URL cannot be used: Use an https:// URL.",
         errors: [{ field: "jwksUri", message: "This JWKS URL cannot be used: Use an https:// URL." }],
       },
+    });
+  });
+});
+
+describe("registering an EC P-256 key (ES256) through the API", () => {
+  it("answers 201 with the key, its type EC and alg ES256, and lists it so", async () => {
+    const { x, y } = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ format: "jwk" });
+    const jwk = { kty: "EC", crv: "P-256", x: x as string, y: y as string };
+    const response = await call(registerKeyEndpoint, { clientId }, { method: "POST", body: JSON.stringify({ key: JSON.stringify(jwk) }) });
+    expect(response.status).toBe(201);
+    const thumbprint = await calculateJwkThumbprint(jwk, "sha256");
+    const body = await response.json();
+    expect(body).toEqual({
+      id: expect.any(String),
+      kid: thumbprint,
+      label: null,
+      alg: "ES256",
+      type: "EC",
+      bits: 256,
+      thumbprint,
+      state: "active",
+      createdAt: expect.any(String),
+      expiresAt: null,
+      lastUsedAt: null,
+    });
+    const { keys } = await (await call(listKeysEndpoint, { clientId })).json();
+    expect(keys.find((k: { id: string }) => k.id === body.id)).toEqual(body);
+  });
+
+  it("refuses a key on another curve with 422 naming the field and saying what is accepted", async () => {
+    const p384 = generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const response = await call(registerKeyEndpoint, { clientId }, { method: "POST", body: JSON.stringify({ key: p384 }) });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Unprocessable content",
+      status: 422,
+      detail: "This is an EC key on the P-384 curve. Only RSA keys of 2048 to 4096 bits and EC keys on the P-256 curve are accepted.",
+      errors: [
+        {
+          field: "key",
+          message: "This is an EC key on the P-384 curve. Only RSA keys of 2048 to 4096 bits and EC keys on the P-256 curve are accepted.",
+        },
+      ],
     });
   });
 });

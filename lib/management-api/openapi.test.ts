@@ -24,5 +24,10 @@ describe("the management API's OpenAPI document", () => {
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
     expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
     expect(Object.keys(schemas.JwksUriRequest?.properties ?? {})).toEqual(["jwksUri"]);
+    expect(schemas.PublicKey?.properties?.type).toEqual({
+      type: "string",
+      enum: ["RSA", "EC"],
+      description: "RSA, or EC on the P-256 curve (ES256)",
+    });
   });
 });

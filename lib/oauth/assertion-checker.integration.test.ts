@@ -8,7 +8,7 @@ import type { OrganisationDto } from "@/lib/data/organisations";
 import { createTokenStore } from "@/lib/data/token-store";
 import { checkAssertion } from "./assertion-checker";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
-import { addKey, assertion, cliContext, provisionClient } from "./testing";
+import { addEcKey, addKey, assertion, cliContext, provisionClient } from "./testing";
 
 const issuer = "https://auth.rotor.test";
 const keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
@@ -54,6 +54,44 @@ describe("the Dev Tools assertion checker", () => {
     expect(await checkAssertion(handle.db, northwind, { assertion: good }, config)).toMatchObject({
       ok: false,
       description: expect.stringMatching(/already been used/),
+    });
+  });
+
+  it("checks an ES256 assertion against an EC P-256 key, and says when a key of the other type was named", async () => {
+    const ctx = cliContext(handle.db, northwind, keyRing);
+    const c = await provisionClient(ctx);
+    const rsa = await addKey(ctx, c.clientId, "rsa-1");
+    const ec = await addEcKey(ctx, c.clientId, "ec-1");
+    const claims = { iss: c.clientId, sub: c.clientId, aud: issuer };
+    const config = { issuer, now: new Date() };
+    const good = await assertion(ec.privateKey, claims, { alg: "ES256", kid: "ec-1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: good }, config)).toEqual({
+      ok: true,
+      clientId: c.clientId,
+      keyKid: "ec-1",
+      message: "The token endpoint would accept this assertion (its jti has not been used; checking it here does not use it up).",
+    });
+    const toRsaKey = await assertion(ec.privateKey, claims, { alg: "ES256", kid: "rsa-1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: toRsaKey }, config)).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description:
+        "The assertion's signature does not verify with the registered key. The key \"rsa-1\" is an RSA key, which verifies RS256 and PS256, but this assertion says ES256: sign with the key's own algorithm, or name a key of the right type in kid.",
+    });
+    const toEcKey = await assertion(rsa.privateKey, claims, { alg: "RS256", kid: "ec-1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: toEcKey }, config)).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description:
+        "The assertion's signature does not verify with the registered key. The key \"ec-1\" is an EC P-256 key, which verifies ES256 only, but this assertion says RS256: sign with the key's own algorithm, or name a key of the right type in kid.",
+    });
+    // A signature by another key of the right type gets no hint: the key is simply not the one.
+    const stranger = await addEcKey(cliContext(handle.db, northwind, keyRing), (await provisionClient(ctx)).clientId, "ec-1");
+    const forged = await assertion(stranger.privateKey, claims, { alg: "ES256", kid: "ec-1" });
+    expect(await checkAssertion(handle.db, northwind, { assertion: forged }, config)).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description: "The assertion's signature does not verify with the registered key.",
     });
   });
 

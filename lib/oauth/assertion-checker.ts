@@ -5,8 +5,14 @@ import type { OrganisationDto } from "@/lib/data/organisations";
 import { isClientOfOrganisation } from "@/lib/data/scope";
 import { createTokenStore, isAssertionConsumed } from "@/lib/data/token-store";
 import { textField } from "@/lib/text-field";
-import { readClientAssertion, verifyClientAssertion } from "./client-assertion";
-import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
+import {
+  type RegisteredKey,
+  readClientAssertion,
+  SIGNATURE_DOES_NOT_VERIFY,
+  type UnverifiedAssertion,
+  verifyClientAssertion,
+} from "./client-assertion";
+import { ASSERTION_ALGORITHMS_BY_KEY_TYPE, JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError } from "./errors";
 
 /** The Dev Tools form: a pasted assertion and, optionally, the client_assertion_type to check with it. */
@@ -33,8 +39,10 @@ export async function checkAssertion(
   input: { assertion: string; assertionType?: string },
   config: { issuer: string; now: Date },
 ): Promise<AssertionVerdict> {
+  let read: UnverifiedAssertion | undefined;
+  let keys: readonly RegisteredKey[] = [];
   try {
-    const read = readClientAssertion(input.assertionType ?? JWT_BEARER_ASSERTION_TYPE, input.assertion.trim(), undefined);
+    read = readClientAssertion(input.assertionType ?? JWT_BEARER_ASSERTION_TYPE, input.assertion.trim(), undefined);
     // Not looked up unless it could be a client ID at all (a NUL byte would fail the query).
     if (!isWellFormedClientId(read.clientId)) {
       return {
@@ -51,6 +59,7 @@ export async function checkAssertion(
       };
     const found = await createTokenStore(db).findClientWithKeys(read.clientId, config.now);
     if (!found) return { ok: false, error: "invalid_client", description: "This client is disabled." };
+    keys = found.keys;
     const verified = await verifyClientAssertion(read, found.keys, {
       issuer: config.issuer,
       tokenEndpoint: `${config.issuer}/oauth/token`,
@@ -71,7 +80,22 @@ export async function checkAssertion(
       message: "The token endpoint would accept this assertion (its jti has not been used; checking it here does not use it up).",
     };
   } catch (error) {
-    if (error instanceof OAuthError) return { ok: false, error: error.error, description: error.description };
+    if (error instanceof OAuthError) {
+      const hint = read && error.description === SIGNATURE_DOES_NOT_VERIFY ? familyHint(read, keys) : "";
+      return { ok: false, error: error.error, description: `${error.description}${hint}` };
+    }
     throw error;
   }
+}
+
+/**
+ * The token endpoint answers a key of the other family like any signature that does not verify
+ * (lib/oauth/client-assertion.ts); the organisation's own Dev Tools may say which it was, since the
+ * person checking can see the client's keys on the API tab anyway.
+ */
+function familyHint(read: UnverifiedAssertion, keys: readonly RegisteredKey[]): string {
+  const key = read.kid !== undefined ? keys.find((k) => k.kid === read.kid) : keys.length === 1 ? keys[0] : undefined;
+  if (!key || (ASSERTION_ALGORITHMS_BY_KEY_TYPE[key.keyType] as readonly string[]).includes(read.alg)) return "";
+  const family = key.keyType === "EC" ? "an EC P-256 key, which verifies ES256 only" : "an RSA key, which verifies RS256 and PS256";
+  return ` The key "${key.kid.slice(0, 40)}" is ${family}, but this assertion says ${read.alg}: sign with the key's own algorithm, or name a key of the right type in kid.`;
 }

@@ -2,7 +2,13 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { type JWTPayload, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { NUL_MESSAGE } from "@/lib/text-field";
-import { checkAssertionClaims, type RegisteredKey, readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import {
+  assertionAlgorithmsOf,
+  checkAssertionClaims,
+  type RegisteredKey,
+  readClientAssertion,
+  verifyClientAssertion,
+} from "./client-assertion";
 import { JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError, oauthErrorResponse } from "./errors";
 
@@ -210,16 +216,20 @@ describe("reading a client assertion", () => {
   it("never accepts alg none or an HMAC alg, and names the accepted ones otherwise", async () => {
     const read = (header: object) => () => readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt(header, good), undefined);
     expect(await refusal(read({ alg: "none" }))).toEqual(
-      invalidClient("alg none is never accepted: sign the assertion with your private RSA key using RS256."),
+      invalidClient(
+        "alg none is never accepted: sign the assertion with your private key, using RS256 or PS256 for an RSA key, ES256 for an EC P-256 key.",
+      ),
     );
     expect(await refusal(read({ alg: "HS256" }))).toEqual(
-      invalidClient("alg HS256 is never accepted: sign the assertion with your private RSA key using RS256."),
+      invalidClient(
+        "alg HS256 is never accepted: sign the assertion with your private key, using RS256 or PS256 for an RSA key, ES256 for an EC P-256 key.",
+      ),
     );
     expect(await refusal(read({ alg: "EdDSA" }))).toEqual(
-      invalidClient("alg EdDSA is not accepted: sign with RS256 (PS256 and ES256 are also accepted)."),
+      invalidClient("alg EdDSA is not accepted: sign with RS256 or PS256 (an RSA key) or ES256 (an EC P-256 key)."),
     );
     expect(await refusal(read({ typ: "JWT" }))).toEqual(
-      invalidClient("alg (missing) is not accepted: sign with RS256 (PS256 and ES256 are also accepted)."),
+      invalidClient("alg (missing) is not accepted: sign with RS256 or PS256 (an RSA key) or ES256 (an EC P-256 key)."),
     );
   });
 
@@ -264,10 +274,17 @@ describe("reading a client assertion", () => {
 describe("verifying a client assertion against the client's keys", () => {
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const otherRsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const registered = (id: string, kid: string, alg: string, publicKey: KeyObject): RegisteredKey => ({
+  const registered = (
+    id: string,
+    kid: string,
+    alg: string,
+    publicKey: KeyObject,
+    keyType: RegisteredKey["keyType"] = publicKey.asymmetricKeyType === "ec" ? "EC" : "RSA",
+  ): RegisteredKey => ({
     id,
     kid,
     alg,
+    keyType,
     jwk: publicKey.export({ format: "jwk" }) as Record<string, unknown>,
   });
   const key1 = registered("key-1", "kid-1", "RS256", rsa.publicKey);
@@ -310,16 +327,44 @@ describe("verifying a client assertion against the client's keys", () => {
     );
   });
 
-  it("accepts no other change of alg: an RS256 key for ES256, an ES256 key for PS256", async () => {
-    const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const es = registered("key-4", "kid-4", "ES256", ecKey.publicKey);
-    const unsigned = (alg: string, kid: string) => readClientAssertion(JWT_BEARER_ASSERTION_TYPE, jwt({ alg, kid }, good), undefined);
-    expect(await refusal(() => verifyClientAssertion(unsigned("ES256", "kid-1"), [key1], policy))).toEqual(
-      invalidClient("The key kid-1 is registered for RS256, but the assertion uses ES256."),
+  it("verifies ES256 with an EC P-256 key, chosen by kid beside an RSA key or as the only key", async () => {
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const es = registered("key-4", "kid-4", "ES256", ec.publicKey);
+    expect(await verify(await sign("ES256", "kid-4", ec.privateKey), [key1, es])).toEqual({
+      clientId: "client-1",
+      keyId: "key-4",
+      jti: good.jti,
+      jtiExpiresAt: new Date((good.exp + 30) * 1000),
+    });
+    expect((await verify(await sign("ES256", undefined, ec.privateKey), [es])).keyId).toBe("key-4");
+  });
+
+  it("never lets a key verify the other family's alg, answering as for any signature that does not verify", async () => {
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const es = registered("key-4", "kid-4", "ES256", ec.publicKey);
+    const signatureFails = invalidClient("The assertion's signature does not verify with the registered key.");
+    // Signed properly with the EC key, but sent to an RSA key's kid; and an RSA-signed one to the EC key's kid.
+    expect(await refusal(async () => verify(await sign("ES256", "kid-1", ec.privateKey), [key1, es]))).toEqual(signatureFails);
+    expect(await refusal(async () => verify(await sign("RS256", "kid-4"), [key1, es]))).toEqual(signatureFails);
+    expect(await refusal(async () => verify(await sign("PS256", "kid-4"), [key1, es]))).toEqual(signatureFails);
+    // The only key, no kid: the same answer.
+    expect(await refusal(async () => verify(await sign("ES256", undefined, ec.privateKey), [key1]))).toEqual(signatureFails);
+    expect(await refusal(async () => verify(await sign("RS256", undefined), [es]))).toEqual(signatureFails);
+  });
+
+  it("refuses an ES256 signature made with another P-256 key", async () => {
+    const ec = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const stranger = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const es = registered("key-4", "kid-4", "ES256", ec.publicKey);
+    expect(await refusal(async () => verify(await sign("ES256", "kid-4", stranger.privateKey), [es]))).toEqual(
+      invalidClient("The assertion's signature does not verify with the registered key."),
     );
-    expect(await refusal(() => verifyClientAssertion(unsigned("PS256", "kid-4"), [es], policy))).toEqual(
-      invalidClient("The key kid-4 is registered for ES256, but the assertion uses PS256."),
-    );
+  });
+
+  it("derives each key's algorithms from its family: RSA RS256 and PS256 (PS256 only when asked), EC P-256 ES256", () => {
+    expect(assertionAlgorithmsOf({ keyType: "RSA", alg: "RS256" })).toEqual(["RS256", "PS256"]);
+    expect(assertionAlgorithmsOf({ keyType: "RSA", alg: "PS256" })).toEqual(["PS256"]);
+    expect(assertionAlgorithmsOf({ keyType: "EC", alg: "ES256" })).toEqual(["ES256"]);
   });
 
   it("quotes at most 80 characters of an unknown kid and 40 of a key's kid", async () => {
@@ -336,7 +381,7 @@ describe("verifying a client assertion against the client's keys", () => {
 
   it("says the assertion could not be verified when the registered key does not fit its alg", async () => {
     const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
-    const misfiled = registered("key-6", "kid-6", "RS256", ecKey.publicKey);
+    const misfiled = registered("key-6", "kid-6", "RS256", ecKey.publicKey, "RSA");
     expect(await refusal(async () => verify(await sign("RS256", "kid-6"), [misfiled]))).toEqual(
       invalidClient("The assertion could not be verified."),
     );

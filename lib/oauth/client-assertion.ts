@@ -3,6 +3,8 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, error
 import { unstorableTextProblem } from "@/lib/text-field";
 import {
   ASSERTION_ALGORITHMS,
+  ASSERTION_ALGORITHMS_BY_KEY_TYPE,
+  type AssertionAlgorithm,
   CLOCK_SKEW_SECONDS,
   JWT_BEARER_ASSERTION_TYPE,
   JWT_BEARER_GRANT_TYPE,
@@ -28,7 +30,22 @@ export interface RegisteredKey {
   id: string;
   kid: string;
   alg: string;
+  /** RSA or EC (P-256), as registered (db/schema.ts, client_public_key_family). */
+  keyType: "RSA" | "EC";
   jwk: Record<string, unknown>;
+}
+
+/** Said for every signature that does not verify, a key of the other family included. */
+export const SIGNATURE_DOES_NOT_VERIFY = "The assertion's signature does not verify with the registered key.";
+
+/**
+ * The algorithms a registered key verifies: an EC P-256 key ES256 only; an RSA key RS256 and PS256
+ * (the same key, RFC 7518 3.5), or PS256 only when its JWK asked for PS256. This is each client's
+ * set of allowed assertion algorithms: there is no separate per-client setting, the keys decide.
+ */
+export function assertionAlgorithmsOf(key: Pick<RegisteredKey, "alg" | "keyType">): readonly AssertionAlgorithm[] {
+  if (key.keyType === "EC") return ASSERTION_ALGORITHMS_BY_KEY_TYPE.EC;
+  return key.alg === "PS256" ? ["PS256"] : ASSERTION_ALGORITHMS_BY_KEY_TYPE.RSA;
 }
 
 export interface AssertionPolicy {
@@ -87,8 +104,8 @@ export function readClientAssertion(
     throw new OAuthError(
       "invalid_client",
       alg === "none" || alg.startsWith("HS")
-        ? `alg ${alg} is never accepted: sign the assertion with your private RSA key using RS256.`
-        : `alg ${alg || "(missing)"} is not accepted: sign with RS256 (PS256 and ES256 are also accepted).`,
+        ? `alg ${alg} is never accepted: sign the assertion with your private key, using RS256 or PS256 for an RSA key, ES256 for an EC P-256 key.`
+        : `alg ${alg || "(missing)"} is not accepted: sign with RS256 or PS256 (an RSA key) or ES256 (an EC P-256 key).`,
     );
   }
   const clientId = assertedClientId(payload, clientIdParam);
@@ -129,7 +146,13 @@ export async function verifyClientAssertion(
     throw new OAuthError("invalid_client", "This client has two active keys: put the signing key's kid in the assertion's header.");
   }
   if (!key) throw new OAuthError("invalid_client", "No usable key.");
-  if (key.alg !== read.alg && !(key.alg === "RS256" && read.alg === "PS256")) {
+  // A key of the other family (an RSA key for ES256, an EC key for RS256 or PS256) is answered
+  // exactly like a signature that does not verify: jose would refuse the pair anyway, and the
+  // answer should not depend on which way it fails.
+  if (!(ASSERTION_ALGORITHMS_BY_KEY_TYPE[key.keyType] as readonly string[]).includes(read.alg)) {
+    throw new OAuthError("invalid_client", SIGNATURE_DOES_NOT_VERIFY);
+  }
+  if (!(assertionAlgorithmsOf(key) as readonly string[]).includes(read.alg)) {
     throw new OAuthError(
       "invalid_client",
       `The key ${key.kid.slice(0, 40)} is registered for ${key.alg}, but the assertion uses ${read.alg}.`,
@@ -143,7 +166,7 @@ export async function verifyClientAssertion(
     payload = JSON.parse(new TextDecoder().decode(verified.payload)) as JWTPayload;
   } catch (error) {
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-      throw new OAuthError("invalid_client", "The assertion's signature does not verify with the registered key.");
+      throw new OAuthError("invalid_client", SIGNATURE_DOES_NOT_VERIFY);
     }
     throw new OAuthError("invalid_client", "The assertion could not be verified.");
   }

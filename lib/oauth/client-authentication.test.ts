@@ -53,7 +53,9 @@ function store(): TokenStore & { jtis: string[]; lookups: string[] } {
           }
         : null,
     findClientWithKeys: async (clientId) =>
-      lookups.push(clientId) && clientId === client.clientId ? { client, keys: [{ id: "key-1", kid: "kid-1", alg: "RS256", jwk }] } : null,
+      lookups.push(clientId) && clientId === client.clientId
+        ? { client, keys: [{ id: "key-1", kid: "kid-1", alg: "RS256", keyType: "RSA", jwk }] }
+        : null,
     consumeJti: async (_clientId, jti) => {
       if (jtis.includes(jti)) return false;
       jtis.push(jti);

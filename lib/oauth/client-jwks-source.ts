@@ -85,7 +85,7 @@ export async function toRegisteredKeys(jwks: Record<string, unknown>[]): Promise
     try {
       const parsed = await parsePublicKey(JSON.stringify(material));
       const id = typeof kid === "string" && kid.length > 0 ? kid : parsed.thumbprint;
-      keys.push({ id: `${JWKS_KEY_ID_PREFIX}${id}`, kid: id, alg: parsed.alg, jwk: parsed.jwk });
+      keys.push({ id: `${JWKS_KEY_ID_PREFIX}${id}`, kid: id, alg: parsed.alg, keyType: parsed.type, jwk: parsed.jwk });
     } catch {
       // Left out: lib/data/client-jwks.ts's status shows the key, and the checker says why it is not used.
     }

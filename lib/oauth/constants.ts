@@ -7,7 +7,14 @@ export const CLIENT_CREDENTIALS = "client_credentials";
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** Clock skew tolerated between the client's clock and ours. */
 export const CLOCK_SKEW_SECONDS = 30;
-export const ASSERTION_ALGORITHMS = ["RS256", "PS256", "ES256"] as const;
+/**
+ * What each family of registrable key signs client assertions with: RSA RS256 or PS256 (RFC 7518
+ * 3.3, 3.5), EC P-256 ES256 (RFC 7518 3.4). A key never verifies another family's algorithm.
+ */
+export const ASSERTION_ALGORITHMS_BY_KEY_TYPE = { RSA: ["RS256", "PS256"], EC: ["ES256"] } as const;
+/** Every algorithm some client can sign with: the union of the families, as the metadata advertises it. */
+export const ASSERTION_ALGORITHMS = [...ASSERTION_ALGORITHMS_BY_KEY_TYPE.RSA, ...ASSERTION_ALGORITHMS_BY_KEY_TYPE.EC] as const;
+export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
 export const MAX_FORM_BYTES = 64 * 1024;
 export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"] as const;
 

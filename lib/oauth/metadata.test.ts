@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { baselineHeaders, MACHINE_CSP } from "@/lib/http/security-headers";
+import { assertionAlgorithmsOf } from "./client-assertion";
 import { authorizationServerMetadata, metadataResponse } from "./metadata";
 import { machineHeaders, withMachineHeaders } from "./security";
 
@@ -20,6 +21,14 @@ describe("authorization server metadata (RFC 8414 2)", () => {
       introspection_endpoint_auth_signing_alg_values_supported: ["RS256", "PS256", "ES256"],
       service_documentation: `${issuer}/api/v1/openapi.json`,
     });
+  });
+
+  it("advertises exactly the assertion algorithms a registrable key verifies: RSA's and EC P-256's, nothing else", () => {
+    const families = [
+      ...assertionAlgorithmsOf({ keyType: "RSA", alg: "RS256" }),
+      ...assertionAlgorithmsOf({ keyType: "EC", alg: "ES256" }),
+    ];
+    expect(authorizationServerMetadata(issuer).token_endpoint_auth_signing_alg_values_supported).toEqual(families);
   });
 
   it("is served to GET and HEAD, cacheable for an hour", async () => {

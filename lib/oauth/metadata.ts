@@ -1,7 +1,12 @@
 import { ALLOWED_METHODS, ASSERTION_ALGORITHMS, AUTH_METHODS } from "./constants";
 import { jsonResponse } from "./errors";
 
-/** RFC 8414 authorization server metadata. */
+/**
+ * RFC 8414 authorization server metadata. The signing algorithms are exactly those a registered key
+ * can verify (lib/oauth/constants.ts): RS256 and PS256 with an RSA key, ES256 with an EC P-256 key.
+ * Metadata is one document for every client, so it names the union; which of them a given client
+ * may use follows from its keys (docs/domain.md, "The token endpoint").
+ */
 export function authorizationServerMetadata(issuer: string) {
   return {
     issuer,

@@ -51,6 +51,13 @@ export async function addKey(ctx: CredentialContext, clientId: string, kid: stri
   return { privateKey: pair.privateKey, keyId: key.id, kid };
 }
 
+/** An EC P-256 key registered as a PEM for ES256 (RFC 7518 3.4); the private half signs. */
+export async function addEcKey(ctx: CredentialContext, clientId: string, kid: string) {
+  const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const key = await registerPublicKey(ctx, { clientId, key: pair.publicKey.export({ type: "spki", format: "pem" }).toString(), kid });
+  return { privateKey: pair.privateKey, keyId: key.id, kid };
+}
+
 export async function assertion(
   privateKey: KeyObject,
   claims: Record<string, unknown>,

@@ -14,7 +14,19 @@ import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
 import { UNGUARDED } from "./client-authentication";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
 import { createMachine, type Machine } from "./machine";
-import { addKey, assertion, basic, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient, typoOf } from "./testing";
+import {
+  addEcKey,
+  addKey,
+  assertion,
+  basic,
+  cliContext,
+  directMount,
+  httpMount,
+  jwtForm,
+  type Mount,
+  provisionClient,
+  typoOf,
+} from "./testing";
 import { createTokenEndpoint } from "./token-endpoint";
 
 const ISSUER = "https://auth.rotor.test";
@@ -262,6 +274,49 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       const other = await addKey(ctx(), (await provisionClient(ctx())).clientId, "k");
       const res = await post(jwtForm(await assertion(other.privateKey, claims(c.clientId), { kid: "k" })));
       expect((await res.json()).error_description).toMatch(/signature does not verify/);
+    });
+
+    it("issues a token for an ES256 assertion signed by a registered EC P-256 key, beside an RSA key", async () => {
+      const c = await provisionClient(ctx());
+      await addKey(ctx(), c.clientId, "rsa");
+      const ec = await addEcKey(ctx(), c.clientId, "ec");
+      const res = await post(jwtForm(await assertion(ec.privateKey, claims(c.clientId), { alg: "ES256", kid: "ec" })));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({
+        access_token: expect.any(String),
+        token_type: "Bearer",
+        expires_in: 3600,
+        scope: "claims:read claims:write",
+      });
+      // The only key, no kid: chosen all the same.
+      const only = await provisionClient(ctx());
+      const single = await addEcKey(ctx(), only.clientId, "only");
+      expect((await post(jwtForm(await assertion(single.privateKey, claims(only.clientId), { alg: "ES256" })))).status).toBe(200);
+    });
+
+    it("never lets an RSA key verify ES256 or an EC key RS256 or PS256: the answer is that of any signature that does not verify", async () => {
+      const c = await provisionClient(ctx());
+      const rsa = await addKey(ctx(), c.clientId, "rsa");
+      const ec = await addEcKey(ctx(), c.clientId, "ec");
+      const stranger = await addEcKey(ctx(), (await provisionClient(ctx())).clientId, "ec");
+      // The reference: a well-formed ES256 assertion signed by a key the client never registered.
+      const wrongKey = await whole(
+        await post(jwtForm(await assertion(stranger.privateKey, claims(c.clientId), { alg: "ES256", kid: "ec" }))),
+      );
+      expect(wrongKey).toMatchObject({ status: 401 });
+      expect(JSON.parse(wrongKey.body)).toEqual({
+        error: "invalid_client",
+        error_description: "The assertion's signature does not verify with the registered key.",
+      });
+      const mismatched = [
+        await assertion(ec.privateKey, claims(c.clientId), { alg: "ES256", kid: "rsa" }),
+        await assertion(rsa.privateKey, claims(c.clientId), { alg: "RS256", kid: "ec" }),
+        await assertion(rsa.privateKey, claims(c.clientId), { alg: "PS256", kid: "ec" }),
+      ];
+      for (const token of mismatched) {
+        expect(await whole(await post(jwtForm(token))), decodeProtectedHeader(token).alg).toEqual(wrongKey);
+      }
     });
 
     it("lets exactly one of many parallel requests with the same assertion through", async () => {

@@ -5,6 +5,7 @@ import { registerPublicKey } from "@/lib/credentials/register-public-key";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
 import { registerKeyInput, revokeKeyInput, setJwksUriInput } from "@/lib/credentials/schemas";
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
+import { describeKeyType } from "@/lib/format";
 import { action, CliError, emit, forClient, parse } from "./shared";
 
 /** A public key file is small; a large one is not a public key, and is not read whole. */
@@ -23,7 +24,7 @@ export function keyCommands(program: Command): void {
   const key = program.command("key").description("public keys for private_key_jwt");
   key
     .command("add")
-    .description("register an RSA public key (2048 to 4096 bits; at most two active)")
+    .description("register a public key: RSA of 2048 to 4096 bits, or EC on P-256 for ES256 (at most two active)")
     .requiredOption("--client <clientId>", "the client")
     .requiredOption("--file <path>", "the public key, PEM or JWK")
     .option("--kid <kid>", "key id (default: RFC 7638 thumbprint)")
@@ -39,7 +40,9 @@ export function keyCommands(program: Command): void {
           { key: "--file", expiresOn: "--expires" },
         );
         const registered = await registerPublicKey(ctx, input);
-        emit(cmd, { key: registered }, [`Registered key ${registered.kid} (RSA ${registered.bits} bits) for ${input.clientId}.`]);
+        emit(cmd, { key: registered }, [
+          `Registered key ${registered.kid} (${describeKeyType(registered.type, registered.bits)}) for ${input.clientId}.`,
+        ]);
       }),
     );
   key
@@ -63,7 +66,11 @@ export function keyCommands(program: Command): void {
       action(async (opts: { client: string }, cmd: Command) => {
         const ctx = await forClient(opts.client);
         const rows = (await readClientCredentials(ctx, opts.client)).keys;
-        emit(cmd, { keys: rows }, rows.length ? rows.map((k) => `${k.id} ${k.kid} RSA ${k.bits} ${k.state}`) : ["No keys."]);
+        emit(
+          cmd,
+          { keys: rows },
+          rows.length ? rows.map((k) => `${k.id} ${k.kid} ${describeKeyType(k.type, k.bits)} ${k.state}`) : ["No keys."],
+        );
       }),
     );
   key

@@ -8,7 +8,7 @@ import { TextField } from "../text-field";
 import { type FormAction, useFormAction } from "../use-form-action";
 
 const PRIVATE_KEY_REFUSED =
-  "That is a private key, so it was not sent and the field was cleared. Paste the public half only (openssl rsa -in key.pem -pubout), and if this private key was shared anywhere, make a new key pair.";
+  "That is a private key, so it was not sent and the field was cleared. Paste the public half only (openssl pkey -in key.pem -pubout), and if this private key was shared anywhere, make a new key pair.";
 
 /** PEM private keys of any kind, or a JWK with a private member ("d"). */
 function looksPrivate(text: string): boolean {
@@ -45,7 +45,8 @@ export function RegisterKeyForm({ clientId, action }: { clientId: string; action
           Public key (PEM or JWK)
         </label>
         <p id={`${id}-key-hint`} className="text-sm text-slate-700">
-          RSA, 2048 to 4096 bits. Paste the public key only, never the private key: openssl rsa -in key.pem -pubout
+          RSA (2048 to 4096 bits) or EC on the P-256 curve, for ES256. Paste the public key only, never the private key: openssl pkey -in
+          key.pem -pubout
         </p>
         <textarea
           id={`${id}-key`}

@@ -52,18 +52,22 @@ export default async function DevToolsPage({ params }: { params: Promise<{ org: 
     `  -u "${clientId}:$CLIENT_SECRET" \\`,
     "  -d grant_type=client_credentials",
   ].join("\n");
-  const kid = details.clients.flatMap((c) => c.keys).find((k) => k.state === "active")?.kid ?? "YOUR_KEY_ID";
+  const activeKey = details.clients.flatMap((c) => c.keys).find((k) => k.state === "active");
+  const kid = activeKey?.kid ?? "YOUR_KEY_ID";
+  // The example signs as the key it names can verify: ES256 for an EC P-256 key (docs/domain.md, "The token endpoint").
+  const alg = activeKey?.type === "EC" ? "ES256" : "RS256";
   const joseExample = `import { readFileSync } from "node:fs";
 import { importPKCS8, SignJWT } from "jose";
 
 const issuer = "${publicUrl}";
 const clientId = "${clientId}";
-const privateKey = await importPKCS8(readFileSync("test_key.pem", "utf8"), "RS256");
+// ${alg === "ES256" ? "Your EC P-256 key signs ES256; an RSA key would sign RS256." : "An RSA key signs RS256 (or PS256); an EC P-256 key would sign ES256."}
+const privateKey = await importPKCS8(readFileSync("test_key.pem", "utf8"), "${alg}");
 
 // A new assertion for every token request: its jti is accepted once.
 const now = Math.floor(Date.now() / 1000);
 const assertion = await new SignJWT({})
-  .setProtectedHeader({ alg: "RS256", kid: "${kid}" })
+  .setProtectedHeader({ alg: "${alg}", kid: "${kid}" })
   .setIssuer(clientId)
   .setSubject(clientId)
   .setAudience(issuer) // the issuer identifier, exactly: no trailing slash, not the token URL
@@ -122,8 +126,8 @@ const { access_token, expires_in } = await response.json();`;
           Get an access token with a private key (private_key_jwt)
         </h2>
         <p>
-          Register your RSA public key on the API tab (2048 to 4096 bits), keep the private key on your systems, and sign a short-lived JWT
-          for each request. With Node.js and jose:
+          Register your public key on the API tab (RSA of 2048 to 4096 bits, signing RS256 or PS256, or EC on the P-256 curve, signing
+          ES256), keep the private key on your systems, and sign a short-lived JWT for each request. With Node.js and jose:
         </p>
         <div>
           <CopyButton value={joseExample} what="the Node.js private_key_jwt example" />

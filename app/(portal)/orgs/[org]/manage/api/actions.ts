@@ -22,6 +22,7 @@ import {
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
 import { updateRotationPolicy } from "@/lib/credentials/update-rotation-policy";
 import { DomainError } from "@/lib/errors";
+import { describeKeyType } from "@/lib/format";
 import { formatCalendarDate } from "@/lib/rotation/calendar";
 import { expiryDateOf } from "@/lib/rotation/secret-state";
 
@@ -127,7 +128,7 @@ export async function registerKeyAction(org: string, _prev: ActionState, form: F
       ),
     run: async (access, input) => {
       const key = await registerPublicKey(await credentialContextFor(access), input);
-      return `Key registered (RSA ${key.bits} bits, kid ${key.kid}).`;
+      return `Key registered (${describeKeyType(key.type, key.bits)}, kid ${key.kid}).`;
     },
     revalidate: apiTab(org),
   });

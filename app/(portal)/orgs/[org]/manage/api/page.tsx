@@ -25,7 +25,7 @@ import { getDb } from "@/lib/data/database";
 import { hasActiveSpoc } from "@/lib/data/memberships";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { env } from "@/lib/env";
-import { describeDaysLeft, formatDateTime, formatLastUsed } from "@/lib/format";
+import { describeDaysLeft, describeKeyType, formatDateTime, formatLastUsed } from "@/lib/format";
 import { type CalendarDate, formatCalendarDate } from "@/lib/rotation/calendar";
 import {
   registerKeyAction,
@@ -237,7 +237,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                         </>
                       ),
                     },
-                    { header: "Type", cell: (k) => `${k.alg}, RSA ${k.bits} bits` },
+                    { header: "Type", cell: (k) => `${describeKeyType(k.type, k.bits)}, ${k.alg}` },
                     { header: "Created date", cell: (k) => date(k.createdOn) },
                     { header: "Expiration date", cell: (k) => (k.expiresOn ? date(k.expiresOn) : "No expiry") },
                     {
