@@ -392,6 +392,17 @@ describe("the protected API, whoami (RFC 6750)", () => {
     }
   });
 
+  it("reads every b64token of RFC 6750 2.1 as a token, so one that is no JWT is an invalid_token, not a malformed header", async () => {
+    const description = "The access token is malformed or its signature does not verify.";
+    for (const b64token of ["aZ09-._~+/", "abc=", "abc=="]) {
+      expect(await whole(await whoami(`Bearer ${b64token}`)), b64token).toEqual({
+        status: 401,
+        headers: { ...JSON_NO_STORE, "www-authenticate": challenge("invalid_token", description) },
+        body: { error: "invalid_token", error_description: description },
+      });
+    }
+  });
+
   it("answers an expired token, a token for another API and a token of a disabled client with 401 invalid_token and the reason", async () => {
     const c = await provisionClient(ctx(), { ttl: 600, audiences: [OWN_API, "https://elsewhere.example/"] });
     const live = await issued(c);
@@ -522,6 +533,19 @@ describe("the Dev Tools assertion checker, whole verdicts", () => {
       error: "invalid_client",
       description: "This client is disabled.",
     });
+  });
+
+  it("checks aud as the token endpoint does: the token endpoint URL only for a client with the legacy switch on", async () => {
+    const { checkAssertion } = await import("./assertion-checker");
+    const verdicts = [];
+    for (const legacyAudience of [true, false]) {
+      const c = await provisionClient(ctx(), { legacyAudience });
+      const k = await addKey(ctx(), c.clientId, "k");
+      const signed = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: `${ISSUER}/oauth/token` }, { kid: "k" });
+      const verdict = await checkAssertion(handle.db, org, { assertion: signed }, { issuer: ISSUER, now: new Date() });
+      verdicts.push(verdict.ok);
+    }
+    expect(verdicts).toEqual([true, false]);
   });
 
   it("accepts a pasted assertion with spaces around it, naming the client, the key and what checking does not do", async () => {
