@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { clientAddresses, clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients } from "@/db/schema";
 import { aClient, anOrganisation } from "@/db/testing/builders";
@@ -11,10 +11,12 @@ import type { OrganisationDto } from "@/lib/data/organisations";
 import { savePlatformSettings } from "@/lib/data/platform";
 import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
 import { signAccessToken } from "./access-token";
+import { assertionCheckInput, checkAssertion } from "./assertion-checker";
 import { UNGUARDED } from "./client-authentication";
 import { OAuthError, throttled } from "./errors";
 import { createIntrospectionEndpoint } from "./introspection";
 import { createMachine, type Machine } from "./machine";
+import { authorizationServerMetadata } from "./metadata";
 import { createWhoamiEndpoint } from "./protected-api";
 import { addKey, assertion, basic, cliContext, jwtForm, provisionClient } from "./testing";
 import { answerOAuthError, THROTTLED_HOLD_MS, type TokenEndpointDeps } from "./token-endpoint";
@@ -39,6 +41,16 @@ const logged: string[] = [];
 beforeAll(async () => {
   handle = await createTestDatabase();
   org = await anOrganisation(handle.db, { name: "Northwind Insurance" });
+});
+afterAll(async () => {
+  await handle?.close();
+});
+// A machine per test, built inside it: what createMachine wires up is then exercised by every test
+// (a machine built once in beforeAll would be covered by none, docs/test-strength.md).
+beforeEach(() => {
+  // Whole seconds, so iat and exp are the clock's own values.
+  clock = new Date(Math.floor(Date.now() / 1000) * 1000);
+  logged.length = 0;
   machine = createMachine({
     db: handle.db,
     keyRing,
@@ -49,14 +61,8 @@ beforeAll(async () => {
     addressOf: (request) => request.headers.get("x-test-address"),
   });
 });
-afterAll(async () => {
-  await machine?.stop();
-  await handle?.close();
-});
-beforeEach(() => {
-  // Whole seconds, so iat and exp are the clock's own values.
-  clock = new Date(Math.floor(Date.now() / 1000) * 1000);
-  logged.length = 0;
+afterEach(async () => {
+  await machine.stop();
 });
 
 const ctx = () => cliContext(handle.db, org, keyRing, clock);
@@ -469,6 +475,18 @@ describe("the machine's other paths", () => {
     });
   });
 
+  it("publishes the RFC 8414 metadata for an hour, and issues for the legacy audience (the token endpoint URL) when the client's switch is on", async () => {
+    expect(await whole(await call("/.well-known/oauth-authorization-server"))).toEqual({
+      status: 200,
+      headers: { ...NO_STORE, "cache-control": "public, max-age=3600" },
+      body: authorizationServerMetadata(ISSUER),
+    });
+    const c = await provisionClient(ctx(), { legacyAudience: true });
+    const k = await addKey(ctx(), c.clientId, "k");
+    const signed = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: `${ISSUER}/oauth/token` }, { kid: "k" });
+    expect((await call("/oauth/token", { method: "POST", headers: FORM, body: jwtForm(signed).toString() })).status).toBe(200);
+  });
+
   it("accepts at whoami the platform's own API, its listed audiences and its API endpoint, read again after a minute", async () => {
     const own = createMachine({ db: handle.db, keyRing, issuer: ISSUER, now: () => clock, background: false, log: () => {} });
     try {
@@ -523,7 +541,6 @@ describe("the machine's other paths", () => {
 
 describe("the Dev Tools assertion checker, whole verdicts", () => {
   it("says a disabled client is disabled", async () => {
-    const { checkAssertion } = await import("./assertion-checker");
     const c = await provisionClient(ctx());
     const k = await addKey(ctx(), c.clientId, "k");
     const disabled = await disabledClient();
@@ -536,7 +553,6 @@ describe("the Dev Tools assertion checker, whole verdicts", () => {
   });
 
   it("checks aud as the token endpoint does: the token endpoint URL only for a client with the legacy switch on", async () => {
-    const { checkAssertion } = await import("./assertion-checker");
     const verdicts = [];
     for (const legacyAudience of [true, false]) {
       const c = await provisionClient(ctx(), { legacyAudience });
@@ -549,7 +565,6 @@ describe("the Dev Tools assertion checker, whole verdicts", () => {
   });
 
   it("accepts a pasted assertion with spaces around it, naming the client, the key and what checking does not do", async () => {
-    const { checkAssertion } = await import("./assertion-checker");
     const c = await provisionClient(ctx());
     const k = await addKey(ctx(), c.clientId, "key-one");
     const signed = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: ISSUER, jti: randomUUID() }, { kid: "key-one" });
@@ -559,5 +574,52 @@ describe("the Dev Tools assertion checker, whole verdicts", () => {
       keyKid: "key-one",
       message: "The token endpoint would accept this assertion (its jti has not been used; checking it here does not use it up).",
     });
+  });
+});
+
+describe("the Dev Tools assertion checker, the rest", () => {
+  it("names the key that signed, among several", async () => {
+    const c = await provisionClient(ctx());
+    await addKey(ctx(), c.clientId, "first");
+    const second = await addKey(ctx(), c.clientId, "second");
+    const signed = await assertion(second.privateKey, { iss: c.clientId, sub: c.clientId, aud: ISSUER }, { kid: "second" });
+    expect(await checkAssertion(handle.db, org, { assertion: signed }, { issuer: ISSUER, now: new Date() })).toEqual(
+      expect.objectContaining({ ok: true, keyKid: "second" }),
+    );
+  });
+
+  it("says a used jti has been used, as the token endpoint would", async () => {
+    const c = await provisionClient(ctx());
+    const k = await addKey(ctx(), c.clientId, "k");
+    const jti = randomUUID();
+    const signed = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: ISSUER, jti }, { kid: "k" });
+    await createTokenStore(handle.db).consumeJti(c.clientId, jti, new Date(Date.now() + 600_000));
+    expect(await checkAssertion(handle.db, org, { assertion: signed }, { issuer: ISSUER, now: new Date() })).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description: "This assertion's jti has already been used: sign a new assertion for every request.",
+    });
+  });
+
+  it("lets an error that is not the assertion's fault through, rather than calling it a verdict", async () => {
+    const c = await provisionClient(ctx());
+    const k = await addKey(ctx(), c.clientId, "k");
+    const signed = await assertion(k.privateKey, { iss: c.clientId, sub: c.clientId, aud: ISSUER }, { kid: "k" });
+    const gone = await createTestDatabase();
+    await gone.close();
+    await expect(checkAssertion(gone.db, org, { assertion: signed }, { issuer: ISSUER, now: new Date() })).rejects.toThrow();
+  });
+
+  it("asks for an assertion, and refuses one or a type that is far too long", () => {
+    const issues = (input: unknown) => {
+      const parsed = assertionCheckInput.safeParse(input);
+      return parsed.success ? [] : parsed.error.issues.map((i) => [i.path.join("."), i.message]);
+    };
+    expect(issues({ assertion: "" })).toEqual([["assertion", "Paste a client_assertion (a signed JWT)."]]);
+    expect(issues({ assertion: "a".repeat(20_001) })).toEqual([["assertion", "That is far too long for an assertion."]]);
+    expect(issues({ assertion: "a.b.c", assertionType: "t".repeat(201) })).toEqual([
+      ["assertionType", "A client_assertion_type is under 200 characters."],
+    ]);
+    expect(issues({ assertion: "a".repeat(20_000), assertionType: "t".repeat(200) })).toEqual([]);
   });
 });

@@ -97,8 +97,11 @@ describe("the self-hosted mount of the machine paths", () => {
     ]);
   });
 
-  it("cuts the connection of a body past the 8 MiB hard cap without calling the handler", async () => {
+  it("answers a body of exactly the 8 MiB hard cap, and cuts the connection of a larger one without calling the handler", async () => {
     const port = await serve({ "/echo": echo });
+    expect((await send(port, "POST", "/echo", {}, Buffer.alloc(8 * 1024 * 1024, 0x61))).status).toBe(201);
+    expect(seen.map((s) => s.bytes)).toEqual([MAX_FORM_BYTES + 1]);
+    seen.length = 0;
     await expect(send(port, "POST", "/echo", {}, Buffer.alloc(8 * 1024 * 1024 + MAX_FORM_BYTES, 0x61))).rejects.toThrow();
     expect(seen).toEqual([]);
   });

@@ -85,10 +85,13 @@ describe("the successor key, to the millisecond", () => {
     const own = await createTestDatabase();
     try {
       expect(await ensureSigningKeys(own.db, keyRing, t0, ["ES256"])).toEqual(["ES256"]);
+      // A key that activates this very instant is the active one.
+      expect(await ensureSigningKeys(own.db, keyRing, t0, ["ES256"])).toEqual([]);
       expect(await ensureSigningKeys(own.db, keyRing, at(retire, -SUCCESSOR_LEAD_MS - 1), ["ES256"])).toEqual([]);
       const lead = at(retire, -SUCCESSOR_LEAD_MS);
       expect(await ensureSigningKeys(own.db, keyRing, lead, ["ES256"])).toEqual(["ES256"]);
       expect(await ensureSigningKeys(own.db, keyRing, at(lead, HOUR), ["ES256"])).toEqual([]);
+      expect(await ensureSigningKeys(own.db, keyRing, retire, ["ES256"])).toEqual([]);
       expect(await rows(own.db, "ES256")).toEqual([life(t0, t0), life(lead, retire)]);
       expect(await rows(own.db, "RS256")).toEqual([]);
 
@@ -130,7 +133,8 @@ describe("the successor key, to the millisecond", () => {
       const late = at(retire, -HOUR);
       expect(await ensureSigningKeys(own.db, keyRing, late, ["RS256"])).toEqual(["RS256"]);
       expect(await rows(own.db, "RS256")).toEqual([life(t0, t0), life(late, at(late, PUBLISH_AHEAD_MS))]);
-      // Between the old key's retirement and the successor's start no key signs, and none is made.
+      // From the old key's retirement to the successor's start no key signs, and none is made.
+      expect((await loadPublishedKeys(own.db, keyRing, retire)).signers).toEqual({});
       expect(await ensureSigningKeys(own.db, keyRing, at(retire, HOUR), ["RS256"])).toEqual([]);
       expect((await loadPublishedKeys(own.db, keyRing, at(retire, HOUR))).signers).toEqual({});
     } finally {
