@@ -14,25 +14,31 @@ import { defineConfig } from "vitest/config";
  * MUTATION_TESTS=lib/credentials (a folder) keeps only that folder's tests: the test helpers
  * provision clients through the credential use cases, so otherwise nearly every integration file
  * covers, and reruns for, each credential mutant (docs/test-strength.md).
+ * MUTATION_TESTS=lib/oauth/a.test.ts,lib/oauth/b.integration.test.ts (a list of test files) keeps
+ * only those: on a loaded machine a folder whose every integration file covers each mutant (the
+ * key cache, the mounts) cannot be measured with all of them in the time there is.
  */
 const only = process.env.MUTATION_TESTS;
 const unitOnly = only === "unit";
-const folderOnly = only?.startsWith("lib/") ? only : undefined;
+const files = only?.includes(".test.ts") ? only.split(",").map((f) => f.trim()) : undefined;
+const folderOnly = !files && only?.startsWith("lib/") ? only : undefined;
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: folderOnly
-      ? [`${folderOnly}/**/*.test.ts`]
-      : [
-          "lib/{rotation,oauth,credentials,scheduler}/**/*.test.ts",
-          "lib/auth/access-decision*.test.ts",
-          "lib/management-api/handler.integration.test.ts",
-          "lib/api-tokens/token-power.integration.test.ts",
-          "lib/data/{live,schedule-sql,encryption-at-rest}.integration.test.ts",
-          "lib/text-field.test.ts",
-          "lib/http/client-address.test.ts",
-        ],
+    include: files
+      ? files
+      : folderOnly
+        ? [`${folderOnly}/**/*.test.ts`]
+        : [
+            "lib/{rotation,oauth,credentials,scheduler}/**/*.test.ts",
+            "lib/auth/access-decision*.test.ts",
+            "lib/management-api/handler.integration.test.ts",
+            "lib/api-tokens/token-power.integration.test.ts",
+            "lib/data/{live,schedule-sql,encryption-at-rest}.integration.test.ts",
+            "lib/text-field.test.ts",
+            "lib/http/client-address.test.ts",
+          ],
     exclude: [
       "lib/scheduler/simulation.integration.test.ts",
       "lib/oauth/replay-across-instances.integration.test.ts",
