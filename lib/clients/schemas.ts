@@ -10,7 +10,7 @@ export const updateClientSettingsInput = z.object({
   clientId: clientIdField,
   scopes: scopeList.optional(),
   audiences: audienceList.optional(),
-  defaultAudience: optionalUri,
+  defaultAudience: optionalUri.optional(),
   tokenTtlSeconds: tokenLifetime.optional(),
   accessTokenAlg: signingAlgorithm.optional(),
   legacyAudience: z.boolean({ error: "The legacy aud switch is on or off." }).optional(),
