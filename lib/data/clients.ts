@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { oauthClients } from "@/db/schema";
+import { oauthClients, organisations } from "@/db/schema";
 import { clientOfOrganisation } from "./scope";
 
 /** An OAuth client as the operator sees it: its settings, never its credentials. */
@@ -75,4 +75,34 @@ export async function setClientDisabledAt(tx: Executor, id: string, at: Date | n
   const [row] = await tx.update(oauthClients).set({ disabledAt: at }).where(eq(oauthClients.id, id)).returning(clientColumns);
   if (!row) throw new Error("client update returned nothing");
   return row;
+}
+
+/** A client with the organisation it belongs to, as the Platform area lists them. */
+export interface PlatformClientDto extends ClientDto {
+  organisation: { id: string; slug: string; name: string };
+}
+
+const withOrganisation = {
+  ...clientColumns,
+  organisation: { id: organisations.id, slug: organisations.slug, name: organisations.name },
+};
+
+/** Every organisation's clients, by organisation then client name: the platform operator's view. */
+export async function listAllClients(db: Executor): Promise<PlatformClientDto[]> {
+  return db
+    .select(withOrganisation)
+    .from(oauthClients)
+    .innerJoin(organisations, eq(organisations.id, oauthClients.organisationId))
+    .orderBy(asc(organisations.name), asc(oauthClients.name));
+}
+
+/** One client by its public id, with its organisation; the platform operator's, so not tenant-scoped. */
+export async function findPlatformClient(db: Executor, clientId: string): Promise<PlatformClientDto | null> {
+  const [row] = await db
+    .select(withOrganisation)
+    .from(oauthClients)
+    .innerJoin(organisations, eq(organisations.id, oauthClients.organisationId))
+    .where(eq(oauthClients.clientId, clientId))
+    .limit(1);
+  return row ?? null;
 }

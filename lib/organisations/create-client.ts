@@ -24,7 +24,7 @@ export async function createClient(
       throw new DomainError(
         "invalid",
         `The platform does not allow the audience ${refused.join(", ")}; allowed: ${limits.allowedAudiences.join(", ")}.`,
-        "audience",
+        "audiences",
       );
     }
     const client = await insertClient(tx, organisation.id, {
