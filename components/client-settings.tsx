@@ -31,7 +31,12 @@ export function ClientSettings({ settings }: { settings: ClientSettingsView }) {
           {audiences.map((a) => (
             <li key={a}>
               {a}
-              {a === settings.defaultAudience ? <strong className="ml-1">(default)</strong> : null}
+              {a === settings.defaultAudience ? (
+                <>
+                  {" "}
+                  <strong>(default)</strong>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -70,6 +70,8 @@ export function ClientSettingsFields({ id, state, defaults }: { id: string; stat
           Access-token signing algorithm
         </label>
         <select
+          // Remounted with what was sent: React's reset after an action does not restore a select's choice.
+          key={value("accessTokenAlg", defaults.accessTokenAlg)}
           id={`${id}-accessTokenAlg`}
           name="accessTokenAlg"
           defaultValue={value("accessTokenAlg", defaults.accessTokenAlg)}

@@ -21,6 +21,8 @@ export function CreateClientForm({ action, organisations }: { action: FormAction
             Organisation
           </label>
           <select
+            // Remounted with what was sent: React's reset after an action does not restore a select's choice.
+            key={state.values?.organisation ?? ""}
             id={`${id}-organisation`}
             name="organisation"
             defaultValue={state.values?.organisation ?? ""}
