@@ -20,7 +20,7 @@ vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabase
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
-const { listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint } = await import("./endpoints");
+const { listClientsEndpoint, listSecretsEndpoint, revokeSecretEndpoint, rotateSecretEndpoint } = await import("./endpoints");
 
 let handle: DatabaseHandle;
 let token = "";
@@ -219,6 +219,39 @@ describe("a rotation that says how long the old secret keeps working", () => {
       status: 422,
       detail: "The request has invalid fields; see errors.",
       errors: [{ field: "oldSecretLastDay", message: "Give the old secret's last day as YYYY-MM-DD." }],
+    });
+  });
+});
+
+describe("the client listing", () => {
+  it("shows each client's settings read-only: audiences with the default, token lifetime and algorithm, legacy aud, disabled since", async () => {
+    const res = await call(listClientsEndpoint, {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      clients: [
+        {
+          clientId: expect.any(String),
+          name: "Claims submission (production)",
+          scopes: ["claims:read", "claims:write"],
+          audiences: ["https://api.claims-exchange.example/"],
+          defaultAudience: "https://api.claims-exchange.example/",
+          accessTokenLifetimeSeconds: 3600,
+          accessTokenAlg: "ES256",
+          legacyAudience: false,
+          disabledAt: null,
+        },
+        {
+          clientId: expect.any(String),
+          name: "Claims submission (sandbox)",
+          scopes: ["claims:read"],
+          audiences: ["https://sandbox.claims-exchange.example/"],
+          defaultAudience: "https://sandbox.claims-exchange.example/",
+          accessTokenLifetimeSeconds: 3600,
+          accessTokenAlg: "ES256",
+          legacyAudience: false,
+          disabledAt: null,
+        },
+      ],
     });
   });
 });
