@@ -34,7 +34,7 @@ export function ClientSettings({ settings }: { settings: ClientSettingsView }) {
               {a === settings.defaultAudience ? (
                 <>
                   {" "}
-                  <strong>(default)</strong>
+                  <strong className="whitespace-nowrap break-normal">(default)</strong>
                 </>
               ) : null}
             </li>

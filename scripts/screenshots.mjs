@@ -73,7 +73,21 @@ await pages("Mo Mahmood", [
   ["forbidden", "/orgs/northwind/manage/api"],
 ]);
 await pages("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
-await pages("Olivia Operator", [["platform", "/platform"]]);
+await pages("Olivia Operator", [
+  ["platform", "/platform"],
+  ["platform-clients", "/platform/clients"],
+]);
+/** A client's Platform page, reached from the list (its ID is in the path), and its disable confirmation, cancelled. */
+for (const width of widths) {
+  const page = await signedIn("Olivia Operator", width);
+  await page.goto(`${base}/platform/clients`);
+  await page.getByRole("link", { name: "Claims submission (production)" }).click();
+  await page.waitForURL(/\/platform\/clients\/.+/);
+  await page.screenshot({ path: `${out}/platform-client-${width}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Disable client" }).click();
+  await page.screenshot({ path: `${out}/platform-client-disable-${width}.png`, fullPage: true });
+  await page.close();
+}
 await dialogs("Northwind API team (SPOC)", "/orgs/northwind/manage/api", "Claims submission (sandbox)");
 await browser.close();
 console.info(`screenshots in ${out}/`);
