@@ -245,6 +245,12 @@ export const oauthClients = pgTable(
     name: text("name").notNull(),
     allowedScopes: text("allowed_scopes").array().notNull().default(sql`'{}'::text[]`),
     allowedAudiences: text("allowed_audiences").array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The audience of a token request that names none: one of allowed_audiences, chosen on
+     * purpose; null exactly when the client has none, and then the platform's own API
+     * (`<issuer>/api/v1`) is its only audience (docs/domain.md, "Clients").
+     */
+    defaultAudience: text("default_audience"),
     accessTokenTtlSeconds: integer("access_token_ttl_seconds").notNull().default(3600),
     /** ES256 by default (about 13x cheaper to sign than RS256); RS256 for resource servers that need it. */
     accessTokenAlg: signingAlg("access_token_alg").notNull().default("ES256"),
@@ -263,6 +269,10 @@ export const oauthClients = pgTable(
     check("oauth_client_id_format", sql`${t.clientId} ~ '^[A-Za-z0-9_-]{8,64}$'`),
     check("oauth_client_token_ttl", sql`${t.accessTokenTtlSeconds} between 60 and 86400`),
     check("oauth_client_jwks_uri", sql`${t.jwksUri} is null or (${t.jwksUri} ~ '^https?://' and length(${t.jwksUri}) <= 2000)`),
+    check(
+      "oauth_client_default_audience",
+      sql`(${t.defaultAudience} is null and cardinality(${t.allowedAudiences}) = 0) or ${t.defaultAudience} = any(${t.allowedAudiences})`,
+    ),
   ],
 );
 

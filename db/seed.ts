@@ -114,12 +114,14 @@ async function seedNorthwind(tx: Executor, { now, keyRing }: SeedOptions, operat
     name: "Claims submission (production)",
     allowedScopes: ["claims:read", "claims:write"],
     allowedAudiences: ["https://api.claims-exchange.example/"],
+    defaultAudience: "https://api.claims-exchange.example/",
     createdAt: now,
   });
   const sandbox = await aClient(tx, northwind, {
     name: "Claims submission (sandbox)",
     allowedScopes: ["claims:read"],
     allowedAudiences: ["https://sandbox.claims-exchange.example/"],
+    defaultAudience: "https://sandbox.claims-exchange.example/",
     createdAt: now,
   });
 
@@ -270,6 +272,7 @@ async function seedFinvu(tx: Executor, { now, keyRing }: SeedOptions, operator: 
     name: "Account aggregator gateway",
     allowedScopes: ["fi:fetch", "consent:read"],
     allowedAudiences: ["https://api.claims-exchange.example/"],
+    defaultAudience: "https://api.claims-exchange.example/",
     createdAt: now,
   });
   await aSecret(tx, finvu, gateway, keyRing, {

@@ -38,7 +38,7 @@ const pages: { who: string | null; as: string; path: string }[] = [
   ].map((path) => ({ who: people.northwindAdmin, as: "an organisation admin", path })),
   // The member's Home, and the refusal page a member meets on the API tab.
   ...["/orgs/northwind", "/orgs/northwind/manage/api"].map((path) => ({ who: people.northwindMember, as: "a member", path })),
-  { who: people.operator, as: "the platform operator", path: "/platform" },
+  ...["/platform", "/platform/clients"].map((path) => ({ who: people.operator, as: "the platform operator", path })),
   // Home of an organisation without a designated user (its alert), for a person in two organisations (the switcher).
   { who: people.twoOrganisations, as: "a person in two organisations", path: "/orgs/contoso" },
 ];
@@ -53,6 +53,23 @@ for (const width of [1440, 390]) {
       await expectNoSeriousViolations(page, `${path} at ${width} px`);
     });
   }
+}
+
+// A client's page has its ID in the path: reached from the list, and scanned with the form's refusals showing too.
+for (const width of [1440, 390]) {
+  test(`a client's Platform page, as the platform operator, at ${width} px, has no serious accessibility violation`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await signInAs(page, people.operator);
+    await page.goto("/platform/clients");
+    await page.getByRole("link", { name: "Claims submission (production)" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Claims submission (production)");
+    await expectNoSeriousViolations(page, `client page at ${width} px`);
+    const settings = page.getByRole("region", { name: "Change its settings" });
+    await settings.getByLabel("Access-token lifetime (seconds)").fill("5");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await expect(settings.getByLabel("Access-token lifetime (seconds)")).toBeFocused();
+    await expectNoSeriousViolations(page, `client page with a refusal at ${width} px`);
+  });
 }
 
 test("the small-screen menu has no serious accessibility violation when open", async ({ page }) => {

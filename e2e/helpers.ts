@@ -66,3 +66,30 @@ export const SPOOFED = { host: "attacker.example", "x-forwarded-host": "attacker
 export function todayIn(timeZone: string): number {
   return dayNumber(new Intl.DateTimeFormat("en-GB", { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }).format(Date.now()));
 }
+
+/** The platform operator creates a client for Northwind in Platform > Clients; its client ID. */
+export async function createClientInPortal(page: Page, name: string, settings: { scopes: string }): Promise<string> {
+  await signInAs(page, people.operator);
+  await page.goto("/platform/clients");
+  const form = page.getByRole("region", { name: "Create a client" });
+  await form.getByLabel("Organisation").selectOption({ label: "Northwind Insurance" });
+  await form.getByLabel("Client name").fill(name);
+  await form.getByLabel("Scopes (optional)").fill(settings.scopes);
+  await form.getByRole("button", { name: "Create client" }).click();
+  const status = form.getByRole("status");
+  await expect(status).toContainText(`"${name}" for Northwind Insurance`);
+  return /Created client (\S+)/.exec((await status.textContent()) ?? "")![1]!;
+}
+
+/** The operator disables (confirming first) or enables a client on its Platform page. */
+export async function switchClientInPortal(page: Page, clientId: string, to: "disable" | "enable"): Promise<void> {
+  await page.goto(`/platform/clients/${clientId}`);
+  if (to === "disable") {
+    await page.getByRole("button", { name: "Disable client" }).click();
+    await page.getByRole("button", { name: "Disable it now" }).click();
+    await expect(page.getByTestId("client-status")).toContainText("Disabled since");
+  } else {
+    await page.getByRole("button", { name: "Enable client" }).click();
+    await expect(page.getByTestId("client-status")).toHaveText("Enabled");
+  }
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { people, signInAs } from "./helpers";
+import { people, signInAs, switchClientInPortal } from "./helpers";
 
 // Adds an organisation and edits the platform limits: runs in the "changes" project.
 
@@ -107,4 +107,84 @@ test("the operator sets the platform limits, and cannot set a maximum below what
 test("an organisation admin cannot reach the operator's area", async ({ page }) => {
   await signInAs(page, people.northwindAdmin);
   expect((await page.goto("/platform"))?.status()).toBe(404);
+});
+
+// Audiences are checked against the platform's allowed list, which the limits test changes.
+test("the operator creates a client, edits its scopes, disables it and enables it again; the token endpoint follows each step", {
+  lock: "platform-settings",
+}, async ({ page, baseURL }) => {
+  const name = `Portal client ${Date.now()}`;
+  await signInAs(page, people.operator);
+  await page.getByRole("link", { name: /^Clients/ }).click();
+  const form = page.getByRole("region", { name: "Create a client" });
+  await form.getByLabel("Organisation").selectOption({ label: "Northwind Insurance" });
+  await form.getByLabel("Client name").fill(name);
+  await form.getByLabel("Audiences (optional)").fill("https://api.claims-exchange.example/ https://sandbox.claims-exchange.example/");
+  await form.getByLabel("Access-token lifetime (seconds)").fill("30");
+  await form.getByRole("button", { name: "Create client" }).click();
+  // Refused with the reason beside the field, the focus on it, and what was typed kept.
+  await expect(form.getByLabel("Access-token lifetime (seconds)")).toBeFocused();
+  await expect(form.getByText("Access tokens live at least 60 seconds.")).toBeVisible();
+  await expect(form.getByLabel("Client name")).toHaveValue(name);
+  await form.getByLabel("Access-token lifetime (seconds)").fill("600");
+  await form.getByRole("button", { name: "Create client" }).click();
+  // Several audiences and no default: never picked silently.
+  await expect(form.getByLabel("Default audience (optional)")).toBeFocused();
+  await expect(form.getByText("Choose the default audience among")).toBeVisible();
+  await form.getByLabel("Default audience (optional)").fill("https://sandbox.claims-exchange.example/");
+  await form.getByLabel("Scopes (optional)").fill("claims:read");
+  await form.getByRole("button", { name: "Create client" }).click();
+  await expect(form.getByRole("status")).toContainText(`"${name}" for Northwind Insurance`);
+  const clientId = /Created client (\S+)/.exec((await form.getByRole("status").textContent()) ?? "")![1]!;
+
+  // The designated user issues its first secret with the management API.
+  const spoc = await page.context().browser()!.newPage();
+  await signInAs(spoc, people.northwindSpoc);
+  await spoc.goto("/account");
+  const tokens = spoc.getByRole("region", { name: "Personal API tokens" });
+  await tokens.getByLabel("Token name").fill(`portal client ${Date.now()}`);
+  await tokens.getByLabel(/Read and rotate/).check();
+  await tokens.getByRole("button", { name: "Create token" }).click();
+  const apiToken = await tokens.getByTestId("secret-value").inputValue();
+  const rotated = await fetch(`${baseURL}/api/v1/clients/${clientId}/secrets`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(rotated.status).toBe(201);
+  const { value: secret } = await rotated.json();
+  const ask = async () => {
+    const res = await fetch(`${baseURL}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: secret }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const first = await ask();
+  expect([first.status, first.body.scope, first.body.expires_in]).toEqual([200, "claims:read", 600]);
+  const aud = (t: string) => JSON.parse(Buffer.from(t.split(".")[1]!, "base64url").toString()).aud;
+  expect(aud(first.body.access_token)).toBe("https://sandbox.claims-exchange.example/");
+
+  await page.getByRole("link", { name }).click();
+  const settings = page.getByRole("region", { name: "Change its settings" });
+  await settings.getByLabel("Scopes (optional)").fill("claims:read claims:write");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByRole("status")).toHaveText("Settings saved. The token endpoint uses them from the next request.");
+  expect((await ask()).body.scope).toBe("claims:read claims:write");
+
+  await switchClientInPortal(page, clientId, "disable");
+  expect(await ask()).toEqual({ status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } });
+  // The designated user sees on the API tab that the client is disabled, and since when; and its settings.
+  await spoc.goto("/orgs/northwind/manage/api");
+  const article = spoc.getByRole("article").filter({ hasText: name });
+  await expect(article.getByTestId("client-status")).toContainText("Disabled since");
+  await expect(article.getByTestId("client-audiences").getByRole("listitem")).toHaveText([
+    "https://api.claims-exchange.example/",
+    "https://sandbox.claims-exchange.example/ (default)",
+  ]);
+  await expect(article.getByTestId("client-token-settings")).toHaveText("valid 600 seconds, signed ES256");
+
+  await switchClientInPortal(page, clientId, "enable");
+  expect((await ask()).status).toBe(200);
 });

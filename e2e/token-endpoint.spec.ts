@@ -2,7 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { createRemoteJWKSet, exportJWK, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import * as oauth from "oauth4webapi";
 import * as oidc from "openid-client";
-import { people, signInAs } from "./helpers";
+import { createClientInPortal, people, signInAs, switchClientInPortal } from "./helpers";
 
 /*
  * An integrator's system, played by the real openid-client and oauth4webapi libraries, against the real server:
@@ -248,3 +248,41 @@ test.describe
       await expect(checker.getByRole("status")).toContainText("The token endpoint would accept this assertion");
     });
   });
+
+test("a client the operator disabled gets invalid_client, exactly like an unknown one, until it is enabled again", async ({
+  page,
+  baseURL,
+}) => {
+  const clientId = await createClientInPortal(page, `Disabled on this mount ${Date.now()}`, { scopes: "claims:read" });
+  const spoc = await page.context().browser()!.newPage();
+  const token = await createApiToken(spoc);
+  const rotated = await fetch(`${baseURL}/api/v1/clients/${clientId}/secrets`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(rotated.status).toBe(201);
+  const { value: secret } = await rotated.json();
+  const ask = (id: string) =>
+    fetch(`${baseURL}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: id, client_secret: secret }),
+    });
+  expect((await ask(clientId)).status).toBe(200);
+
+  await switchClientInPortal(page, clientId, "disable");
+  const refused = await ask(clientId);
+  const unknown = await ask("unknownclient1234");
+  expect({ status: refused.status, body: await refused.json() }).toEqual({
+    status: 401,
+    body: { error: "invalid_client", error_description: "Client authentication failed." },
+  });
+  expect({ status: unknown.status, body: await unknown.json() }).toEqual({
+    status: 401,
+    body: { error: "invalid_client", error_description: "Client authentication failed." },
+  });
+
+  await switchClientInPortal(page, clientId, "enable");
+  expect((await ask(clientId)).status).toBe(200);
+});

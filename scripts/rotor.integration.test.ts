@@ -203,6 +203,93 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     ).toBe(before);
   });
 
+  it("names a client's default audience, changes its settings, disables and enables it", () => {
+    expectOneLineError(
+      rotor("client", "create", "--org", "acme-claims-ltd", "--name", "Gateway", "--audience", "https://a.example/,https://b.example/"),
+      /^rotor: error: --default-audience: Choose the default audience among https:\/\/a.example\/, https:\/\/b.example\/.$/,
+    );
+    expectOneLineError(
+      rotor(
+        "client",
+        "create",
+        "--org",
+        "acme-claims-ltd",
+        "--name",
+        "Gateway",
+        "--audience",
+        "https://a.example/",
+        "--default-audience",
+        "https://c.example/",
+      ),
+      /^rotor: error: --default-audience: The default audience must be one of the client's audiences: https:\/\/a.example\/.$/,
+    );
+    const created = rotorJson(
+      "client",
+      "create",
+      "--org",
+      "acme-claims-ltd",
+      "--name",
+      "Gateway",
+      "--audience",
+      "https://a.example/,https://b.example/",
+      "--default-audience",
+      "https://b.example/",
+    ).client;
+    expect(created).toEqual({
+      clientId: expect.any(String),
+      name: "Gateway",
+      allowedScopes: [],
+      allowedAudiences: ["https://a.example/", "https://b.example/"],
+      defaultAudience: "https://b.example/",
+      accessTokenTtlSeconds: 3600,
+      legacyAudience: false,
+      accessTokenAlg: "ES256",
+      createdAt: expect.any(String),
+      disabledAt: null,
+    });
+    const updated = rotorJson(
+      "client",
+      "update",
+      created.clientId,
+      "--scope",
+      "claims:read",
+      "--default-audience",
+      "https://a.example/",
+      "--token-lifetime",
+      "900",
+      "--alg",
+      "RS256",
+      "--legacy-aud",
+      "on",
+    ).client;
+    expect(updated).toEqual({
+      ...created,
+      allowedScopes: ["claims:read"],
+      defaultAudience: "https://a.example/",
+      accessTokenTtlSeconds: 900,
+      accessTokenAlg: "RS256",
+      legacyAudience: true,
+    });
+    expectOneLineError(
+      rotor("client", "update", created.clientId, "--token-lifetime", "10"),
+      /^rotor: error: --token-lifetime: Access tokens live at least 60 seconds.$/,
+    );
+    expectOneLineError(rotor("client", "update", created.clientId, "--legacy-aud", "maybe"), /^rotor: error: --legacy-aud: say on or off$/);
+    expectOneLineError(
+      rotor("client", "update", created.clientId, "--alg", "HS256"),
+      /^rotor: error: --alg: The signing algorithm is ES256 or RS256.$/,
+    );
+    const disabled = rotorJson("client", "disable", created.clientId).client;
+    expect(disabled).toEqual({ ...updated, disabledAt: expect.any(String) });
+    expectOneLineError(rotor("client", "disable", created.clientId), /^rotor: error: Client \S+ is already disabled, since /);
+    expect(rotor("client", "enable", created.clientId).stdout).toBe(
+      `Enabled client ${created.clientId}: its live secrets and keys work again.\n`,
+    );
+    expect(rotorJson("client", "list", "--org", "acme-claims-ltd").clients.find((c: { name: string }) => c.name === "Gateway")).toEqual(
+      updated,
+    );
+  });
+
   it("offers --help on every command", () => {
     for (const cmd of [
       ["org", "create"],
@@ -211,6 +298,8 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
       ["cron", "run"],
       ["user", "invite"],
       ["client", "create"],
+      ["client", "update"],
+      ["client", "disable"],
       ["operator", "add"],
     ]) {
       const r = rotor(...cmd, "--help");

@@ -73,7 +73,6 @@ await pages("Mo Mahmood", [
   ["forbidden", "/orgs/northwind/manage/api"],
 ]);
 await pages("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
-await pages("Olivia Operator", [["platform", "/platform"]]);
 await pages("Ravi Patel", [
   ["no-spoc-home", "/orgs/contoso"],
   ["no-spoc-api", "/orgs/contoso/manage/api"],
@@ -83,6 +82,21 @@ for (const width of widths) {
   await page.goto(`${base}/orgs/contoso/manage/offices`);
   await page.getByText("Switch organisation").click();
   await page.screenshot({ path: `${out}/switcher-open-${width}.png` });
+  await page.close();
+}
+await pages("Olivia Operator", [
+  ["platform", "/platform"],
+  ["platform-clients", "/platform/clients"],
+]);
+/** A client's Platform page, reached from the list (its ID is in the path), and its disable confirmation, cancelled. */
+for (const width of widths) {
+  const page = await signedIn("Olivia Operator", width);
+  await page.goto(`${base}/platform/clients`);
+  await page.getByRole("link", { name: "Claims submission (production)" }).click();
+  await page.waitForURL(/\/platform\/clients\/.+/);
+  await page.screenshot({ path: `${out}/platform-client-${width}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Disable client" }).click();
+  await page.screenshot({ path: `${out}/platform-client-disable-${width}.png`, fullPage: true });
   await page.close();
 }
 await dialogs("Northwind API team (SPOC)", "/orgs/northwind/manage/api", "Claims submission (sandbox)");

@@ -118,6 +118,8 @@ export function aClient(db: Executor, organisation: OrganisationDto, overrides: 
     accessTokenAlg: "ES256",
     createdAt: new Date(),
     ...overrides,
+    // Tests that give audiences and no default get the first, as clients had before 0013.
+    defaultAudience: overrides.defaultAudience !== undefined ? overrides.defaultAudience : (overrides.allowedAudiences?.[0] ?? null),
   });
 }
 

@@ -12,3 +12,8 @@ export async function organisationContextFor(access: OrganisationAccess): Promis
 export async function platformContextFor(caller: Caller): Promise<PlatformContext> {
   return { db: await getDb(), actor: await actorFor(caller), isOperator: caller.isOperator, clock: () => new Date() };
 }
+
+/** The platform operator acting inside one organisation (its clients), with no role there. */
+export async function operatorContextIn(caller: Caller, organisation: OrganisationContext["organisation"]): Promise<OrganisationContext> {
+  return { ...(await platformContextFor(caller)), organisation, role: null };
+}

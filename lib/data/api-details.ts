@@ -94,6 +94,13 @@ export interface ClientDetailsDto {
   name: string;
   allowedScopes: string[];
   allowedAudiences: string[];
+  /** What a token request naming no audience gets: the chosen one, or the platform's own API. */
+  defaultAudience: string;
+  accessTokenTtlSeconds: number;
+  accessTokenAlg: "ES256" | "RS256";
+  legacyAudience: boolean;
+  /** Since when the token endpoint refuses it; null while enabled. */
+  disabledAt: Date | null;
   current: SecretDto | null;
   next: SecretDto | null;
   /** Null when there is no single live secret to keep or shorten. */
@@ -192,6 +199,12 @@ export async function getApiDetails(
         name: client.name,
         allowedScopes: client.allowedScopes,
         allowedAudiences: client.allowedAudiences,
+        // The platform's own API when the client has no audiences (lib/oauth/targets.ts, clientAudiences).
+        defaultAudience: client.defaultAudience ?? `${publicUrl}/api/v1`,
+        accessTokenTtlSeconds: client.accessTokenTtlSeconds,
+        accessTokenAlg: client.accessTokenAlg,
+        legacyAudience: client.legacyAudience,
+        disabledAt: client.disabledAt,
         current: current ? toDto(current) : null,
         next: next ? toDto(next) : null,
         rotation: rotationFacts(own, now, policy),

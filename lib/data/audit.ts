@@ -19,6 +19,16 @@ interface RotationMetadata {
   previousSecretLastDay: string | null;
 }
 
+/** A client's settings as the audit trail records them (never a credential). */
+export interface ClientSettingsMetadata {
+  scopes: string[];
+  audiences: string[];
+  defaultAudience: string | null;
+  tokenTtlSeconds: number;
+  accessTokenAlg: "ES256" | "RS256";
+  legacyAudience: boolean;
+}
+
 export interface AuditEventShapes {
   "secret.rotated": {
     target: "client_secret";
@@ -52,7 +62,14 @@ export interface AuditEventShapes {
   };
   "api_token.created": { target: "personal_api_token"; metadata: { name: string; scope: string; expiresAt: string } };
   "api_token.revoked": { target: "personal_api_token"; metadata: { name: string } };
-  "client.created": { target: "oauth_client"; metadata: { clientId: string; name: string } };
+  "client.created": { target: "oauth_client"; metadata: { clientId: string; name: string } & ClientSettingsMetadata };
+  /** Only the settings that changed, as they were and as they are. */
+  "client.settings_updated": {
+    target: "oauth_client";
+    metadata: { clientId: string; before: Partial<ClientSettingsMetadata>; after: Partial<ClientSettingsMetadata> };
+  };
+  "client.disabled": { target: "oauth_client"; metadata: { clientId: string } };
+  "client.enabled": { target: "oauth_client"; metadata: { clientId: string; disabledAt: string } };
   "client.jwks_uri_changed": { target: "oauth_client"; metadata: { client: string; from: string | null; to: string | null } };
   "office.added": { target: "office"; metadata: { name: string } };
   "office.updated": { target: "office"; metadata: { name: string } };
@@ -88,6 +105,9 @@ export const AUDIT_ACTIONS = [
   "api_token.revoked",
   "client.created",
   "client.jwks_uri_changed",
+  "client.settings_updated",
+  "client.disabled",
+  "client.enabled",
   "office.added",
   "office.updated",
   "office.closed",

@@ -6,6 +6,21 @@ import { maskSecret } from "@/lib/crypto/tokens";
 import { daysLeft, expiryDateOf, publicKeyState, type RotationPolicy, secretState } from "@/lib/rotation/secret-state";
 import type { OrganisationDto } from "./organisations";
 
+/** A client's settings as the management API shows them, read-only (the operator changes them: lib/clients). */
+function clientSettingsView(c: typeof oauthClients.$inferSelect) {
+  return {
+    clientId: c.clientId,
+    name: c.name,
+    scopes: c.allowedScopes,
+    audiences: c.allowedAudiences,
+    defaultAudience: c.defaultAudience,
+    accessTokenLifetimeSeconds: c.accessTokenTtlSeconds,
+    accessTokenAlg: c.accessTokenAlg,
+    legacyAudience: c.legacyAudience,
+    disabledAt: c.disabledAt?.toISOString() ?? null,
+  };
+}
+
 /** One client's credentials for the management API, scoped to the organisation. */
 export async function getClientCredentials(db: Executor, org: OrganisationDto, clientId: string, now: Date) {
   // From a URL path: an ID that cannot exist is not looked up (a NUL byte would fail the query).
@@ -29,7 +44,7 @@ export async function getClientCredentials(db: Executor, org: OrganisationDto, c
     .orderBy(desc(clientPublicKeys.createdAt));
   const policy: RotationPolicy = { timeZone: org.timeZone, validityDays: org.validityDays, overlapDays: org.overlapDays };
   return {
-    client: { clientId: client.clientId, name: client.name, scopes: client.allowedScopes, audiences: client.allowedAudiences },
+    client: clientSettingsView(client),
     secrets: secrets.map((s) => ({
       id: s.id,
       maskedValue: maskSecret(s.maskedTail),
@@ -60,5 +75,5 @@ export async function getClientCredentials(db: Executor, org: OrganisationDto, c
 
 export async function listClients(db: Executor, org: OrganisationDto) {
   const rows = await db.select().from(oauthClients).where(eq(oauthClients.organisationId, org.id)).orderBy(oauthClients.name);
-  return rows.map((c) => ({ clientId: c.clientId, name: c.name, scopes: c.allowedScopes, audiences: c.allowedAudiences }));
+  return rows.map(clientSettingsView);
 }

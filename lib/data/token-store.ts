@@ -17,6 +17,7 @@ export interface ClientRecord {
   organisationName: string;
   allowedScopes: string[];
   allowedAudiences: string[];
+  defaultAudience: string | null;
   accessTokenTtlSeconds: number;
   accessTokenAlg: "ES256" | "RS256";
   legacyAudience: boolean;
@@ -46,6 +47,7 @@ const clientColumns = {
   organisationName: organisations.name,
   allowedScopes: oauthClients.allowedScopes,
   allowedAudiences: oauthClients.allowedAudiences,
+  defaultAudience: oauthClients.defaultAudience,
   accessTokenTtlSeconds: oauthClients.accessTokenTtlSeconds,
   accessTokenAlg: oauthClients.accessTokenAlg,
   legacyAudience: oauthClients.legacyAudience,
@@ -63,6 +65,7 @@ function groupRows<Row extends Record<string, unknown>, Item>(rows: Row[], pick:
     organisationName: first.organisationName as string,
     allowedScopes: first.allowedScopes as string[],
     allowedAudiences: first.allowedAudiences as string[],
+    defaultAudience: first.defaultAudience as string | null,
     accessTokenTtlSeconds: first.accessTokenTtlSeconds as number,
     accessTokenAlg: first.accessTokenAlg as "ES256" | "RS256",
     legacyAudience: first.legacyAudience as boolean,

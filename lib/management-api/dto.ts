@@ -10,6 +10,21 @@ export const clientDto = z
     name: z.string(),
     scopes: z.array(z.string()),
     audiences: z.array(z.string()),
+    defaultAudience: z
+      .string()
+      .nullable()
+      .describe(
+        "The audience of a token request that names none; null when the client has no audiences: the platform's own API, <issuer>/api/v1",
+      ),
+    accessTokenLifetimeSeconds: z.int(),
+    accessTokenAlg: z.enum(["ES256", "RS256"]),
+    legacyAudience: z.boolean().describe("Whether a private_key_jwt assertion's aud may also be the token endpoint URL"),
+    disabledAt: z.iso
+      .datetime()
+      .nullable()
+      .describe(
+        "Since when the token endpoint refuses the client (invalid_client); null while enabled. Read-only: the platform operator changes it",
+      ),
   })
   .meta({ id: "Client" });
 

@@ -21,8 +21,15 @@ vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabase
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
 const { managementRoute } = await import("./handler");
-const { listKeysEndpoint, listSecretsEndpoint, registerKeyEndpoint, revokeSecretEndpoint, rotateSecretEndpoint, setJwksUriEndpoint } =
-  await import("./endpoints");
+const {
+  listClientsEndpoint,
+  listKeysEndpoint,
+  listSecretsEndpoint,
+  registerKeyEndpoint,
+  revokeSecretEndpoint,
+  rotateSecretEndpoint,
+  setJwksUriEndpoint,
+} = await import("./endpoints");
 
 let handle: DatabaseHandle;
 let token = "";
@@ -299,6 +306,39 @@ describe("registering an EC P-256 key (ES256) through the API", () => {
         {
           field: "key",
           message: "This is an EC key on the P-384 curve. Only RSA keys of 2048 to 4096 bits and EC keys on the P-256 curve are accepted.",
+        },
+      ],
+    });
+  });
+});
+
+describe("the client listing", () => {
+  it("shows each client's settings read-only: audiences with the default, token lifetime and algorithm, legacy aud, disabled since", async () => {
+    const res = await call(listClientsEndpoint, {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      clients: [
+        {
+          clientId: expect.any(String),
+          name: "Claims submission (production)",
+          scopes: ["claims:read", "claims:write"],
+          audiences: ["https://api.claims-exchange.example/"],
+          defaultAudience: "https://api.claims-exchange.example/",
+          accessTokenLifetimeSeconds: 3600,
+          accessTokenAlg: "ES256",
+          legacyAudience: false,
+          disabledAt: null,
+        },
+        {
+          clientId: expect.any(String),
+          name: "Claims submission (sandbox)",
+          scopes: ["claims:read"],
+          audiences: ["https://sandbox.claims-exchange.example/"],
+          defaultAudience: "https://sandbox.claims-exchange.example/",
+          accessTokenLifetimeSeconds: 3600,
+          accessTokenAlg: "ES256",
+          legacyAudience: false,
+          disabledAt: null,
         },
       ],
     });

@@ -51,6 +51,8 @@ export function buildOpenApiDocument(publicUrl: string) {
           operationId: "listClients",
           security: [{ personalToken: ["read"] }],
           summary: "List your organisation's clients",
+          description:
+            "Each client with its settings, read-only: scopes, audiences and the default one, access-token lifetime and algorithm, the legacy aud switch, and since when it is disabled. The platform operator changes them (portal or CLI); operator endpoints are not part of this API yet.",
           responses: {
             "200": json(
               { type: "object", properties: { clients: { type: "array", items: ref("Client") } }, required: ["clients"] },

@@ -27,6 +27,7 @@ const client: ClientRecord = {
   organisationName: "Acme",
   allowedScopes: [],
   allowedAudiences: [],
+  defaultAudience: null,
   accessTokenTtlSeconds: 3600,
   accessTokenAlg: "ES256",
   legacyAudience: false,

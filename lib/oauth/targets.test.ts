@@ -44,21 +44,30 @@ describe("the scope of a token (RFC 6749 3.3)", () => {
 
 describe("the audience of a token (Auth0's audience, RFC 8707's resource)", () => {
   const api = "https://api.example/orders";
-  const allowed = [api, "https://api.example/billing"];
+  const billing = "https://api.example/billing";
+  const platformApi = "https://auth.example/api/v1";
+  const client = { allowedAudiences: [api, billing], defaultAudience: billing };
+  const withoutAudiences = { allowedAudiences: [], defaultAudience: null };
 
-  it("is the client's first API, else the platform default, when none is named", () => {
-    expect(selectAudience(undefined, undefined, allowed, "https://api.example")).toBe(api);
-    expect(selectAudience(undefined, undefined, [], "https://api.example")).toBe("https://api.example");
+  it("is the client's chosen default when none is named, and the platform's own API for a client without audiences", () => {
+    expect(selectAudience(undefined, undefined, client, platformApi)).toBe(billing);
+    expect(selectAudience(undefined, undefined, withoutAudiences, platformApi)).toBe(platformApi);
   });
 
-  it("is the API named by audience or by resource, or by both when they agree", () => {
-    expect(selectAudience("https://api.example/billing", undefined, allowed, "x")).toBe("https://api.example/billing");
-    expect(selectAudience(undefined, api, allowed, "x")).toBe(api);
-    expect(selectAudience(api, api, allowed, "x")).toBe(api);
+  it("is any of the client's audiences named by audience or by resource, the default included, or by both when they agree", () => {
+    expect(selectAudience(api, undefined, client, platformApi)).toBe(api);
+    expect(selectAudience(billing, undefined, client, platformApi)).toBe(billing);
+    expect(selectAudience(undefined, billing, client, platformApi)).toBe(billing);
+    expect(selectAudience(api, api, client, platformApi)).toBe(api);
+  });
+
+  it("lets a client without audiences name its default, the platform's own API", () => {
+    expect(selectAudience(platformApi, undefined, withoutAudiences, platformApi)).toBe(platformApi);
+    expect(selectAudience(undefined, platformApi, withoutAudiences, platformApi)).toBe(platformApi);
   });
 
   it("refuses audience and resource that disagree", () => {
-    expect(refusal(() => selectAudience(api, "https://api.example/billing", allowed, "x"))).toEqual({
+    expect(refusal(() => selectAudience(api, billing, client, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
       error_description: "audience and resource name different APIs; send one of them.",
@@ -71,24 +80,26 @@ describe("the audience of a token (Auth0's audience, RFC 8707's resource)", () =
       error: "invalid_target",
       error_description: "resource must be an absolute URI without a fragment (RFC 8707).",
     };
-    expect(refusal(() => selectAudience(undefined, "orders", allowed, "x"))).toEqual(expected);
-    expect(refusal(() => selectAudience(undefined, `${api}#part`, allowed, "x"))).toEqual(expected);
+    expect(refusal(() => selectAudience(undefined, "orders", client, platformApi))).toEqual(expected);
+    expect(refusal(() => selectAudience(undefined, `${api}#part`, client, platformApi))).toEqual(expected);
   });
 
   it("refuses an API the client may not use, naming the ones it may", () => {
-    expect(refusal(() => selectAudience("https://api.example/admin", undefined, allowed, "x"))).toEqual({
+    expect(refusal(() => selectAudience("https://api.example/admin", undefined, client, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
-      error_description: `This client may not get tokens for "https://api.example/admin"; it may use: ${allowed.join(", ")}.`,
+      error_description: `This client may not get tokens for "https://api.example/admin"; it may use: ${api}, ${billing}.`,
+    });
+    expect(refusal(() => selectAudience(platformApi, undefined, client, platformApi))).toEqual({
+      status: 400,
+      error: "invalid_target",
+      error_description: `This client may not get tokens for "${platformApi}"; it may use: ${api}, ${billing}.`,
     });
     const long = `https://api.example/${"a".repeat(150)}`;
-    expect(refusal(() => selectAudience(long, undefined, [], "x")).error_description).toBe(
-      `This client may not get tokens for "${long.slice(0, 120)}".`,
-    );
-    expect(refusal(() => selectAudience("https://api.example/admin", undefined, [], "x"))).toEqual({
+    expect(refusal(() => selectAudience(long, undefined, withoutAudiences, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
-      error_description: 'This client may not get tokens for "https://api.example/admin".',
+      error_description: `This client may not get tokens for "${long.slice(0, 120)}"; it may use: ${platformApi}.`,
     });
   });
 });

@@ -17,11 +17,23 @@ export function selectScope(requested: string | undefined, allowed: readonly str
   return wanted.join(" ");
 }
 
+/**
+ * A client's audiences: the ones it was given, or, when it was given none, the platform's own API
+ * (`<issuer>/api/v1`). Its default is chosen explicitly among them (docs/domain.md, "Clients").
+ */
+export function clientAudiences(
+  client: { allowedAudiences: readonly string[]; defaultAudience: string | null },
+  platformApi: string,
+): { audiences: readonly string[]; defaultAudience: string } {
+  if (client.allowedAudiences.length === 0) return { audiences: [platformApi], defaultAudience: platformApi };
+  return { audiences: client.allowedAudiences, defaultAudience: client.defaultAudience ?? platformApi };
+}
+
 export function selectAudience(
   audience: string | undefined,
   resource: string | undefined,
-  allowed: readonly string[],
-  fallback: string,
+  client: { allowedAudiences: readonly string[]; defaultAudience: string | null },
+  platformApi: string,
 ): string {
   if (resource !== undefined) {
     let url: URL | null = null;
@@ -35,12 +47,14 @@ export function selectAudience(
   if (audience !== undefined && resource !== undefined && audience !== resource) {
     throw new OAuthError("invalid_target", "audience and resource name different APIs; send one of them.");
   }
+  const { audiences, defaultAudience } = clientAudiences(client, platformApi);
   const target = audience ?? resource;
-  if (target === undefined) return allowed[0] ?? fallback;
-  if (!allowed.includes(target)) {
+  if (target === undefined) return defaultAudience;
+  // The default is one of the client's audiences, so naming it is always allowed.
+  if (!audiences.includes(target)) {
     throw new OAuthError(
       "invalid_target",
-      `This client may not get tokens for "${target.slice(0, 120)}"${allowed.length ? `; it may use: ${allowed.join(", ")}` : ""}.`,
+      `This client may not get tokens for "${target.slice(0, 120)}"; it may use: ${audiences.join(", ")}.`,
     );
   }
   return target;

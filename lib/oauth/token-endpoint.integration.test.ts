@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import { createTestDatabase } from "@/db/testing/test-database";
+import { disableClient } from "@/lib/clients/disable-client";
+import { enableClient } from "@/lib/clients/enable-client";
+import { updateClientSettings } from "@/lib/clients/update-client-settings";
 import { revokePublicKey } from "@/lib/credentials/revoke-public-key";
 import { revokeSecret } from "@/lib/credentials/revoke-secret";
 import { rotateSecret } from "@/lib/credentials/rotate-secret";
@@ -115,6 +118,24 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       expect(strip(unknown)).toEqual(strip(wrongSecret));
       expect(strip(typo)).toEqual(strip(wrongSecret));
       expect(bodies[0]).not.toContain(other.secret);
+    });
+
+    it("answers a disabled client exactly like an unknown one, with every authentication method, and serves it again once enabled", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const viaPost = (id: string) => post(form({ grant_type: "client_credentials", client_id: id, client_secret: c.secret }));
+      const viaBasic = (id: string) => post(form({ grant_type: "client_credentials" }), { authorization: basic(id, c.secret) });
+      const viaJwt = async (id: string) => post(jwtForm(await assertion(k.privateKey, { iss: id, sub: id, aud: ISSUER }, { kid: "k" })));
+      await disableClient(ctx(), { clientId: c.clientId });
+      const unknown = "unknownclient1234";
+      for (const via of [viaPost, viaBasic, viaJwt]) {
+        const refused = await whole(await via(c.clientId));
+        expect(refused.status).toBe(401);
+        expect(JSON.parse(refused.body)).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
+        expect(refused).toEqual(await whole(await via(unknown)));
+      }
+      await enableClient(ctx(), { clientId: c.clientId });
+      for (const via of [viaPost, viaBasic, viaJwt]) expect((await via(c.clientId)).status).toBe(200);
     });
 
     it("answers a failed Basic authentication with 401 and a Basic challenge", async () => {
@@ -356,6 +377,23 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
         auth,
       );
       expect((await differ.json()).error).toBe("invalid_target");
+    });
+    it("gives the client's chosen default audience when none is named, and that default when named too", async () => {
+      const aud = async (res: Response) =>
+        JSON.parse(Buffer.from((await res.json()).access_token.split(".")[1], "base64url").toString()).aud as string;
+      const c = await provisionClient(ctx(), { audiences: ["https://a.example/", "https://b.example/"] });
+      await updateClientSettings(ctx(), { clientId: c.clientId, defaultAudience: "https://b.example/" });
+      const auth = { authorization: basic(c.clientId, c.secret) };
+      expect(await aud(await post(form({ grant_type: "client_credentials" }), auth))).toBe("https://b.example/");
+      expect(await aud(await post(form({ grant_type: "client_credentials", audience: "https://b.example/" }), auth))).toBe(
+        "https://b.example/",
+      );
+      const bare = await provisionClient(ctx(), { audiences: [] });
+      const bareAuth = { authorization: basic(bare.clientId, bare.secret) };
+      expect(await aud(await post(form({ grant_type: "client_credentials" }), bareAuth))).toBe(`${ISSUER}/api/v1`);
+      expect(await aud(await post(form({ grant_type: "client_credentials", resource: `${ISSUER}/api/v1` }), bareAuth))).toBe(
+        `${ISSUER}/api/v1`,
+      );
     });
   });
 

@@ -79,7 +79,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         throw new OAuthError("unsupported_grant_type", `Only grant_type=${CLIENT_CREDENTIALS} is supported here.`);
       }
       const scope = selectScope(form.get("scope"), client.allowedScopes);
-      const audience = selectAudience(form.get("audience"), form.get("resource"), client.allowedAudiences, deps.defaultAudience);
+      const audience = selectAudience(form.get("audience"), form.get("resource"), client, deps.defaultAudience);
       const accessToken = await signAccessToken(
         await deps.keys.get(now),
         client.accessTokenAlg,

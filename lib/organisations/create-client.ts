@@ -24,7 +24,7 @@ export async function createClient(
       throw new DomainError(
         "invalid",
         `The platform does not allow the audience ${refused.join(", ")}; allowed: ${limits.allowedAudiences.join(", ")}.`,
-        "audience",
+        "audiences",
       );
     }
     const client = await insertClient(tx, organisation.id, {
@@ -32,6 +32,7 @@ export async function createClient(
       name: input.name,
       allowedScopes: input.scopes,
       allowedAudiences: input.audiences,
+      defaultAudience: input.defaultAudience,
       accessTokenTtlSeconds: input.tokenTtlSeconds,
       legacyAudience: input.legacyAudience,
       accessTokenAlg: input.accessTokenAlg,
@@ -42,7 +43,16 @@ export async function createClient(
       actor: auditActor(ctx.actor),
       action: "client.created",
       target: { type: "oauth_client", id: client.id },
-      metadata: { clientId: client.clientId, name: input.name },
+      metadata: {
+        clientId: client.clientId,
+        name: input.name,
+        scopes: client.allowedScopes,
+        audiences: client.allowedAudiences,
+        defaultAudience: client.defaultAudience,
+        tokenTtlSeconds: client.accessTokenTtlSeconds,
+        accessTokenAlg: client.accessTokenAlg,
+        legacyAudience: client.legacyAudience,
+      },
     });
     return { organisation, client };
   });

@@ -375,6 +375,7 @@ describe("authorization inside the use cases (a forged call meets the rule, not 
           name: "Rogue",
           scopes: [],
           audiences: [],
+          defaultAudience: null,
           tokenTtlSeconds: 3600,
           legacyAudience: false,
           accessTokenAlg: "ES256",

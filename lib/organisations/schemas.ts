@@ -53,21 +53,61 @@ const absoluteUri = storableText().refine(
   { error: "An audience is an absolute URI without a fragment, e.g. https://api.example.com/." },
 );
 
-export const createClientInput = z.object({
-  name: textField({ required: "Name the client.", max: 200, tooLong: "Keep the name under 200 characters." }),
-  scopes: z
-    .array(storableText().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "A scope is printable characters without spaces or quotes." }))
-    .default([]),
-  audiences: z.array(absoluteUri).default([]),
-  tokenTtlSeconds: z.coerce
-    .number()
-    .int()
-    .min(60, { error: "Access tokens live at least 60 seconds." })
-    .max(86_400, { error: "Access tokens live at most 86400 seconds (a day)." })
-    .default(3600),
-  legacyAudience: z.boolean().default(false),
-  accessTokenAlg: z.enum(["ES256", "RS256"]).default("ES256"),
-});
+export const scopeList = z
+  .array(storableText().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: "A scope is printable characters without spaces or quotes." }))
+  .max(50, { error: "At most 50 scopes." })
+  .transform((v) => [...new Set(v)]);
+export const audienceList = z
+  .array(absoluteUri)
+  .max(50, { error: "At most 50 audiences." })
+  .transform((v) => [...new Set(v)]);
+export const tokenLifetime = z.coerce
+  .number({ error: "Give the access-token lifetime in seconds, e.g. 3600." })
+  .int({ error: "Give the access-token lifetime in whole seconds." })
+  .min(60, { error: "Access tokens live at least 60 seconds." })
+  .max(86_400, { error: "Access tokens live at most 86400 seconds (a day)." });
+export const signingAlgorithm = z.enum(["ES256", "RS256"], { error: "The signing algorithm is ES256 or RS256." });
+
+/**
+ * The default audience is chosen, never implied by order (docs/domain.md, "Clients"): one of the
+ * audiences; it may be left out only when there is at most one (that one is then the default).
+ */
+export function chooseDefaultAudience(audiences: readonly string[], named: string | undefined): string | null | { refusal: string } {
+  if (named !== undefined) {
+    if (audiences.includes(named)) return named;
+    return {
+      refusal: audiences.length
+        ? `The default audience must be one of the client's audiences: ${audiences.join(", ")}.`
+        : "A client without audiences has the platform's own API as its default; add the audience first.",
+    };
+  }
+  if (audiences.length > 1) return { refusal: `Choose the default audience among ${audiences.join(", ")}.` };
+  return audiences[0] ?? null;
+}
+
+export const optionalUri = storableText()
+  .trim()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+export const createClientInput = z
+  .object({
+    name: textField({ required: "Name the client.", max: 200, tooLong: "Keep the name under 200 characters." }),
+    scopes: scopeList.default([]),
+    audiences: audienceList.default([]),
+    defaultAudience: optionalUri,
+    tokenTtlSeconds: tokenLifetime.default(3600),
+    legacyAudience: z.boolean().default(false),
+    accessTokenAlg: signingAlgorithm.default("ES256"),
+  })
+  .transform((v, ctx) => {
+    const chosen = chooseDefaultAudience(v.audiences, v.defaultAudience);
+    if (chosen !== null && typeof chosen === "object") {
+      ctx.addIssue({ code: "custom", message: chosen.refusal, path: ["defaultAudience"] });
+      return z.NEVER;
+    }
+    return { ...v, defaultAudience: chosen };
+  });
 export type CreateClientInput = z.infer<typeof createClientInput>;
 
 const optional = (schema: z.ZodString) =>

@@ -108,6 +108,8 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   slug: "--slug",
   validityDays: "--validity-days",
   audience: "--audience",
+  audiences: "--audience",
+  defaultAudience: "--default-audience",
 };
 
 /** A command's body: any refusal becomes one line on stderr and exit code 1; the database is closed either way. */

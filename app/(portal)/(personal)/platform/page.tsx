@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { DesignateSpocForm } from "@/components/forms/platform/designate-spoc-form";
 import { LimitsForm } from "@/components/forms/platform/limits-form";
@@ -35,6 +36,11 @@ export default async function PlatformPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold text-brand-900">Platform</h1>
+      <p>
+        <Link href="/platform/clients" className="font-semibold text-brand-700 underline">
+          Clients: create one, change its settings, disable or enable it
+        </Link>
+      </p>
       <section aria-labelledby="health-heading" className="space-y-3">
         <h2 id="health-heading" className="text-xl font-semibold">
           Credential health across organisations

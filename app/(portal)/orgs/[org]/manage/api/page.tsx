@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActivityList } from "@/components/activity-list";
 import { ClientJwksPanel } from "@/components/client-jwks-panel";
+import { ClientSettings } from "@/components/client-settings";
 import { CopyButton } from "@/components/copy-button";
 import { CredentialHistory } from "@/components/credential-history";
 import { DataTable } from "@/components/data-table";
@@ -169,10 +170,12 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                 </code>
                 <CopyButton value={client.clientId} what={`client ID of ${client.name}`} />
               </dd>
-              <dt className="font-semibold">Scopes</dt>
-              <dd>{client.allowedScopes.join(" ") || "—"}</dd>
-              <dt className="font-semibold">Audiences</dt>
-              <dd className="break-all">{client.allowedAudiences.join(", ") || "—"}</dd>
+              <ClientSettings
+                settings={{
+                  ...client,
+                  disabledSince: client.disabledAt ? formatDateTime(client.disabledAt, organisation.locale, organisation.timeZone) : null,
+                }}
+              />
               <dt className="font-semibold">Audiences requested</dt>
               <dd className="break-all" data-testid="audiences-used">
                 {client.audiencesUsed.length === 0
