@@ -173,7 +173,7 @@ test.describe
       await expectTokenOpensWhoami(viaOauth4webapi.access_token, sandbox);
 
       // The RSA key's private half naming the EC key's kid (an RS256 assertion), and the EC key
-      // naming the RSA key's: both refused as a signature that does not verify.
+      // naming the RSA key's: both refused with the one answer every unverified assertion gets.
       for (const auth of [
         oauth.PrivateKeyJwt({ key: signingKey.privateKey, kid }),
         oauth.PrivateKeyJwt({ key: privateKey, kid: signingKey.kid }),
@@ -184,7 +184,11 @@ test.describe
         );
         expect(refused).toEqual({
           status: 401,
-          body: { error: "invalid_client", error_description: "The assertion's signature does not verify with the registered key." },
+          body: {
+            error: "invalid_client",
+            error_description:
+              "The client assertion could not be verified with a key of this client. The client's designated user can see why with the assertion checker in Dev Tools.",
+          },
         });
       }
     });

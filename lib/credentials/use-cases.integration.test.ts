@@ -620,6 +620,8 @@ describe("registering a public key", () => {
       id: expect.any(String),
       kid: key.thumbprint,
       thumbprint: key.thumbprint,
+      type: "RSA",
+      alg: "RS256",
       bits: 2048,
       expiresAt: endOfToday,
     });
@@ -643,6 +645,8 @@ describe("registering a public key", () => {
           client: client.clientId,
           kid: key.thumbprint,
           thumbprint: key.thumbprint,
+          type: "RSA",
+          alg: "RS256",
           bits: 2048,
           expiresAt: endOfToday.toISOString(),
         },
@@ -654,7 +658,15 @@ describe("registering a public key", () => {
     const { org, spoc, client } = await anOrganisationWithClient();
     const key = await rsaKey();
     const result = await registerPublicKey(as(spoc, org, "spoc"), { clientId: client.clientId, key: key.pem, kid: "signing-2026" });
-    expect(result).toStrictEqual({ id: expect.any(String), kid: "signing-2026", thumbprint: key.thumbprint, bits: 2048, expiresAt: null });
+    expect(result).toStrictEqual({
+      id: expect.any(String),
+      kid: "signing-2026",
+      thumbprint: key.thumbprint,
+      type: "RSA",
+      alg: "RS256",
+      bits: 2048,
+      expiresAt: null,
+    });
     expect(await keyRow(result.id)).toMatchObject({
       kid: "signing-2026",
       label: null,
@@ -664,6 +676,8 @@ describe("registering a public key", () => {
       client: client.clientId,
       kid: "signing-2026",
       thumbprint: key.thumbprint,
+      type: "RSA",
+      alg: "RS256",
       bits: 2048,
       expiresAt: null,
     });
@@ -842,13 +856,22 @@ describe("reading the clients and their credentials", () => {
   it("lists the organisation's own clients, and reads one client's credentials as the data layer reads them", async () => {
     const { org, admin, spoc, client } = await anOrganisationWithClient();
     await anOrganisationWithClient();
-    expect(await listClients(as(admin, org, "admin"))).toStrictEqual([
-      { clientId: client.clientId, name: client.name, scopes: ["claims:read"], audiences: [] },
-    ]);
+    const settings = {
+      clientId: client.clientId,
+      name: client.name,
+      scopes: ["claims:read"],
+      audiences: [],
+      defaultAudience: null,
+      accessTokenLifetimeSeconds: 3600,
+      accessTokenAlg: "ES256",
+      legacyAudience: false,
+      disabledAt: null,
+    };
+    expect(await listClients(as(admin, org, "admin"))).toStrictEqual([settings]);
     const secret = await aSecret(handle.db, org, client, keyRing, { createdAt: now });
     const read = await readClientCredentials(as(spoc, org, "spoc"), client.clientId);
     expect(read).toStrictEqual(await getClientCredentials(handle.db, org, client.clientId, now));
-    expect(read.client).toStrictEqual({ clientId: client.clientId, name: client.name, scopes: ["claims:read"], audiences: [] });
+    expect(read.client).toStrictEqual(settings);
     expect(read.secrets.map((s) => s.id)).toEqual([secret.id]);
   });
 });

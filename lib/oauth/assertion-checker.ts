@@ -81,8 +81,10 @@ export async function checkAssertion(
     };
   } catch (error) {
     if (error instanceof OAuthError) {
-      const hint = read && error.description === SIGNATURE_DOES_NOT_VERIFY ? familyHint(read, keys) : "";
-      return { ok: false, error: error.error, description: `${error.description}${hint}` };
+      // The client's own designated user is told the precise reason the token endpoint keeps to its log.
+      const detail = error.reason ?? error.description;
+      const hint = read && detail === SIGNATURE_DOES_NOT_VERIFY ? familyHint(read, keys) : "";
+      return { ok: false, error: error.error, description: `${detail}${hint}` };
     }
     throw error;
   }

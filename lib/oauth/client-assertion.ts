@@ -39,6 +39,24 @@ export interface RegisteredKey {
 export const SIGNATURE_DOES_NOT_VERIFY = "The assertion's signature does not verify with the registered key.";
 
 /**
+ * The one public answer to every private_key_jwt failure before the signature has verified (an
+ * unknown client, no key, an unknown kid, a key of the other type, a bad signature), so an
+ * anonymous caller learns nothing about which clients exist or what keys they have. The precise
+ * reason goes to the log and to the Dev Tools assertion checker, for the client's own designated
+ * user (OAuthError.reason). Claims are answered precisely: by then the caller has proved it holds
+ * the client's key.
+ */
+export const ASSERTION_NOT_VERIFIED =
+  "The client assertion could not be verified with a key of this client. The client's designated user can see why with the assertion checker in Dev Tools.";
+
+/** A failure before the signature verified: the generic answer, with the reason kept for the log and the checker. */
+export function unverifiedAssertion(reason: string): OAuthError {
+  const error = new OAuthError("invalid_client", ASSERTION_NOT_VERIFIED);
+  error.reason = reason;
+  return error;
+}
+
+/**
  * The algorithms a registered key verifies: an EC P-256 key ES256 only; an RSA key RS256 and PS256
  * (the same key, RFC 7518 3.5), or PS256 only when its JWK asked for PS256. This is each client's
  * set of allowed assertion algorithms: there is no separate per-client setting, the keys decide.
@@ -84,9 +102,9 @@ export function readClientAssertion(
   if (assertionType !== JWT_BEARER_ASSERTION_TYPE) {
     const hint =
       assertionType === JWT_BEARER_GRANT_TYPE
-        ? `"${JWT_BEARER_GRANT_TYPE}" is the JWT bearer grant type, not the assertion type. `
+        ? `${JWT_BEARER_GRANT_TYPE} is the JWT bearer grant type, not the assertion type. `
         : assertionType
-          ? `"${assertionType.slice(0, 80)}" is not a supported client_assertion_type. `
+          ? `${assertionType.slice(0, 80)} is not a supported client_assertion_type. `
           : "The client_assertion_type parameter is missing. ";
     throw new OAuthError("invalid_request", `${hint}Send client_assertion_type=${JWT_BEARER_ASSERTION_TYPE}.`);
   }
@@ -135,28 +153,25 @@ export async function verifyClientAssertion(
   keys: readonly RegisteredKey[],
   policy: AssertionPolicy,
 ): Promise<VerifiedAssertion> {
-  if (keys.length === 0) throw new OAuthError("invalid_client", "This client has no active public key registered for private_key_jwt.");
+  if (keys.length === 0) throw unverifiedAssertion("This client has no active public key registered for private_key_jwt.");
   let key: RegisteredKey | undefined;
   if (read.kid !== undefined) {
     key = keys.find((k) => k.kid === read.kid);
-    if (!key) throw new OAuthError("invalid_client", `No active key with kid "${read.kid.slice(0, 80)}" is registered for this client.`);
+    if (!key) throw unverifiedAssertion(`No active key with kid ${read.kid.slice(0, 80)} is registered for this client.`);
   } else if (keys.length === 1) {
     key = keys[0];
   } else {
-    throw new OAuthError("invalid_client", "This client has two active keys: put the signing key's kid in the assertion's header.");
+    throw unverifiedAssertion("This client has two active keys: put the signing key's kid in the assertion's header.");
   }
-  if (!key) throw new OAuthError("invalid_client", "No usable key.");
+  if (!key) throw unverifiedAssertion("No usable key.");
   // A key of the other family (an RSA key for ES256, an EC key for RS256 or PS256) is answered
   // exactly like a signature that does not verify: jose would refuse the pair anyway, and the
   // answer should not depend on which way it fails.
   if (!(ASSERTION_ALGORITHMS_BY_KEY_TYPE[key.keyType] as readonly string[]).includes(read.alg)) {
-    throw new OAuthError("invalid_client", SIGNATURE_DOES_NOT_VERIFY);
+    throw unverifiedAssertion(SIGNATURE_DOES_NOT_VERIFY);
   }
   if (!(assertionAlgorithmsOf(key) as readonly string[]).includes(read.alg)) {
-    throw new OAuthError(
-      "invalid_client",
-      `The key ${key.kid.slice(0, 40)} is registered for ${key.alg}, but the assertion uses ${read.alg}.`,
-    );
+    throw unverifiedAssertion(`The key ${key.kid.slice(0, 40)} is registered for ${key.alg}, but the assertion uses ${read.alg}.`);
   }
 
   let payload: JWTPayload;
@@ -165,10 +180,8 @@ export async function verifyClientAssertion(
     const verified = await compactVerify(read.token, importKey(key), { algorithms: [read.alg] });
     payload = JSON.parse(new TextDecoder().decode(verified.payload)) as JWTPayload;
   } catch (error) {
-    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
-      throw new OAuthError("invalid_client", SIGNATURE_DOES_NOT_VERIFY);
-    }
-    throw new OAuthError("invalid_client", "The assertion could not be verified.");
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw unverifiedAssertion(SIGNATURE_DOES_NOT_VERIFY);
+    throw unverifiedAssertion("The assertion could not be verified.");
   }
   return checkAssertionClaims(payload, read.clientId, key.id, policy);
 }
@@ -182,25 +195,30 @@ export function checkAssertionClaims(payload: JWTPayload, clientId: string, keyI
   const accepted = policy.legacyAudience ? [policy.issuer, policy.tokenEndpoint] : [policy.issuer];
   if (audiences.length !== 1 || !accepted.includes(audiences[0] as string)) {
     const aud = audiences[0];
-    if (audiences.length === 0) throw fail(`aud is missing: set it to the issuer identifier "${policy.issuer}".`);
-    if (audiences.length > 1) throw fail(`aud must be the single issuer identifier "${policy.issuer}", not a list.`);
+    if (audiences.length === 0) throw fail(`aud is missing: set it to the issuer identifier ${policy.issuer}`);
+    if (audiences.length > 1) throw fail(`aud must be the single issuer identifier ${policy.issuer}, not a list.`);
     if (aud === `${policy.issuer}/` || `${aud}/` === policy.issuer) {
-      throw fail(`aud "${aud}" differs from the issuer identifier "${policy.issuer}" by a trailing slash; it must match exactly.`);
+      throw fail(`aud differs from the issuer identifier by a trailing slash; it must be exactly ${policy.issuer}`);
     }
     if (aud === policy.tokenEndpoint) {
-      throw fail(`aud is the token endpoint URL; it must be the issuer identifier "${policy.issuer}" (RFC 10070).`);
+      // The switch exists for libraries that cannot be told otherwise; the SPOC sees on the API tab which aud each client sends.
+      throw fail(
+        `aud is the token endpoint URL; it must be the issuer identifier ${policy.issuer} (RFC 10070). If your library cannot send that, ask the platform operator to turn on this client's legacy audience switch.`,
+      );
     }
-    throw fail(`aud must be the issuer identifier "${policy.issuer}".`);
+    throw fail(`aud must be the issuer identifier ${policy.issuer}`);
   }
 
   const now = Math.floor(policy.now.getTime() / 1000);
   if (typeof payload.exp !== "number") throw fail("exp is required.");
   if (payload.exp <= now - CLOCK_SKEW_SECONDS) throw fail("The assertion has expired (exp is in the past).");
-  if (payload.iat !== undefined && typeof payload.iat !== "number") throw fail("iat must be a number of seconds.");
-  if (typeof payload.iat === "number" && payload.iat > now + CLOCK_SKEW_SECONDS) throw fail("iat is in the future: check your clock.");
+  // Seed 002 lists iat among the claims to send, and the 5-minute limit is measured from it.
+  if (payload.iat === undefined) throw fail("iat is required: the time you signed the assertion, in seconds since 1970.");
+  if (typeof payload.iat !== "number") throw fail("iat must be a number of seconds.");
+  if (payload.iat > now + CLOCK_SKEW_SECONDS) throw fail("iat is in the future: check your clock.");
   if (typeof payload.nbf === "number" && payload.nbf > now + CLOCK_SKEW_SECONDS)
     throw fail("nbf is in the future: the assertion is not valid yet.");
-  const issuedAt = typeof payload.iat === "number" ? payload.iat : now;
+  const issuedAt = payload.iat;
   if (payload.exp - issuedAt > MAX_ASSERTION_LIFETIME_SECONDS) {
     throw fail(`exp is ${payload.exp - issuedAt} s after iat; at most ${MAX_ASSERTION_LIFETIME_SECONDS} s (5 minutes) is allowed.`);
   }

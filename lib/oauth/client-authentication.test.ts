@@ -3,6 +3,7 @@ import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { digestSecret, generateClientSecret } from "@/lib/crypto/client-secret";
 import type { ClientRecord, TokenStore } from "@/lib/data/token-store";
+import { ASSERTION_NOT_VERIFIED } from "./client-assertion";
 import {
   authenticateClient,
   authenticateGuarded,
@@ -94,6 +95,8 @@ async function refusal(run: () => unknown): Promise<{ status: number; headers: R
   return { status: response.status, headers, body: await response.json() };
 }
 const failed = { status: 401, headers: {}, body: { error: "invalid_client", error_description: CLIENT_AUTH_FAILED } };
+/** private_key_jwt's one answer before a signature verified (lib/oauth/client-assertion.ts). */
+const unverified = { status: 401, headers: {}, body: { error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED } };
 const invalidRequest = (description: string) => ({
   status: 400,
   headers: {},
@@ -178,7 +181,7 @@ describe("authenticating a client", () => {
       await refusal(() =>
         authenticateClient(ctx(s), null, form({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: token })),
       ),
-    ).toEqual(failed);
+    ).toEqual(unverified);
     expect(s.lookups).toEqual([]);
   });
 
@@ -242,7 +245,7 @@ describe("authenticating a client", () => {
         await refusal(() =>
           authenticateClient(ctx(), null, form({ client_assertion_type: JWT_BEARER_ASSERTION_TYPE, client_assertion: token })),
         ),
-      ).toEqual(failed);
+      ).toEqual(unverified);
     }
   });
 });

@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { isWellFormedClientId } from "@/lib/crypto/client-id";
 import { digestSecret, digestsMatch, isWellFormedClientSecret } from "@/lib/crypto/client-secret";
 import type { ClientRecord, TokenStore } from "@/lib/data/token-store";
-import { assertedClientId, readClientAssertion, verifyClientAssertion } from "./client-assertion";
+import { assertedClientId, readClientAssertion, unverifiedAssertion, verifyClientAssertion } from "./client-assertion";
 import type { JwksSource } from "./client-jwks-source";
 import { CLIENT_AUTH_FAILED, OAuthError, throttled } from "./errors";
 import type { Form } from "./form";
@@ -107,9 +107,10 @@ export async function authenticateClient(ctx: ClientAuthContext, authorization: 
   const assertion = form.get("client_assertion");
   if (!assertion) throw new OAuthError("invalid_request", "The client_assertion parameter is missing.");
   const read = readClientAssertion(form.get("client_assertion_type"), assertion, form.get("client_id"));
-  requireWellFormedClientId(read.clientId);
+  // An unknown client gets the same answer as a known one whose key does not match (client-assertion.ts).
+  if (!isWellFormedClientId(read.clientId)) throw unverifiedAssertion("The assertion's sub is not a well-formed client_id.");
   const found = await ctx.store.findClientWithKeys(read.clientId, ctx.now);
-  if (!found) throw new OAuthError("invalid_client", CLIENT_AUTH_FAILED);
+  if (!found) throw unverifiedAssertion("There is no enabled client with this client_id.");
   // Keys a client publishes at its JWKS URL count beside its registered ones (docs/domain.md).
   const published =
     found.client.jwksUri && ctx.jwks

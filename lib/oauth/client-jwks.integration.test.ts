@@ -13,6 +13,7 @@ import { readJwksState } from "@/lib/data/client-jwks";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_OUTBOUND_LIMITS, outboundGet } from "@/lib/http/outbound";
+import { ASSERTION_NOT_VERIFIED } from "./client-assertion";
 import { createMachine, type Machine } from "./machine";
 import { assertion, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient } from "./testing";
 
@@ -119,7 +120,7 @@ describe.each([0, 1])("a client that publishes its keys, mount %#", (index) => {
     // A is gone from the set, and from what Rotor accepts.
     expect(await token(mount(), clientId, keyA.privateKey, "a")).toEqual({
       status: 401,
-      body: { error: "invalid_client", error_description: 'No active key with kid "a" is registered for this client.' },
+      body: { error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED },
     });
   });
 });
@@ -164,7 +165,7 @@ describe("fetching", () => {
     const prod = directMount(production, ISSUER);
     expect(await token(prod, clientId, keyA.privateKey, "a")).toEqual({
       status: 401,
-      body: { error: "invalid_client", error_description: "This client has no active public key registered for private_key_jwt." },
+      body: { error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED },
     });
     expect(requests.filter((r) => r === path).length).toBe(before);
     expect((await readJwksState(handle.db, uuid, uri)).lastError).toMatch(

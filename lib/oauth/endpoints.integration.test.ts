@@ -143,7 +143,7 @@ describe("the token endpoint's answers (RFC 6749 5.1, 5.2)", () => {
     for (const method of ["GET", "PUT", "DELETE"]) {
       expect(await whole(await call("/oauth/token", { method })), method).toEqual({
         status: 405,
-        headers: { ...NO_STORE, allow: "POST" },
+        headers: { ...NO_STORE, allow: "POST, OPTIONS" },
         body: { error: "invalid_request", error_description: "The token endpoint accepts POST only." },
       });
     }
@@ -183,7 +183,7 @@ describe("the token endpoint's answers (RFC 6749 5.1, 5.2)", () => {
       headers: NO_STORE,
       body: {
         error: "invalid_scope",
-        error_description: 'This client may not have the scope "admin"; it may have: claims:read claims:write.',
+        error_description: "This client may not have the scope admin; it may have: claims:read claims:write.",
       },
     });
   });
@@ -311,7 +311,7 @@ describe("introspection (RFC 7662)", () => {
     const c = await provisionClient(ctx());
     expect(await whole(await call("/oauth/introspect", { method: "GET" }))).toEqual({
       status: 405,
-      headers: { ...NO_STORE, allow: "POST" },
+      headers: { ...NO_STORE, allow: "POST, OPTIONS" },
       body: { error: "invalid_request", error_description: "The introspection endpoint accepts POST only." },
     });
     expect(await whole(await introspect({}, { authorization: basic(c.clientId, c.secret) }))).toEqual({
@@ -435,7 +435,7 @@ describe("the protected API, whoami (RFC 6750)", () => {
     for (const method of ["POST", "PUT"]) {
       expect(await whole(await whoami(undefined, method)), method).toEqual({
         status: 405,
-        headers: { "content-type": "application/json", allow: "GET" },
+        headers: { "content-type": "application/json", allow: "GET, HEAD, OPTIONS" },
         body: { error: "invalid_request", error_description: "Use GET." },
       });
     }
@@ -465,12 +465,17 @@ describe("the protected API, whoami (RFC 6750)", () => {
 describe("the machine's other paths", () => {
   it("publishes the JWKS for five minutes to GET and HEAD, and refuses other methods", async () => {
     const jwks = (await machine.keys.get(clock)).jwks;
-    const published = { status: 200, headers: { ...NO_STORE, "cache-control": "public, max-age=300" }, body: jwks };
+    // Cacheable, said once: no Pragma: no-cache beside the max-age.
+    const published = {
+      status: 200,
+      headers: { "content-type": NO_STORE["content-type"], "cache-control": "public, max-age=300" },
+      body: jwks,
+    };
     expect(await whole(await call("/.well-known/jwks.json"))).toEqual(published);
     expect((await call("/.well-known/jwks.json", { method: "HEAD" })).status).toBe(200);
     expect(await whole(await call("/.well-known/jwks.json", { method: "POST" }))).toEqual({
       status: 405,
-      headers: { ...NO_STORE, allow: "GET" },
+      headers: { ...NO_STORE, allow: "GET, HEAD, OPTIONS" },
       body: { error: "invalid_request", error_description: "Use GET." },
     });
   });
@@ -478,7 +483,7 @@ describe("the machine's other paths", () => {
   it("publishes the RFC 8414 metadata for an hour, and issues for the legacy audience (the token endpoint URL) when the client's switch is on", async () => {
     expect(await whole(await call("/.well-known/oauth-authorization-server"))).toEqual({
       status: 200,
-      headers: { ...NO_STORE, "cache-control": "public, max-age=3600" },
+      headers: { "content-type": NO_STORE["content-type"], "cache-control": "public, max-age=3600" },
       body: authorizationServerMetadata(ISSUER),
     });
     const c = await provisionClient(ctx(), { legacyAudience: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonResponse, OAuthError, oauthErrorResponse, throttled, unexpectedErrorResponse } from "./errors";
+import { jsonResponse, OAuthError, oauthDescriptionText, oauthErrorResponse, throttled, unexpectedErrorResponse } from "./errors";
 
 const JSON_HEADERS = { "content-type": "application/json;charset=UTF-8", "cache-control": "no-store", pragma: "no-cache" };
 const BASIC_CHALLENGE = 'Basic realm="oauth", charset="UTF-8"';
@@ -84,5 +84,19 @@ describe("a JSON answer", () => {
   it("is 200 and never cached unless told otherwise", async () => {
     expect(await whole(jsonResponse({ active: false }))).toEqual({ status: 200, headers: JSON_HEADERS, body: { active: false } });
     expect((await whole(jsonResponse({}, 201, { Location: "/x" }))).headers).toEqual({ ...JSON_HEADERS, location: "/x" });
+  });
+});
+
+describe("error_description stays within RFC 6749 5.2's characters (%x20-21 / %x23-5B / %x5D-7E)", () => {
+  it("turns a quote, a backslash, control and non-ASCII characters into safe look-alikes", () => {
+    expect(oauthDescriptionText('kid "a\\b" \u00e9\u0007\n ok')).toBe("kid 'a/b' ??? ok");
+  });
+
+  it("applies to every OAuthError, so nothing a caller sent can break it", () => {
+    let every = "";
+    for (let c = 0; c < 0x250; c++) every += String.fromCharCode(c);
+    const { description } = new OAuthError("invalid_request", every);
+    expect(description).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/);
+    expect(description).toHaveLength(every.length);
   });
 });

@@ -17,11 +17,30 @@ export type OAuthErrorCode =
   /** RFC 6749 4.1.2.1's "try again later", sent with 429 and Retry-After when a caller is throttled. */
   | "temporarily_unavailable";
 
+/**
+ * RFC 6749 5.2: error_description holds %x20-21 / %x23-5B / %x5D-7E only. Anything else (a quote,
+ * a backslash, a control or non-ASCII character, perhaps echoed from the request) becomes a safe
+ * look-alike, so no description can break the rule whatever a caller sent.
+ */
+export function oauthDescriptionText(text: string): string {
+  return text
+    .replace(/"/g, "'")
+    .replace(/\\/g, "/")
+    .replace(/[^\x20-\x7e]/g, "?");
+}
+
 export class OAuthError extends Error {
   override name = "OAuthError";
+  /** What the caller is told, within RFC 6749 5.2's characters. */
+  readonly description: string;
+  /**
+   * The precise reason, when the caller is told less: logged, and shown to the client's own
+   * designated user by the Dev Tools assertion checker, never sent to an anonymous caller.
+   */
+  reason?: string;
   constructor(
     readonly error: OAuthErrorCode,
-    readonly description: string,
+    description: string,
     readonly status = error === "invalid_client" ? 401 : error === "server_error" ? 500 : 400,
     /** Offer the Basic challenge even though the client did not use Basic (no authentication at all). */
     readonly challenge = false,
@@ -29,6 +48,7 @@ export class OAuthError extends Error {
     readonly retryAfterSeconds?: number,
   ) {
     super(description);
+    this.description = oauthDescriptionText(description);
   }
 }
 

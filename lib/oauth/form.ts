@@ -29,7 +29,7 @@ export async function readForm(request: Request): Promise<Form> {
     const eq = pair.indexOf("=");
     const name = decode(eq === -1 ? pair : pair.slice(0, eq));
     const value = decode(eq === -1 ? "" : pair.slice(eq + 1));
-    if (form.has(name)) throw new OAuthError("invalid_request", `The parameter "${name.slice(0, 40)}" appears more than once.`);
+    if (form.has(name)) throw new OAuthError("invalid_request", `The parameter ${name.slice(0, 40)} appears more than once.`);
     form.set(name, value);
   }
   return form;

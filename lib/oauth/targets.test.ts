@@ -29,15 +29,15 @@ describe("the scope of a token (RFC 6749 3.3)", () => {
     expect(refusal(() => selectScope("read:orders admin", allowed))).toEqual({
       status: 400,
       error: "invalid_scope",
-      error_description: 'This client may not have the scope "admin"; it may have: read:orders write:orders.',
+      error_description: "This client may not have the scope admin; it may have: read:orders write:orders.",
     });
     expect(refusal(() => selectScope(`admin ${"s".repeat(70)}`, allowed)).error_description).toBe(
-      `This client may not have the scope "admin", "${"s".repeat(60)}"; it may have: read:orders write:orders.`,
+      `This client may not have the scope admin, ${"s".repeat(60)}; it may have: read:orders write:orders.`,
     );
     expect(refusal(() => selectScope("admin", []))).toEqual({
       status: 400,
       error: "invalid_scope",
-      error_description: 'This client may not have the scope "admin".',
+      error_description: "This client may not have the scope admin.",
     });
   });
 });
@@ -88,18 +88,18 @@ describe("the audience of a token (Auth0's audience, RFC 8707's resource)", () =
     expect(refusal(() => selectAudience("https://api.example/admin", undefined, client, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
-      error_description: `This client may not get tokens for "https://api.example/admin"; it may use: ${api}, ${billing}.`,
+      error_description: `This client may not get tokens for https://api.example/admin; it may use: ${api}, ${billing}.`,
     });
     expect(refusal(() => selectAudience(platformApi, undefined, client, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
-      error_description: `This client may not get tokens for "${platformApi}"; it may use: ${api}, ${billing}.`,
+      error_description: `This client may not get tokens for ${platformApi}; it may use: ${api}, ${billing}.`,
     });
     const long = `https://api.example/${"a".repeat(150)}`;
     expect(refusal(() => selectAudience(long, undefined, withoutAudiences, platformApi))).toEqual({
       status: 400,
       error: "invalid_target",
-      error_description: `This client may not get tokens for "${long.slice(0, 120)}"; it may use: ${platformApi}.`,
+      error_description: `This client may not get tokens for ${long.slice(0, 120)}; it may use: ${platformApi}.`,
     });
   });
 });

@@ -11,7 +11,7 @@ export function selectScope(requested: string | undefined, allowed: readonly str
   if (refused.length > 0) {
     throw new OAuthError(
       "invalid_scope",
-      `This client may not have the scope ${refused.map((s) => `"${s.slice(0, 60)}"`).join(", ")}${allowed.length ? `; it may have: ${allowed.join(" ")}` : ""}.`,
+      `This client may not have the scope ${refused.map((s) => s.slice(0, 60)).join(", ")}${allowed.length ? `; it may have: ${allowed.join(" ")}` : ""}.`,
     );
   }
   return wanted.join(" ");
@@ -54,7 +54,7 @@ export function selectAudience(
   if (!audiences.includes(target)) {
     throw new OAuthError(
       "invalid_target",
-      `This client may not get tokens for "${target.slice(0, 120)}"; it may use: ${audiences.join(", ")}.`,
+      `This client may not get tokens for ${target.slice(0, 120)}; it may use: ${audiences.join(", ")}.`,
     );
   }
   return target;

@@ -14,6 +14,7 @@ import { rotateSecret } from "@/lib/credentials/rotate-secret";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { createTokenStore, type TokenStore } from "@/lib/data/token-store";
+import { ASSERTION_NOT_VERIFIED } from "./client-assertion";
 import { UNGUARDED } from "./client-authentication";
 import { JWT_BEARER_GRANT_TYPE } from "./constants";
 import { createMachine, type Machine } from "./machine";
@@ -131,7 +132,10 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       for (const via of [viaPost, viaBasic, viaJwt]) {
         const refused = await whole(await via(c.clientId));
         expect(refused.status).toBe(401);
-        expect(JSON.parse(refused.body)).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
+        expect(JSON.parse(refused.body)).toEqual({
+          error: "invalid_client",
+          error_description: via === viaJwt ? ASSERTION_NOT_VERIFIED : "Client authentication failed.",
+        });
         expect(refused).toEqual(await whole(await via(unknown)));
       }
       await enableClient(ctx(), { clientId: c.clientId });
@@ -280,13 +284,62 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       const c = await provisionClient(ctx());
       const a = await addKey(ctx(), c.clientId, "a");
       await addKey(ctx(), c.clientId, "b");
+      const before = logged.length;
       const unknown = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId), { kid: "zzz" })));
-      expect((await unknown.json()).error_description).toMatch(/No active key with kid "zzz"/);
+      expect(await unknown.json()).toEqual({ error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED });
       const noKid = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId))));
-      expect((await noKid.json()).error_description).toMatch(/two active keys/);
+      expect(await noKid.json()).toEqual({ error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED });
+      // The precise reasons are the operator's, in the log.
+      expect(logged.slice(before)).toEqual([
+        "token endpoint: invalid_client: No active key with kid zzz is registered for this client.",
+        "token endpoint: invalid_client: This client has two active keys: put the signing key's kid in the assertion's header.",
+      ]);
       await revokePublicKey(ctx(), { clientId: c.clientId, keyId: a.keyId });
       const revoked = await post(jwtForm(await assertion(a.privateKey, claims(c.clientId), { kid: "a" })));
       expect(revoked.status).toBe(401);
+    });
+
+    it("tells an anonymous caller nothing about which clients exist or what keys they have, before the signature verifies", async () => {
+      const withKey = await provisionClient(ctx());
+      const k = await addKey(ctx(), withKey.clientId, "k");
+      const withoutKey = await provisionClient(ctx());
+      const stranger = await addKey(ctx(), (await provisionClient(ctx())).clientId, "k");
+      const answers = [
+        // An unknown client; a client without keys; an unknown kid; a key of the other type; a bad signature.
+        await post(jwtForm(await assertion(k.privateKey, claims("noSuchClient123"), { kid: "k" }))),
+        await post(jwtForm(await assertion(k.privateKey, claims(withoutKey.clientId), { kid: "k" }))),
+        await post(jwtForm(await assertion(k.privateKey, claims(withKey.clientId), { kid: "other" }))),
+        await post(jwtForm(await assertion(stranger.privateKey, claims(withKey.clientId), { kid: "k" }))),
+      ];
+      const bodies = await Promise.all(answers.map(async (a) => ({ status: a.status, body: await a.json() })));
+      for (const b of bodies)
+        expect(b).toEqual({ status: 401, body: { error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED } });
+    });
+
+    it("keeps every error_description within RFC 6749 5.2's characters, whatever the request echoed", async () => {
+      const c = await provisionClient(ctx());
+      const k = await addKey(ctx(), c.clientId, "k");
+      const odd = 'q"u\\o\u00e9\u0007';
+      const requests = [
+        form({ grant_type: "client_credentials", scope: odd }),
+        form({ grant_type: "client_credentials", audience: `https://x/${odd}` }),
+        form({ grant_type: odd }),
+        form({ grant_type: "client_credentials", client_assertion_type: odd, client_assertion: "a.b.c" }),
+        jwtForm(await assertion(k.privateKey, claims(c.clientId, { aud: `${ISSUER}/` }), { kid: "k" })),
+        jwtForm(await assertion(k.privateKey, claims(c.clientId, { aud: odd }), { kid: "k" })),
+        jwtForm(await assertion(k.privateKey, claims(c.clientId, { jti: odd }), { kid: "k" })),
+        jwtForm(await assertion(k.privateKey, claims(c.clientId), { kid: odd })),
+        `${form({ grant_type: "client_credentials" }).toString()}&grant_type=x`,
+      ];
+      const allowed = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+      for (const body of requests) {
+        const res = await post(body, { authorization: basic(c.clientId, c.secret) });
+        const { error_description } = (await res.json()) as { error_description?: string };
+        expect({ body: String(body).slice(0, 60), ok: allowed.test(error_description ?? "") }).toEqual({
+          body: String(body).slice(0, 60),
+          ok: true,
+        });
+      }
     });
 
     it("refuses an assertion signed by another key than the registered one", async () => {
@@ -294,7 +347,8 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       await addKey(ctx(), c.clientId, "k");
       const other = await addKey(ctx(), (await provisionClient(ctx())).clientId, "k");
       const res = await post(jwtForm(await assertion(other.privateKey, claims(c.clientId), { kid: "k" })));
-      expect((await res.json()).error_description).toMatch(/signature does not verify/);
+      expect(await res.json()).toEqual({ error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED });
+      expect(logged.at(-1)).toBe("token endpoint: invalid_client: The assertion's signature does not verify with the registered key.");
     });
 
     it("issues a token for an ES256 assertion signed by a registered EC P-256 key, beside an RSA key", async () => {
@@ -326,10 +380,7 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
         await post(jwtForm(await assertion(stranger.privateKey, claims(c.clientId), { alg: "ES256", kid: "ec" }))),
       );
       expect(wrongKey).toMatchObject({ status: 401 });
-      expect(JSON.parse(wrongKey.body)).toEqual({
-        error: "invalid_client",
-        error_description: "The assertion's signature does not verify with the registered key.",
-      });
+      expect(JSON.parse(wrongKey.body)).toEqual({ error: "invalid_client", error_description: ASSERTION_NOT_VERIFIED });
       const mismatched = [
         await assertion(ec.privateKey, claims(c.clientId), { alg: "ES256", kid: "rsa" }),
         await assertion(rsa.privateKey, claims(c.clientId), { alg: "RS256", kid: "ec" }),
@@ -521,7 +572,13 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
         expect(await whole(await viaBasic(id)), JSON.stringify(id)).toEqual(expected.basic);
         expect(await whole(await viaJwt(id)), JSON.stringify(id)).toEqual(expected.jwt);
       }
-      expect(logged.slice(before)).toEqual([]);
+      // Only the fixed reasons of the assertions, never the id that was sent.
+      expect(new Set(logged.slice(before))).toEqual(
+        new Set([
+          "token endpoint: invalid_client: There is no enabled client with this client_id.",
+          "token endpoint: invalid_client: The assertion's sub is not a well-formed client_id.",
+        ]),
+      );
     });
 
     it("refuses an assertion whose jti the database cannot store, saying why", async () => {

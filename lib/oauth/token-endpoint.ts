@@ -3,7 +3,7 @@ import { signAccessToken } from "./access-token";
 import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
 import type { JwksSource } from "./client-jwks-source";
 import { ALLOWED_METHODS, CLIENT_CREDENTIALS } from "./constants";
-import { jsonResponse, OAuthError, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
+import { jsonResponse, OAuthError, oauthDescriptionText, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
 import { readForm, required } from "./form";
 import type { KeyCache } from "./signing-keys";
 import { selectAudience, selectScope } from "./targets";
@@ -99,7 +99,12 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         ...(scope ? { scope } : {}),
       });
     } catch (error) {
-      if (error instanceof OAuthError) return answerOAuthError(error, basicUsed, deps.hold);
+      if (error instanceof OAuthError) {
+        // The reason a caller was told less (lib/oauth/client-assertion.ts), for the operator's log:
+        // what was wrong, never the assertion or a secret.
+        if (error.reason) deps.log(`token endpoint: invalid_client: ${oauthDescriptionText(error.reason)}`);
+        return answerOAuthError(error, basicUsed, deps.hold);
+      }
       // Not a 500 and not HTML, whatever happened: a JSON answer, logged without any parameter.
       return unexpectedErrorResponse(error, "token endpoint", deps.log);
     }

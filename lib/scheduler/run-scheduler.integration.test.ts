@@ -63,6 +63,7 @@ describe("a scheduler run with nothing due", () => {
       issuedAfterExpiry: 0,
       expired: { secrets: 0, keys: 0 },
       reminders: { secrets: 0, keys: 0 },
+      jwksFailuresTold: 0,
       email: { sent: 0, retrying: 0, dead: 0 },
       housekeeping: {
         assertionsSwept: 0,
