@@ -421,6 +421,24 @@ export const clientAudienceUsage = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.audience] })],
 );
 
+/**
+ * The aud values a client's assertions carried, once their signature verified (so only the client
+ * itself can put a value here): the API tab shows them, so the designated user sees whether a system
+ * still sends the token endpoint URL, and whether the legacy switch is still needed (docs/domain.md).
+ */
+export const clientAssertionAudience = pgTable(
+  "client_assertion_audience",
+  {
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    audience: text("audience").notNull(),
+    requestCount: integer("request_count").notNull().default(0),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.audience] }), check("client_assertion_audience_length", sql`length(${t.audience}) <= 300`)],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Reminders, e-mail, audit
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import type { MembershipRole } from "@/db/schema";
-import { clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients, users } from "@/db/schema";
+import { clientAssertionAudience, clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients, users } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
@@ -112,6 +112,12 @@ export interface ClientDetailsDto {
   history: EndedCredentialDto[];
   /** The aud values the client's systems ask for at the token endpoint, most used first. */
   audiencesUsed: { audience: string; requestCount: number; lastSeenAt: Date }[];
+  /**
+   * The aud values its private_key_jwt assertions carried (signature verified), most used first, and
+   * which each is: the issuer identifier, the token endpoint URL (accepted only with the legacy
+   * switch), or something else (refused).
+   */
+  assertionAudiences: { audience: string; requestCount: number; lastSeenAt: Date; kind: "issuer" | "token_endpoint" | "other" }[];
   health: ClientHealth;
   /** Where the client publishes its keys, and what Rotor last made of it; null when it does not. */
   jwks: ClientJwksDto | null;
@@ -164,6 +170,13 @@ export async function getApiDetails(
         .from(clientAudienceUsage)
         .where(inArray(clientAudienceUsage.clientId, ids))
         .orderBy(desc(clientAudienceUsage.requestCount))
+    : [];
+  const assertionUsage = ids.length
+    ? await db
+        .select()
+        .from(clientAssertionAudience)
+        .where(inArray(clientAssertionAudience.clientId, ids))
+        .orderBy(desc(clientAssertionAudience.requestCount))
     : [];
   const jwksStatus = await listJwksStatus(
     db,
@@ -235,6 +248,14 @@ export async function getApiDetails(
         audiencesUsed: usage
           .filter((u) => u.clientId === client.id)
           .map((u) => ({ audience: u.audience, requestCount: u.requestCount, lastSeenAt: u.lastSeenAt })),
+        assertionAudiences: assertionUsage
+          .filter((u) => u.clientId === client.id)
+          .map((u) => ({
+            audience: u.audience,
+            requestCount: u.requestCount,
+            lastSeenAt: u.lastSeenAt,
+            kind: u.audience === publicUrl ? "issuer" : u.audience === `${publicUrl}/oauth/token` ? "token_endpoint" : "other",
+          })),
         health: clientHealth(own, now, policy),
       };
     }),

@@ -1,6 +1,6 @@
 import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { clientAddresses, clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+import { clientAddresses, clientAssertionAudience, clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
 
 /** Last use only ever moves forward, so several instances writing it in any order agree. */
 const later = (column: typeof clientSecrets.lastUsedAt | typeof clientPublicKeys.lastUsedAt, at: Date) =>
@@ -69,4 +69,21 @@ export async function sweepClientAddresses(db: Executor, before: Date): Promise<
     .where(lte(clientAddresses.lastSuccessAt, before))
     .returning({ id: clientAddresses.clientId });
   return gone.length;
+}
+
+/** The aud a client's verified assertions carried (lib/oauth/usage.ts batches them), at most 300 characters of it. */
+export async function recordAssertionAudience(
+  db: Executor,
+  use: { clientUuid: string; audience: string; count: number; last: Date },
+): Promise<void> {
+  await db
+    .insert(clientAssertionAudience)
+    .values({ clientId: use.clientUuid, audience: use.audience.slice(0, 300), requestCount: use.count, lastSeenAt: use.last })
+    .onConflictDoUpdate({
+      target: [clientAssertionAudience.clientId, clientAssertionAudience.audience],
+      set: {
+        requestCount: sql`${clientAssertionAudience.requestCount} + ${use.count}`,
+        lastSeenAt: sql`greatest(${clientAssertionAudience.lastSeenAt}, ${use.last.toISOString()}::timestamptz)`,
+      },
+    });
 }

@@ -73,6 +73,8 @@ export interface AssertionPolicy {
   /** The client's legacy switch: also accept the token endpoint URL as aud. */
   legacyAudience: boolean;
   now: Date;
+  /** Told the aud once the signature verified, before the claims are judged (the API tab shows what clients send). */
+  sawAudience?: (aud: string) => void;
 }
 
 export interface VerifiedAssertion {
@@ -183,7 +185,16 @@ export async function verifyClientAssertion(
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) throw unverifiedAssertion(SIGNATURE_DOES_NOT_VERIFY);
     throw unverifiedAssertion("The assertion could not be verified.");
   }
+  // The signature verified: the client itself sent this aud, whatever the claims check says of it.
+  policy.sawAudience?.(audienceText(payload.aud));
   return checkAssertionClaims(payload, read.clientId, key.id, policy);
+}
+
+/** An assertion's aud as one line of text, for the API tab: a string, a list joined by spaces, or "(none)". */
+export function audienceText(aud: unknown): string {
+  if (typeof aud === "string") return aud;
+  if (Array.isArray(aud) && aud.length > 0) return aud.map(String).join(" ");
+  return "(none)";
 }
 
 /** Step 3, pure: the claims of RFC 7523 3 and seed 002. */

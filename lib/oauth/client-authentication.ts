@@ -20,6 +20,8 @@ export interface ClientAuthContext {
   store: TokenStore;
   /** Keys clients publish at a JWKS URL (lib/oauth/client-jwks-source.ts); none when absent. */
   jwks?: JwksSource;
+  /** Told the aud of each assertion whose signature verified, with the client's row id (lib/oauth/usage.ts). */
+  sawAssertionAudience?: (clientUuid: string, aud: string) => void;
   issuer: string;
   tokenEndpoint: string;
   now: Date;
@@ -121,6 +123,7 @@ export async function authenticateClient(ctx: ClientAuthContext, authorization: 
     tokenEndpoint: ctx.tokenEndpoint,
     legacyAudience: found.client.legacyAudience,
     now: ctx.now,
+    sawAudience: ctx.sawAssertionAudience ? (aud) => ctx.sawAssertionAudience?.(found.client.id, aud) : undefined,
   });
   // Single use, atomically, in the shared database: replays fail on every instance.
   if (!(await ctx.store.consumeJti(found.client.clientId, verified.jti, verified.jtiExpiresAt))) {

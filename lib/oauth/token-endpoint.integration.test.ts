@@ -789,6 +789,31 @@ describe("usage the portal can show", () => {
     const audiences = await handle.db.select().from(clientAudienceUsage).where(eq(clientAudienceUsage.clientId, c.uuid));
     expect(audiences).toEqual([expect.objectContaining({ audience: "https://api.claims-exchange.example/", requestCount: 5 })]);
   });
+
+  it("records the aud of each assertion whose signature verified, refused or not, and never one from an unverified assertion", async () => {
+    const c = await provisionClient(ctx());
+    const k = await addKey(ctx(), c.clientId, "k");
+    const stranger = await addKey(ctx(), (await provisionClient(ctx())).clientId, "k");
+    const post = (body: URLSearchParams) => mounts[1]!.fetch("/oauth/token", { method: "POST", headers: FORM, body: body.toString() });
+    const signed = (key: typeof k, aud: string) => assertion(key.privateKey, { iss: c.clientId, sub: c.clientId, aud }, { kid: "k" });
+    const tokenEndpoint = `${ISSUER}/oauth/token`;
+    expect((await post(jwtForm(await signed(k, ISSUER)))).status).toBe(200);
+    expect((await post(jwtForm(await signed(k, ISSUER)))).status).toBe(200);
+    // The legacy switch is off: refused after the signature verified, and recorded, so the SPOC can see it.
+    expect((await post(jwtForm(await signed(k, tokenEndpoint)))).status).toBe(401);
+    // Signed by someone else's key: nothing the caller sent is recorded.
+    expect((await post(jwtForm(await signed(stranger, "https://attacker.example/")))).status).toBe(401);
+    await machine.usage.flush();
+    const { clientAssertionAudience } = await import("@/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const rows = await handle.db.select().from(clientAssertionAudience).where(eq(clientAssertionAudience.clientId, c.uuid));
+    expect(
+      rows.map(({ audience, requestCount }) => ({ audience, requestCount })).sort((a, b) => a.audience.localeCompare(b.audience)),
+    ).toEqual([
+      { audience: ISSUER, requestCount: 2 },
+      { audience: tokenEndpoint, requestCount: 1 },
+    ]);
+  });
 });
 
 afterAll(() => {

@@ -69,7 +69,14 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       const grantType = required(form, "grant_type");
       const address = deps.addressOf(request);
       const { client, method, credentialId } = await authenticateGuarded(
-        { store: deps.store, jwks: deps.jwks, issuer: deps.issuer, tokenEndpoint: deps.tokenEndpoint, now },
+        {
+          store: deps.store,
+          jwks: deps.jwks,
+          issuer: deps.issuer,
+          tokenEndpoint: deps.tokenEndpoint,
+          now,
+          sawAssertionAudience: (clientUuid, aud) => deps.usage.assertionAudienceSeen(clientUuid, aud, now),
+        },
         deps.guard,
         address,
         authorization,

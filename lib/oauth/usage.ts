@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { recordAudienceUse, recordClientAddress, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
+import { recordAssertionAudience, recordAudienceUse, recordClientAddress, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
 import { JWKS_KEY_ID_PREFIX } from "./client-jwks-source";
 
@@ -13,6 +13,7 @@ export class UsageRecorder {
   private keys = new Map<string, Date>();
   private audiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
   private addresses = new Map<string, { clientId: string; address: string; at: Date }>();
+  private assertionAudiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Database) {}
@@ -43,11 +44,25 @@ export class UsageRecorder {
     }
   }
 
+  /** The aud of an assertion whose signature verified, accepted or not (docs/domain.md, the legacy switch). */
+  assertionAudienceSeen(clientUuid: string, audience: string, at: Date) {
+    const key = `${clientUuid} ${audience}`;
+    const entry = this.assertionAudiences.get(key);
+    if (entry) {
+      entry.count += 1;
+      entry.last = at;
+    } else {
+      this.assertionAudiences.set(key, { clientUuid, audience: audience.slice(0, 300), count: 1, last: at });
+    }
+  }
+
   async flush(): Promise<void> {
     const secrets = this.secrets;
     const keys = this.keys;
     const audiences = this.audiences;
     const addresses = this.addresses;
+    const assertionAudiences = this.assertionAudiences;
+    this.assertionAudiences = new Map();
     this.addresses = new Map();
     this.secrets = new Map();
     this.keys = new Map();
@@ -56,6 +71,7 @@ export class UsageRecorder {
     for (const [id, at] of keys) await recordKeyUse(this.db, id, at);
     for (const use of audiences.values()) await recordAudienceUse(this.db, use);
     for (const use of addresses.values()) await recordClientAddress(this.db, use);
+    for (const use of assertionAudiences.values()) await recordAssertionAudience(this.db, use);
   }
 
   start(intervalMs = 5_000) {

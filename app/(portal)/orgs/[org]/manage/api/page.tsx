@@ -40,6 +40,16 @@ import {
 
 export const metadata: Metadata = { title: "API details" };
 
+/** What each aud a client's assertions carried means for it (docs/domain.md, the legacy switch). */
+const ASSERTION_AUD_KINDS = {
+  issuer: () => "the issuer identifier, as it should be",
+  token_endpoint: (legacy: boolean) =>
+    legacy
+      ? "the token endpoint URL, accepted only because the legacy switch is on"
+      : "the token endpoint URL, refused: the system must send the issuer identifier, or the operator turns on the legacy switch",
+  other: () => "refused: not the issuer identifier",
+} as const;
+
 const KEY_STATES = {
   active: { label: "Active", tone: "good" },
   expiring: { label: "Expiring soon", tone: "warn" },
@@ -186,6 +196,23 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                           `${u.audience} (${u.requestCount.toLocaleString("en-GB")} ${u.requestCount === 1 ? "token" : "tokens"}, last ${formatLastUsed(u.lastSeenAt, now, organisation.locale).toLowerCase()})`,
                       )
                       .join("; ")}
+              </dd>
+              <dt className="font-semibold">Assertion aud sent</dt>
+              <dd className="break-all" data-testid="assertion-audiences">
+                {client.assertionAudiences.length === 0 ? (
+                  "None yet"
+                ) : (
+                  <ul className="space-y-1">
+                    {client.assertionAudiences.map((u) => (
+                      <li key={u.audience}>
+                        <code className="font-mono text-sm">{u.audience}</code> ({u.requestCount.toLocaleString("en-GB")}{" "}
+                        {u.requestCount === 1 ? "assertion" : "assertions"}, last{" "}
+                        {formatLastUsed(u.lastSeenAt, now, organisation.locale).toLowerCase()}
+                        ): {ASSERTION_AUD_KINDS[u.kind](client.legacyAudience)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </dd>
             </dl>
             <SecretsTable rows={rows} caption={`Secrets of ${client.name}`} />
