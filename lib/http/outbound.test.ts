@@ -39,6 +39,8 @@ describe("an address is checked before connecting", () => {
     ["http://keys.example.com/jwks.json", "Use an https:// URL."],
     ["ftp://keys.example.com/jwks.json", "Use an https:// URL."],
     ["https://user:pw@keys.example.com/", "The URL must not carry a user name or password."],
+    ["https://user@keys.example.com/", "The URL must not carry a user name or password."],
+    ["https://:pw@keys.example.com/", "The URL must not carry a user name or password."],
     ["https://169.254.169.254/latest/meta-data/", "169.254.169.254 is not a public address."],
     ["https://[::1]/jwks.json", "::1 is not a public address."],
     ["https://10.1.2.3/", "10.1.2.3 is not a public address."],
@@ -65,6 +67,26 @@ describe("a request to a test server", () => {
       res.end("x".repeat(2048));
     },
     "/silent": () => {},
+    "/exact": (res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("x".repeat(1024));
+    },
+    "/located": (res) => {
+      res.writeHead(200, { location: "/jwks" });
+      res.end("here");
+    },
+    "/bare-redirect": (res) => {
+      res.writeHead(302);
+      res.end("no location");
+    },
+    "/three": (res) => {
+      res.writeHead(307, { location: "/hop1" });
+      res.end();
+    },
+    "/four": (res) => {
+      res.writeHead(308, { location: "/three" });
+      res.end();
+    },
     "/hop1": (res) => {
       res.writeHead(302, { location: "/hop2" });
       res.end();
@@ -102,6 +124,31 @@ describe("a request to a test server", () => {
 
   it("follows redirects, and says where it ended", async () => {
     expect(await outboundGet(`${base}/hop1`, test)).toMatchObject({ url: `${base}/jwks`, status: 200 });
+  });
+
+  it("follows exactly the allowed number of redirects, and no more", async () => {
+    expect(await outboundGet(`${base}/three`, test)).toMatchObject({ url: `${base}/jwks`, status: 200 });
+    await expect(outboundGet(`${base}/four`, test)).rejects.toThrow(new OutboundError("More than 3 redirects."));
+  });
+
+  it("follows only a 3xx that says where to: a Location on a 200, or a 302 without one, is the answer", async () => {
+    expect(await outboundGet(`${base}/located`, test)).toMatchObject({ url: `${base}/located`, status: 200, body: "here" });
+    expect(await outboundGet(`${base}/bare-redirect`, test)).toMatchObject({ status: 302, body: "no location" });
+  });
+
+  it("reads an answer of exactly the limit", async () => {
+    expect((await outboundGet(`${base}/exact`, test)).body).toHaveLength(1024);
+  });
+
+  it("says when a name does not resolve, or nobody listens", async () => {
+    await expect(outboundGet("http://no-such-host.invalid/jwks", test)).rejects.toThrow(
+      new OutboundError("The host name does not resolve."),
+    );
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(outboundGet(`http://127.0.0.1:${port}/jwks`, test)).rejects.toThrow(new OutboundError("The connection was refused."));
   });
 
   it("stops after the allowed number of redirects", async () => {

@@ -24,6 +24,10 @@ describe("how long a fetched JWKS is used", () => {
     expect(cacheSeconds({ "cache-control": "max-age=9999999" }, now)).toBe(JWKS_MAX_CACHE_SECONDS);
   });
 
+  it("reads only whole directives: a longer word that starts like one is not it", () => {
+    expect(cacheSeconds({ "cache-control": "no-cacheable, max-age=600" }, now)).toBe(600);
+  });
+
   it("treats no-store and no-cache as the shortest time, not as every request", () => {
     expect(cacheSeconds({ "cache-control": "no-store" }, now)).toBe(JWKS_MIN_CACHE_SECONDS);
     expect(cacheSeconds({ "cache-control": "private, no-cache" }, now)).toBe(JWKS_MIN_CACHE_SECONDS);
@@ -41,6 +45,11 @@ describe("when to fetch", () => {
 
   it("before anything was fetched", () => {
     expect(shouldFetch(NEVER_FETCHED, now, undefined)).toBe(true);
+  });
+
+  it("not for a kid that is one of several fresh keys", () => {
+    const two = fetched([keyA, keyB], { "cache-control": "max-age=600" }, now);
+    expect(shouldFetch(two, later(61), "b")).toBe(false);
   });
 
   it("not while the keys are fresh and hold the kid asked for", () => {
@@ -101,6 +110,11 @@ describe("which keys verify an assertion", () => {
 });
 
 describe("reading a published JWK Set", () => {
+  it("reads up to ten signing keys", () => {
+    const ten = Array.from({ length: 10 }, (_, i) => ({ ...keyA, kid: `k${i}` }));
+    expect(readJwks(JSON.stringify({ keys: ten }))).toEqual({ keys: ten });
+  });
+
   it("keeps the signing keys", () => {
     const body = JSON.stringify({ keys: [keyA, { ...keyB, use: "sig" }, { kty: "RSA", kid: "enc", n: "n", e: "AQAB", use: "enc" }] });
     expect(readJwks(body)).toEqual({ keys: [keyA, { ...keyB, use: "sig" }] });
@@ -111,6 +125,10 @@ describe("reading a published JWK Set", () => {
     ['{"keys":{}}', 'The answer is not a JWK Set: it needs a "keys" array.'],
     ["[]", 'The answer is not a JWK Set: it needs a "keys" array.'],
     ['{"keys":[1]}', "Every entry of keys must be a JWK object."],
+    [JSON.stringify({ keys: [keyA, 1] }), "Every entry of keys must be a JWK object."],
+    [JSON.stringify({ keys: [keyA, null] }), "Every entry of keys must be a JWK object."],
+    ["null", 'The answer is not a JWK Set: it needs a "keys" array.'],
+    ["42", 'The answer is not a JWK Set: it needs a "keys" array.'],
     [
       JSON.stringify({ keys: [keyA, { ...keyB, d: "secret" }] }),
       "The set contains private key material. Publish public keys only, and replace the keys that were exposed.",
