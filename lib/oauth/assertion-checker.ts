@@ -12,6 +12,7 @@ import {
   type UnverifiedAssertion,
   verifyClientAssertion,
 } from "./client-assertion";
+import type { JwksSource } from "./client-jwks-source";
 import { ASSERTION_ALGORITHMS_BY_KEY_TYPE, JWT_BEARER_ASSERTION_TYPE } from "./constants";
 import { OAuthError } from "./errors";
 
@@ -37,7 +38,7 @@ export async function checkAssertion(
   db: Database,
   organisation: OrganisationDto,
   input: { assertion: string; assertionType?: string },
-  config: { issuer: string; now: Date },
+  config: { issuer: string; now: Date; jwks?: JwksSource },
 ): Promise<AssertionVerdict> {
   let read: UnverifiedAssertion | undefined;
   let keys: readonly RegisteredKey[] = [];
@@ -59,8 +60,13 @@ export async function checkAssertion(
       };
     const found = await createTokenStore(db).findClientWithKeys(read.clientId, config.now);
     if (!found) return { ok: false, error: "invalid_client", description: "This client is disabled." };
-    keys = found.keys;
-    const verified = await verifyClientAssertion(read, found.keys, {
+    // The keys the client publishes at its JWKS URL count here as at the token endpoint.
+    const published =
+      found.client.jwksUri && config.jwks
+        ? await config.jwks.keysFor({ id: found.client.id, jwksUri: found.client.jwksUri }, read.kid, config.now)
+        : [];
+    keys = [...found.keys, ...published];
+    const verified = await verifyClientAssertion(read, keys, {
       issuer: config.issuer,
       tokenEndpoint: `${config.issuer}/oauth/token`,
       legacyAudience: found.client.legacyAudience,
@@ -72,7 +78,7 @@ export async function checkAssertion(
         error: "invalid_client",
         description: "This assertion's jti has already been used: sign a new assertion for every request.",
       };
-    const key = found.keys.find((k) => k.id === verified.keyId);
+    const key = keys.find((k) => k.id === verified.keyId);
     return {
       ok: true,
       clientId: read.clientId,

@@ -13,6 +13,7 @@ import { readJwksState } from "@/lib/data/client-jwks";
 import type { OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_OUTBOUND_LIMITS, outboundGet } from "@/lib/http/outbound";
+import { checkAssertion } from "./assertion-checker";
 import { ASSERTION_NOT_VERIFIED } from "./client-assertion";
 import { createMachine, type Machine } from "./machine";
 import { assertion, cliContext, directMount, httpMount, jwtForm, type Mount, provisionClient } from "./testing";
@@ -171,6 +172,29 @@ describe("fetching", () => {
     expect((await readJwksState(handle.db, uuid, uri)).lastError).toMatch(
       /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address\.$/,
     );
+  });
+});
+
+describe("the Dev Tools assertion checker", () => {
+  it("checks against the published keys as the token endpoint does, and tells the client's people the precise reason", async () => {
+    const path = "/checker.json";
+    const { clientId } = await provisionClient(ctx());
+    await setJwksUri(ctx(), { clientId, jwksUri: `${jwksBase}${path}` });
+    publish(path, [{ ...keyA.jwk, kid: "a" }]);
+    const iat = Math.floor(clock.getTime() / 1000);
+    const signed = (key: KeyObject, kid: string) =>
+      assertion(key, { iss: clientId, sub: clientId, aud: ISSUER, iat, exp: iat + 120 }, { kid });
+    const config = { issuer: ISSUER, now: clock, jwks: machine.jwks };
+    expect(await checkAssertion(handle.db, organisation, { assertion: await signed(keyA.privateKey, "a") }, config)).toMatchObject({
+      ok: true,
+      clientId,
+      keyKid: "a",
+    });
+    expect(await checkAssertion(handle.db, organisation, { assertion: await signed(keyB.privateKey, "b") }, config)).toEqual({
+      ok: false,
+      error: "invalid_client",
+      description: "No active key with kid b is registered for this client.",
+    });
   });
 });
 

@@ -126,6 +126,8 @@ export function createMachine(options: MachineOptions) {
     routes,
     usage,
     keys,
+    /** The keys clients publish at a JWKS URL, shared with the Dev Tools checker (absent without a fetcher). */
+    jwks,
     async stop() {
       for (const t of timers) clearInterval(t);
       await usage.stop();
