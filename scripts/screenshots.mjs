@@ -73,6 +73,8 @@ await pages("Mo Mahmood", [
   ["forbidden", "/orgs/northwind/manage/api"],
 ]);
 await pages("Finvu secret rotation (SPOC)", [["finvu-api", "/orgs/finvu/manage/api"]]);
+// The designated user's API tab: rotate, keys, and each client's JWKS URL panel.
+await pages("Northwind API team (SPOC)", [["spoc-api", "/orgs/northwind/manage/api"]]);
 await pages("Ravi Patel", [
   ["no-spoc-home", "/orgs/contoso"],
   ["no-spoc-api", "/orgs/contoso/manage/api"],
