@@ -59,6 +59,8 @@ export const platformSettings = pgTable(
     /** Audiences (resource identifiers) that clients may be granted (RFC 8707). */
     allowedAudiences: text("allowed_audiences").array().notNull().default(sql`'{}'::text[]`),
     adminsMayDesignateSpoc: boolean("admins_may_designate_spoc").notNull().default(false),
+    /** Designated users may set their clients' JWKS URL (docs/domain.md); otherwise only the operator does. */
+    spocsMaySetJwksUri: boolean("spocs_may_set_jwks_uri").notNull().default(true),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -41,6 +41,7 @@ export async function seedDemoData(db: Database, { now, keyRing }: SeedOptions):
         maxValidityDays: 365,
         allowedAudiences: ["https://api.claims-exchange.example/", "https://sandbox.claims-exchange.example/"],
         adminsMayDesignateSpoc: false,
+        spocsMaySetJwksUri: true,
       },
       now,
     );

@@ -124,6 +124,7 @@ const cases: { name: string; schema: z.ZodType; valid: Record<string, unknown>; 
       maxValidityDays: 365,
       allowedAudiences: ["https://api.acme.example/"],
       adminsMayDesignateSpoc: false,
+      spocsMaySetJwksUri: true,
     },
     fields: ["serviceName", "apiEndpoint", "allowedAudiences.0"],
   },

@@ -2,6 +2,7 @@ import { auditActor, authorize, authorizeNow, type CredentialContext } from "@/l
 import { recordEvent } from "@/lib/data/audit";
 import { setClientJwksUri } from "@/lib/data/client-jwks";
 import { lockClient } from "@/lib/data/credentials";
+import { getPlatformSettings } from "@/lib/data/platform";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { checkOutboundUrl, OutboundError } from "@/lib/http/outbound";
@@ -29,6 +30,10 @@ export async function setJwksUri(ctx: CredentialContext, input: SetJwksUriInput)
   return ctx.db.transaction(async (tx) => {
     const client = await lockClient(tx, ctx.organisation.id, input.clientId);
     await authorizeNow(tx, ctx, "credentials.rotate");
+    // The operator may keep this to itself (Platform > limits); the CLI is the operator's.
+    if (!ctx.isOperator && ctx.actor.type !== "cli" && !(await getPlatformSettings(tx)).spocsMaySetJwksUri) {
+      throw new DomainError("forbidden", "On this platform the operator sets clients' JWKS URLs. Ask your platform operator.", "jwksUri");
+    }
     if (client.jwksUri === jwksUri) return { jwksUri };
     await setClientJwksUri(tx, client.id, jwksUri);
     await recordEvent(tx, {

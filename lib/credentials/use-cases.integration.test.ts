@@ -784,7 +784,14 @@ describe("the rotation policy", () => {
   it("stays within the platform's maximum validity: the maximum itself is allowed, a day more is not", async () => {
     await savePlatformSettings(
       handle.db,
-      { serviceName: "Rotor", apiEndpoint: null, maxValidityDays: 120, allowedAudiences: [], adminsMayDesignateSpoc: false },
+      {
+        serviceName: "Rotor",
+        apiEndpoint: null,
+        maxValidityDays: 120,
+        allowedAudiences: [],
+        adminsMayDesignateSpoc: false,
+        spocsMaySetJwksUri: true,
+      },
       now,
     );
     const { org, admin } = await anOrganisationWithClient();

@@ -8,6 +8,7 @@ export interface PlatformSettingsDto {
   maxValidityDays: number;
   allowedAudiences: string[];
   adminsMayDesignateSpoc: boolean;
+  spocsMaySetJwksUri: boolean;
 }
 
 const DEFAULTS: PlatformSettingsDto = {
@@ -16,6 +17,7 @@ const DEFAULTS: PlatformSettingsDto = {
   maxValidityDays: 365,
   allowedAudiences: [],
   adminsMayDesignateSpoc: false,
+  spocsMaySetJwksUri: true,
 };
 
 /** The platform's settings; a fresh deployment without the row gets the defaults. */
@@ -27,6 +29,7 @@ export async function getPlatformSettings(db: Executor): Promise<PlatformSetting
       maxValidityDays: platformSettings.maxValidityDays,
       allowedAudiences: platformSettings.allowedAudiences,
       adminsMayDesignateSpoc: platformSettings.adminsMayDesignateSpoc,
+      spocsMaySetJwksUri: platformSettings.spocsMaySetJwksUri,
     })
     .from(platformSettings)
     .where(eq(platformSettings.id, 1))

@@ -5,12 +5,13 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { auditEvents } from "@/db/schema";
-import { anOrganisation } from "@/db/testing/builders";
+import { aMember, anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { readJwksState } from "@/lib/data/client-jwks";
 import type { OrganisationDto } from "@/lib/data/organisations";
+import { getPlatformSettings, savePlatformSettings } from "@/lib/data/platform";
 import { DomainError } from "@/lib/errors";
 import { DEFAULT_OUTBOUND_LIMITS, outboundGet } from "@/lib/http/outbound";
 import { checkAssertion } from "./assertion-checker";
@@ -213,6 +214,24 @@ describe("setting the URL", () => {
       { client: clientId, from: null, to: first },
       { client: clientId, from: first, to: null },
     ]);
+  });
+
+  it("is the operator's alone when the platform says so; the CLI is the operator's", async () => {
+    const { clientId } = await provisionClient(ctx());
+    const before = await getPlatformSettings(handle.db);
+    await savePlatformSettings(handle.db, { ...before, spocsMaySetJwksUri: false }, clock);
+    try {
+      const { user: spoc } = await aMember(handle.db, organisation, { role: "spoc" });
+      const asSpoc = { ...ctx(), role: "spoc" as const, actor: { type: "user" as const, userId: spoc.id, label: "spoc" } };
+      await expect(setJwksUri(asSpoc, { clientId, jwksUri: "https://keys.example.com/jwks.json" })).rejects.toThrow(
+        new DomainError("forbidden", "On this platform the operator sets clients' JWKS URLs. Ask your platform operator.", "jwksUri"),
+      );
+      expect(await setJwksUri(ctx(), { clientId, jwksUri: "https://keys.example.com/jwks.json" })).toEqual({
+        jwksUri: "https://keys.example.com/jwks.json",
+      });
+    } finally {
+      await savePlatformSettings(handle.db, before, clock);
+    }
   });
 
   it("refuses what can never be fetched, saying why", async () => {

@@ -501,6 +501,7 @@ describe("the machine's other paths", () => {
         maxValidityDays: 365,
         allowedAudiences: ["https://listed.example/"],
         adminsMayDesignateSpoc: false,
+        spocsMaySetJwksUri: true,
       };
       await savePlatformSettings(handle.db, settings, clock);
       const c = await provisionClient(ctx(), {
@@ -537,7 +538,14 @@ describe("the machine's other paths", () => {
       await own.stop();
       await savePlatformSettings(
         handle.db,
-        { serviceName: "Rotor", apiEndpoint: null, maxValidityDays: 365, allowedAudiences: [], adminsMayDesignateSpoc: false },
+        {
+          serviceName: "Rotor",
+          apiEndpoint: null,
+          maxValidityDays: 365,
+          allowedAudiences: [],
+          adminsMayDesignateSpoc: false,
+          spocsMaySetJwksUri: true,
+        },
         clock,
       );
     }

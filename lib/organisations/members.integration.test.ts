@@ -388,6 +388,7 @@ describe("authorization inside the use cases (a forged call meets the rule, not 
           maxValidityDays: 3650,
           allowedAudiences: [],
           adminsMayDesignateSpoc: true,
+          spocsMaySetJwksUri: true,
         }),
       () => designateSpoc(aliceOnPlatform, { organisationId: alice.organisation.id, email: "mo.member@northwind.example" }),
     ];

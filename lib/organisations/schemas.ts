@@ -181,6 +181,7 @@ export const platformLimitsInput = z.object({
     .max(3650, { error: "At most 3650 days (ten years)." }),
   allowedAudiences: z.array(uri).max(50, { error: "At most 50 audiences." }),
   adminsMayDesignateSpoc: z.boolean(),
+  spocsMaySetJwksUri: z.boolean(),
 });
 export type PlatformLimitsInput = z.infer<typeof platformLimitsInput>;
 

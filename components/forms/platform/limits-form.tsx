@@ -13,6 +13,7 @@ export interface LimitsView {
   maxValidityDays: number;
   allowedAudiences: string[];
   adminsMayDesignateSpoc: boolean;
+  spocsMaySetJwksUri: boolean;
 }
 
 /** The platform's limits every organisation's policy must keep to. */
@@ -51,6 +52,18 @@ export function LimitsForm({ action, limits }: { action: FormAction; limits: Lim
         />
         <label htmlFor={`${id}-spoc`} className="text-sm">
           Organisation admins may designate their own designated user (SPOC)
+        </label>
+      </div>
+      <div className="flex items-center gap-2">
+        <input
+          id={`${id}-jwks`}
+          name="spocsMaySetJwksUri"
+          type="checkbox"
+          defaultChecked={state.values ? state.values.spocsMaySetJwksUri === "on" : limits.spocsMaySetJwksUri}
+          className="h-4 w-4"
+        />
+        <label htmlFor={`${id}-jwks`} className="text-sm">
+          Designated users may set where their clients publish their keys (JWKS URL)
         </label>
       </div>
       <SubmitButton className={buttons.primary}>Save limits</SubmitButton>

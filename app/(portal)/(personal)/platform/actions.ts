@@ -79,6 +79,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
   const values: Record<string, string> = {
     ...submitted(form, ["serviceName", "apiEndpoint", "maxValidityDays", "allowedAudiences"]),
     adminsMayDesignateSpoc: form.get("adminsMayDesignateSpoc") === "on" ? "on" : "",
+    spocsMaySetJwksUri: form.get("spocsMaySetJwksUri") === "on" ? "on" : "",
   };
   return operatorAction({
     values,
@@ -91,6 +92,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
           maxValidityDays: values.maxValidityDays,
           allowedAudiences: (values.allowedAudiences ?? "").split(/[\s,]+/).filter(Boolean),
           adminsMayDesignateSpoc: values.adminsMayDesignateSpoc === "on",
+          spocsMaySetJwksUri: values.spocsMaySetJwksUri === "on",
         },
         values,
       ),

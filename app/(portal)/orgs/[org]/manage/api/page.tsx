@@ -59,7 +59,7 @@ const KEY_STATES = {
 
 export default async function ApiTabPage({ params }: { params: Promise<{ org: string }> }) {
   const { org } = await params;
-  const { organisation, role } = await requireOrganisationAccess(org, "api.view");
+  const { organisation, role, caller } = await requireOrganisationAccess(org, "api.view");
   const now = new Date();
   const db = await getDb();
   const [details, settings, activity, spoc, recentSignIn] = await Promise.all([
@@ -307,7 +307,7 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
               clientId={client.clientId}
               clientName={client.name}
               jwks={client.jwks}
-              canChange={canRotate}
+              canChange={canRotate && (caller.isOperator || settings.spocsMaySetJwksUri)}
               action={setJwksUriAction.bind(null, slug)}
               locale={organisation.locale}
               timeZone={organisation.timeZone}

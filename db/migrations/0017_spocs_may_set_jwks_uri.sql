@@ -1,0 +1,1 @@
+ALTER TABLE "platform_settings" ADD COLUMN "spocs_may_set_jwks_uri" boolean DEFAULT true NOT NULL;
