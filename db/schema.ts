@@ -61,6 +61,8 @@ export const platformSettings = pgTable(
     adminsMayDesignateSpoc: boolean("admins_may_designate_spoc").notNull().default(false),
     /** Designated users may set their clients' JWKS URL (docs/domain.md); otherwise only the operator does. */
     spocsMaySetJwksUri: boolean("spocs_may_set_jwks_uri").notNull().default(true),
+    /** Designated users may turn their clients' legacy aud switch on or off; otherwise only the operator does. */
+    spocsMaySetLegacyAudience: boolean("spocs_may_set_legacy_audience").notNull().default(false),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -42,6 +42,7 @@ export async function seedDemoData(db: Database, { now, keyRing }: SeedOptions):
         allowedAudiences: ["https://api.claims-exchange.example/", "https://sandbox.claims-exchange.example/"],
         adminsMayDesignateSpoc: false,
         spocsMaySetJwksUri: true,
+        spocsMaySetLegacyAudience: false,
       },
       now,
     );

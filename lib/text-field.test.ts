@@ -125,6 +125,7 @@ const cases: { name: string; schema: z.ZodType; valid: Record<string, unknown>; 
       allowedAudiences: ["https://api.acme.example/"],
       adminsMayDesignateSpoc: false,
       spocsMaySetJwksUri: true,
+      spocsMaySetLegacyAudience: false,
     },
     fields: ["serviceName", "apiEndpoint", "allowedAudiences.0"],
   },

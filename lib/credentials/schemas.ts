@@ -160,3 +160,7 @@ export const setJwksUriInput = z.object({
     .nullable(),
 });
 export type SetJwksUriInput = z.infer<typeof setJwksUriInput>;
+
+/** The legacy aud switch of one client, as its designated user sets it (where the operator allows). */
+export const setLegacyAudienceInput = z.object({ clientId: clientIdField, legacyAudience: z.boolean() });
+export type SetLegacyAudienceInput = z.infer<typeof setLegacyAudienceInput>;

@@ -791,6 +791,7 @@ describe("the rotation policy", () => {
         allowedAudiences: [],
         adminsMayDesignateSpoc: false,
         spocsMaySetJwksUri: true,
+        spocsMaySetLegacyAudience: false,
       },
       now,
     );

@@ -106,3 +106,8 @@ export async function findPlatformClient(db: Executor, clientId: string): Promis
     .limit(1);
   return row ?? null;
 }
+
+/** Turns a client's legacy aud switch on or off (docs/domain.md, the token endpoint); the token endpoint reads it per request. */
+export async function setClientLegacyAudience(tx: Executor, id: string, on: boolean): Promise<void> {
+  await tx.update(oauthClients).set({ legacyAudience: on }).where(eq(oauthClients.id, id));
+}

@@ -9,6 +9,7 @@ export interface PlatformSettingsDto {
   allowedAudiences: string[];
   adminsMayDesignateSpoc: boolean;
   spocsMaySetJwksUri: boolean;
+  spocsMaySetLegacyAudience: boolean;
 }
 
 const DEFAULTS: PlatformSettingsDto = {
@@ -18,6 +19,7 @@ const DEFAULTS: PlatformSettingsDto = {
   allowedAudiences: [],
   adminsMayDesignateSpoc: false,
   spocsMaySetJwksUri: true,
+  spocsMaySetLegacyAudience: false,
 };
 
 /** The platform's settings; a fresh deployment without the row gets the defaults. */
@@ -30,6 +32,7 @@ export async function getPlatformSettings(db: Executor): Promise<PlatformSetting
       allowedAudiences: platformSettings.allowedAudiences,
       adminsMayDesignateSpoc: platformSettings.adminsMayDesignateSpoc,
       spocsMaySetJwksUri: platformSettings.spocsMaySetJwksUri,
+      spocsMaySetLegacyAudience: platformSettings.spocsMaySetLegacyAudience,
     })
     .from(platformSettings)
     .where(eq(platformSettings.id, 1))

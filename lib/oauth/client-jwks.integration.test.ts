@@ -8,6 +8,7 @@ import { auditEvents } from "@/db/schema";
 import { aMember, anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
+import { setLegacyAudience } from "@/lib/credentials/set-legacy-audience";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { readJwksState } from "@/lib/data/client-jwks";
 import type { OrganisationDto } from "@/lib/data/organisations";
@@ -232,6 +233,36 @@ describe("setting the URL", () => {
     } finally {
       await savePlatformSettings(handle.db, before, clock);
     }
+  });
+
+  it("the legacy aud switch: the designated user's where the operator allows it, audited before and after", async () => {
+    const own = await anOrganisation(handle.db);
+    const cli = () => cliContext(handle.db, own, keyRing, clock);
+    const { clientId, uuid } = await provisionClient(cli());
+    const { user: spoc } = await aMember(handle.db, own, { role: "spoc" });
+    const asSpoc = { ...cli(), role: "spoc" as const, actor: { type: "user" as const, userId: spoc.id, label: "spoc" } };
+    // Off by default: the operator's alone (the CLI is the operator's).
+    await expect(setLegacyAudience(asSpoc, { clientId, legacyAudience: true })).rejects.toThrow(
+      new DomainError(
+        "forbidden",
+        "On this platform the operator sets the legacy aud switch. Ask your platform operator.",
+        "legacyAudience",
+      ),
+    );
+    const before = await getPlatformSettings(handle.db);
+    await savePlatformSettings(handle.db, { ...before, spocsMaySetLegacyAudience: true }, clock);
+    try {
+      expect(await setLegacyAudience(asSpoc, { clientId, legacyAudience: true })).toEqual({ legacyAudience: true });
+      expect(await setLegacyAudience(asSpoc, { clientId, legacyAudience: true })).toEqual({ legacyAudience: true });
+    } finally {
+      await savePlatformSettings(handle.db, before, clock);
+    }
+    expect(await setLegacyAudience(cli(), { clientId, legacyAudience: false })).toEqual({ legacyAudience: false });
+    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.targetId, uuid));
+    expect(events.filter((e) => e.action === "client.settings_updated").map((e) => [e.actorType, e.metadata])).toEqual([
+      ["user", { clientId, before: { legacyAudience: false }, after: { legacyAudience: true } }],
+      ["cli", { clientId, before: { legacyAudience: true }, after: { legacyAudience: false } }],
+    ]);
   });
 
   it("refuses what can never be fetched, saying why", async () => {

@@ -502,6 +502,7 @@ describe("the machine's other paths", () => {
         allowedAudiences: ["https://listed.example/"],
         adminsMayDesignateSpoc: false,
         spocsMaySetJwksUri: true,
+        spocsMaySetLegacyAudience: false,
       };
       await savePlatformSettings(handle.db, settings, clock);
       const c = await provisionClient(ctx(), {
@@ -545,6 +546,7 @@ describe("the machine's other paths", () => {
           allowedAudiences: [],
           adminsMayDesignateSpoc: false,
           spocsMaySetJwksUri: true,
+          spocsMaySetLegacyAudience: false,
         },
         clock,
       );

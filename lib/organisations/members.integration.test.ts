@@ -389,6 +389,7 @@ describe("authorization inside the use cases (a forged call meets the rule, not 
           allowedAudiences: [],
           adminsMayDesignateSpoc: true,
           spocsMaySetJwksUri: true,
+          spocsMaySetLegacyAudience: false,
         }),
       () => designateSpoc(aliceOnPlatform, { organisationId: alice.organisation.id, email: "mo.member@northwind.example" }),
     ];

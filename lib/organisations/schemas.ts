@@ -182,6 +182,7 @@ export const platformLimitsInput = z.object({
   allowedAudiences: z.array(uri).max(50, { error: "At most 50 audiences." }),
   adminsMayDesignateSpoc: z.boolean(),
   spocsMaySetJwksUri: z.boolean(),
+  spocsMaySetLegacyAudience: z.boolean(),
 });
 export type PlatformLimitsInput = z.infer<typeof platformLimitsInput>;
 

@@ -14,6 +14,7 @@ export interface LimitsView {
   allowedAudiences: string[];
   adminsMayDesignateSpoc: boolean;
   spocsMaySetJwksUri: boolean;
+  spocsMaySetLegacyAudience: boolean;
 }
 
 /** The platform's limits every organisation's policy must keep to. */
@@ -64,6 +65,18 @@ export function LimitsForm({ action, limits }: { action: FormAction; limits: Lim
         />
         <label htmlFor={`${id}-jwks`} className="text-sm">
           Designated users may set where their clients publish their keys (JWKS URL)
+        </label>
+      </div>
+      <div className="flex items-center gap-2">
+        <input
+          id={`${id}-legacy`}
+          name="spocsMaySetLegacyAudience"
+          type="checkbox"
+          defaultChecked={state.values ? state.values.spocsMaySetLegacyAudience === "on" : limits.spocsMaySetLegacyAudience}
+          className="h-4 w-4"
+        />
+        <label htmlFor={`${id}-legacy`} className="text-sm">
+          Designated users may turn their clients&apos; legacy aud switch (the token endpoint URL as assertion aud) on or off
         </label>
       </div>
       <SubmitButton className={buttons.primary}>Save limits</SubmitButton>

@@ -80,6 +80,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
     ...submitted(form, ["serviceName", "apiEndpoint", "maxValidityDays", "allowedAudiences"]),
     adminsMayDesignateSpoc: form.get("adminsMayDesignateSpoc") === "on" ? "on" : "",
     spocsMaySetJwksUri: form.get("spocsMaySetJwksUri") === "on" ? "on" : "",
+    spocsMaySetLegacyAudience: form.get("spocsMaySetLegacyAudience") === "on" ? "on" : "",
   };
   return operatorAction({
     values,
@@ -93,6 +94,7 @@ export async function limitsAction(_prev: ActionState, form: FormData): Promise<
           allowedAudiences: (values.allowedAudiences ?? "").split(/[\s,]+/).filter(Boolean),
           adminsMayDesignateSpoc: values.adminsMayDesignateSpoc === "on",
           spocsMaySetJwksUri: values.spocsMaySetJwksUri === "on",
+          spocsMaySetLegacyAudience: values.spocsMaySetLegacyAudience === "on",
         },
         values,
       ),

@@ -18,8 +18,10 @@ import {
   rotateSecretInput,
   rotationPolicyInput,
   setJwksUriInput,
+  setLegacyAudienceInput,
 } from "@/lib/credentials/schemas";
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
+import { setLegacyAudience } from "@/lib/credentials/set-legacy-audience";
 import { updateRotationPolicy } from "@/lib/credentials/update-rotation-policy";
 import { DomainError } from "@/lib/errors";
 import { describeKeyType } from "@/lib/format";
@@ -191,6 +193,20 @@ export async function setJwksUriAction(org: string, _prev: ActionState, form: Fo
         : "JWKS URL removed. Only the registered keys are accepted from now on.";
     },
     announce: remove,
+    revalidate: apiTab(org),
+  });
+}
+
+export async function setLegacyAudienceAction(org: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  return sensitiveOrganisationAction(org, "credentials.rotate", apiTab(org), {
+    parse: () =>
+      validate(setLegacyAudienceInput, { clientId: text(form, "clientId"), legacyAudience: form.get("legacyAudience") === "on" }),
+    run: async (access, input) => {
+      const { legacyAudience } = await setLegacyAudience(await credentialContextFor(access), input);
+      return legacyAudience
+        ? "Legacy aud switch on: assertions may also name the token endpoint URL as aud."
+        : "Legacy aud switch off: assertions must name the issuer identifier as aud.";
+    },
     revalidate: apiTab(org),
   });
 }

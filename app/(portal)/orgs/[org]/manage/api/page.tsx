@@ -6,6 +6,7 @@ import { CopyButton } from "@/components/copy-button";
 import { CredentialHistory } from "@/components/credential-history";
 import { DataTable } from "@/components/data-table";
 import { CompromiseRotateForm } from "@/components/forms/credentials/compromise-rotate-form";
+import { LegacyAudienceForm } from "@/components/forms/credentials/legacy-audience-form";
 import { PolicyForm } from "@/components/forms/credentials/policy-form";
 import { RegisterKeyForm } from "@/components/forms/credentials/register-key-form";
 import { RevealSecretForm } from "@/components/forms/credentials/reveal-secret-form";
@@ -35,6 +36,7 @@ import {
   revokeSecretAction,
   rotateSecretAction,
   setJwksUriAction,
+  setLegacyAudienceAction,
   updatePolicyAction,
 } from "./actions";
 
@@ -46,7 +48,7 @@ const ASSERTION_AUD_KINDS = {
   token_endpoint: (legacy: boolean) =>
     legacy
       ? "the token endpoint URL, accepted only because the legacy switch is on"
-      : "the token endpoint URL, refused: the system must send the issuer identifier, or the operator turns on the legacy switch",
+      : "the token endpoint URL, refused: the system must send the issuer identifier, or the legacy switch must be on",
   other: () => "refused: not the issuer identifier",
 } as const;
 
@@ -302,6 +304,14 @@ export default async function ApiTabPage({ params }: { params: Promise<{ org: st
                   </details>
                 ) : null}
               </div>
+            ) : null}
+            {canRotate && (caller.isOperator || settings.spocsMaySetLegacyAudience) ? (
+              <LegacyAudienceForm
+                clientId={client.clientId}
+                clientName={client.name}
+                on={client.legacyAudience}
+                action={setLegacyAudienceAction.bind(null, slug)}
+              />
             ) : null}
             <ClientJwksPanel
               clientId={client.clientId}

@@ -1,0 +1,1 @@
+ALTER TABLE "platform_settings" ADD COLUMN "spocs_may_set_legacy_audience" boolean DEFAULT false NOT NULL;
