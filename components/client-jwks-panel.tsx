@@ -6,7 +6,7 @@ import type { FormAction } from "./forms/use-form-action";
 /** What the panel shows of a client's JWKS URL (lib/data/api-details.ts gives it). */
 export interface ClientJwksView {
   uri: string;
-  keys: { kid: string; type: string }[];
+  keys: { kid: string; type: string; lastUsedAt: Date | null }[];
   fetchedAt: Date | null;
   lastError: string | null;
   failingSince: Date | null;
@@ -47,7 +47,12 @@ export function ClientJwksPanel({
           {jwks.fetchedAt ? (
             <p>
               Last fetched {at(jwks.fetchedAt)}:{" "}
-              {jwks.keys.length === 0 ? "no keys" : jwks.keys.map((k) => `${k.kid} (${k.type})`).join(", ")}.
+              {jwks.keys.length === 0
+                ? "no keys"
+                : jwks.keys
+                    .map((k) => `${k.kid} (${k.type}, ${k.lastUsedAt ? `last used ${at(k.lastUsedAt)}` : "not used yet"})`)
+                    .join(", ")}
+              .
             </p>
           ) : jwks.lastError ? null : (
             <p>Not fetched yet: Rotor fetches it at the first assertion from this client.</p>

@@ -425,6 +425,19 @@ export const clientAudienceUsage = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.audience] })],
 );
 
+/** Last use of each key a client publishes at its JWKS URL, by kid (a published key has no row of its own). */
+export const clientJwksKeyUse = pgTable(
+  "client_jwks_key_use",
+  {
+    clientId: uuid("client_id")
+      .notNull()
+      .references(() => oauthClients.id, { onDelete: "cascade" }),
+    kid: text("kid").notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.kid] })],
+);
+
 /**
  * The aud values a client's assertions carried, once their signature verified (so only the client
  * itself can put a value here): the API tab shows them, so the designated user sees whether a system

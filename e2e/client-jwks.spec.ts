@@ -70,7 +70,7 @@ test("the designated user points a client at its JWKS URL; the client rotates it
   expect(await tokenStatus(page, clientId, a)).toBe(200);
   await page.reload();
   await expect(panel).toContainText(`Last fetched`);
-  await expect(panel).toContainText("key-a (RSA)");
+  await expect(panel).toContainText("key-a (RSA, ");
 
   // The publisher rotates; Rotor is not told. (It fetches again for an unknown kid at most once per
   // ROTOR_JWKS_REFETCH_SECONDS, one second in the e2e servers: wait longer than that.)

@@ -1,7 +1,15 @@
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import type { MembershipRole } from "@/db/schema";
-import { clientAssertionAudience, clientAudienceUsage, clientPublicKeys, clientSecrets, oauthClients, users } from "@/db/schema";
+import {
+  clientAssertionAudience,
+  clientAudienceUsage,
+  clientJwksKeyUse,
+  clientPublicKeys,
+  clientSecrets,
+  oauthClients,
+  users,
+} from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { maskSecret } from "@/lib/crypto/client-secret";
 import type { CalendarDate } from "@/lib/rotation/calendar";
@@ -125,8 +133,8 @@ export interface ClientDetailsDto {
 
 export interface ClientJwksDto {
   uri: string;
-  /** The keys of the last good fetch (kid and type only). */
-  keys: { kid: string; type: string }[];
+  /** The keys of the last good fetch (kid and type only), with when each last signed an accepted assertion. */
+  keys: { kid: string; type: string; lastUsedAt: Date | null }[];
   fetchedAt: Date | null;
   lastError: string | null;
   failingSince: Date | null;
@@ -178,6 +186,7 @@ export async function getApiDetails(
         .where(inArray(clientAssertionAudience.clientId, ids))
         .orderBy(desc(clientAssertionAudience.requestCount))
     : [];
+  const jwksKeyUse = ids.length ? await db.select().from(clientJwksKeyUse).where(inArray(clientJwksKeyUse.clientId, ids)) : [];
   const jwksStatus = await listJwksStatus(
     db,
     clients.filter((c) => c.jwksUri !== null).map((c) => c.id),
@@ -238,7 +247,13 @@ export async function getApiDetails(
             lastUsedAt: k.lastUsedAt,
             ...keyFlags(k, may, now),
           })),
-        jwks: client.jwksUri ? jwksView(client.jwksUri, jwksStatus.get(client.id)) : null,
+        jwks: client.jwksUri
+          ? jwksView(
+              client.jwksUri,
+              jwksStatus.get(client.id),
+              jwksKeyUse.filter((u) => u.clientId === client.id),
+            )
+          : null,
         history: endedCredentials(
           own,
           keys.filter((k) => k.clientId === client.id),
@@ -350,13 +365,18 @@ function endedCredentials(
     .slice(0, 20);
 }
 
-function jwksView(uri: string, status: (JwksStatusDto & { uri: string }) | undefined): ClientJwksDto {
+function jwksView(
+  uri: string,
+  status: (JwksStatusDto & { uri: string }) | undefined,
+  uses: { kid: string; lastUsedAt: Date }[],
+): ClientJwksDto {
   const current = status && status.uri === uri ? status : null;
   return {
     uri,
     keys: (current?.keys ?? []).map((k) => ({
       kid: typeof k.kid === "string" ? k.kid : "(no kid)",
       type: k.kty === "EC" ? `EC ${String(k.crv ?? "")}`.trim() : String(k.kty ?? "unknown"),
+      lastUsedAt: uses.find((u) => u.kid === k.kid)?.lastUsedAt ?? null,
     })),
     fetchedAt: current?.fetchedAt ?? null,
     lastError: current?.lastError ?? null,

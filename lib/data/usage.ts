@@ -1,6 +1,13 @@
 import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { clientAddresses, clientAssertionAudience, clientAudienceUsage, clientPublicKeys, clientSecrets } from "@/db/schema";
+import {
+  clientAddresses,
+  clientAssertionAudience,
+  clientAudienceUsage,
+  clientJwksKeyUse,
+  clientPublicKeys,
+  clientSecrets,
+} from "@/db/schema";
 
 /** Last use only ever moves forward, so several instances writing it in any order agree. */
 const later = (column: typeof clientSecrets.lastUsedAt | typeof clientPublicKeys.lastUsedAt, at: Date) =>
@@ -85,5 +92,16 @@ export async function recordAssertionAudience(
         requestCount: sql`${clientAssertionAudience.requestCount} + ${use.count}`,
         lastSeenAt: sql`greatest(${clientAssertionAudience.lastSeenAt}, ${use.last.toISOString()}::timestamptz)`,
       },
+    });
+}
+
+/** Last use of a key the client publishes at its JWKS URL; only moves forward, like the others. */
+export async function recordJwksKeyUse(db: Executor, use: { clientUuid: string; kid: string; at: Date }): Promise<void> {
+  await db
+    .insert(clientJwksKeyUse)
+    .values({ clientId: use.clientUuid, kid: use.kid, lastUsedAt: use.at })
+    .onConflictDoUpdate({
+      target: [clientJwksKeyUse.clientId, clientJwksKeyUse.kid],
+      set: { lastUsedAt: sql`greatest(${clientJwksKeyUse.lastUsedAt}, ${use.at.toISOString()}::timestamptz)` },
     });
 }

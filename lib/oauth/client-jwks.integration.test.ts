@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, clientJwksKeyUse } from "@/db/schema";
 import { aMember, anOrganisation } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
@@ -131,12 +131,17 @@ describe.each([0, 1])("a client that publishes its keys, mount %#", (index) => {
 describe("fetching", () => {
   it("happens once while the set is fresh, however many assertions arrive", async () => {
     const path = "/fresh.json";
-    const { clientId } = await provisionClient(ctx());
+    const { clientId, uuid } = await provisionClient(ctx());
     await setJwksUri(ctx(), { clientId, jwksUri: `${jwksBase}${path}` });
     publish(path, [{ ...keyA.jwk, kid: "a" }]);
     const before = requests.filter((r) => r === path).length;
     for (let i = 0; i < 3; i++) expect((await token(mounts[0]!, clientId, keyA.privateKey, "a")).status).toBe(200);
     expect(requests.filter((r) => r === path).length - before).toBe(1);
+    // The published key's last use, by kid, written with the usage batch.
+    await machine.usage.flush();
+    expect(await handle.db.select().from(clientJwksKeyUse).where(eq(clientJwksKeyUse.clientId, uuid))).toEqual([
+      { clientId: uuid, kid: "a", lastUsedAt: clock },
+    ]);
   });
 
   it("keeps the last good keys while the publisher fails, records why, and says so", async () => {

@@ -93,7 +93,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         { issuer: deps.issuer, clientId: client.clientId, audience, scope, ttlSeconds: client.accessTokenTtlSeconds },
         now,
       );
-      if (method === "private_key_jwt") deps.usage.keyUsed(credentialId, now);
+      if (method === "private_key_jwt") deps.usage.keyUsed(credentialId, now, client.id);
       else deps.usage.secretUsed(credentialId, now);
       // Remembered, so a flood at this client_id from elsewhere does not lock these systems out.
       if (address) deps.usage.addressUsed(client.clientId, address, now);

@@ -1,5 +1,12 @@
 import type { Database } from "@/db/client";
-import { recordAssertionAudience, recordAudienceUse, recordClientAddress, recordKeyUse, recordSecretUse } from "@/lib/data/usage";
+import {
+  recordAssertionAudience,
+  recordAudienceUse,
+  recordClientAddress,
+  recordJwksKeyUse,
+  recordKeyUse,
+  recordSecretUse,
+} from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
 import { JWKS_KEY_ID_PREFIX } from "./client-jwks-source";
 
@@ -11,6 +18,7 @@ import { JWKS_KEY_ID_PREFIX } from "./client-jwks-source";
 export class UsageRecorder {
   private secrets = new Map<string, Date>();
   private keys = new Map<string, Date>();
+  private jwksKeys = new Map<string, { clientUuid: string; kid: string; at: Date }>();
   private audiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
   private addresses = new Map<string, { clientId: string; address: string; at: Date }>();
   private assertionAudiences = new Map<string, { clientUuid: string; audience: string; count: number; last: Date }>();
@@ -22,9 +30,15 @@ export class UsageRecorder {
     this.secrets.set(secretId, at);
   }
 
-  keyUsed(keyId: string, at: Date) {
-    // A key from a JWKS URL has no row to record its use on (lib/oauth/client-jwks-source.ts).
-    if (keyId.startsWith(JWKS_KEY_ID_PREFIX)) return;
+  keyUsed(keyId: string, at: Date, clientUuid?: string) {
+    // A key from a JWKS URL has no row of its own: its use is kept by client and kid (lib/oauth/client-jwks-source.ts).
+    if (keyId.startsWith(JWKS_KEY_ID_PREFIX)) {
+      if (clientUuid) {
+        const kid = keyId.slice(JWKS_KEY_ID_PREFIX.length);
+        this.jwksKeys.set(`${clientUuid} ${kid}`, { clientUuid, kid, at });
+      }
+      return;
+    }
     this.keys.set(keyId, at);
   }
 
@@ -62,6 +76,8 @@ export class UsageRecorder {
     const audiences = this.audiences;
     const addresses = this.addresses;
     const assertionAudiences = this.assertionAudiences;
+    const jwksKeys = this.jwksKeys;
+    this.jwksKeys = new Map();
     this.assertionAudiences = new Map();
     this.addresses = new Map();
     this.secrets = new Map();
@@ -72,6 +88,7 @@ export class UsageRecorder {
     for (const use of audiences.values()) await recordAudienceUse(this.db, use);
     for (const use of addresses.values()) await recordClientAddress(this.db, use);
     for (const use of assertionAudiences.values()) await recordAssertionAudience(this.db, use);
+    for (const use of jwksKeys.values()) await recordJwksKeyUse(this.db, use);
   }
 
   start(intervalMs = 5_000) {
