@@ -80,19 +80,24 @@ export class Limit {
     for (const limiter of this.limiters) await limiter.reward(rlKey, 1);
   }
 
-  /** Counts one against `key` in every window; how long until it may act again if that was one too many (0: fine). */
+  /**
+   * Counts one against `key`, window by window from the first, and stops at the first window that
+   * refuses it: how long until it may act again (0: fine). An attempt the short window refuses
+   * does not use up the long one, so with "1/60,5/3600" a flood of simultaneous requests lets
+   * exactly one through; counting every attempt in every window let the long window's places go to
+   * requests the short one refused, and then none got through.
+   */
   async hit(key: string): Promise<number> {
     const rlKey = this.keyOf(key);
-    let wait = 0;
     for (const limiter of this.limiters) {
       try {
         await limiter.consume(rlKey);
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
-        wait = Math.max(wait, error.msBeforeNext > 0 ? error.msBeforeNext : 1_000);
+        return error.msBeforeNext > 0 ? error.msBeforeNext : 1_000;
       }
     }
-    return wait;
+    return 0;
   }
 }
 
