@@ -1,6 +1,7 @@
 "use client";
 
 import type { ActionState } from "@/lib/action-state";
+import { CheckboxField } from "../checkbox-field";
 import { TextField } from "../text-field";
 
 /** A client's settings as the operator types them; the create and edit forms share these fields. */
@@ -88,18 +89,13 @@ export function ClientSettingsFields({ id, state, defaults }: { id: string; stat
           </p>
         ) : null}
       </div>
-      <div className="flex items-center gap-2 sm:col-span-2">
-        <input
-          id={`${id}-legacyAudience`}
-          name="legacyAudience"
-          type="checkbox"
-          defaultChecked={state.values ? state.values.legacyAudience === "on" : defaults.legacyAudience}
-          className="h-4 w-4"
-        />
-        <label htmlFor={`${id}-legacyAudience`} className="text-sm">
-          Legacy assertion aud: also accept the token endpoint URL as a private_key_jwt assertion's aud
-        </label>
-      </div>
+      <CheckboxField
+        formId={id}
+        name="legacyAudience"
+        label="Legacy assertion aud: also accept the token endpoint URL as a private_key_jwt assertion's aud"
+        defaultChecked={state.values ? state.values.legacyAudience === "on" : defaults.legacyAudience}
+        className="flex items-center gap-2 sm:col-span-2"
+      />
     </div>
   );
 }

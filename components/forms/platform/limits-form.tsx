@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { FormMessage } from "../../form-message";
 import { buttons } from "../buttons";
+import { CheckboxField } from "../checkbox-field";
 import { SubmitButton } from "../submit-button";
 import { TextField } from "../text-field";
 import { type FormAction, useFormAction } from "../use-form-action";
@@ -43,42 +44,24 @@ export function LimitsForm({ action, limits }: { action: FormAction; limits: Lim
           hint: "Comma-separated absolute URIs.",
         })}
       </div>
-      <div className="flex items-center gap-2">
-        <input
-          id={`${id}-spoc`}
-          name="adminsMayDesignateSpoc"
-          type="checkbox"
-          defaultChecked={state.values ? state.values.adminsMayDesignateSpoc === "on" : limits.adminsMayDesignateSpoc}
-          className="h-4 w-4"
-        />
-        <label htmlFor={`${id}-spoc`} className="text-sm">
-          Organisation admins may designate their own designated user (SPOC)
-        </label>
-      </div>
-      <div className="flex items-center gap-2">
-        <input
-          id={`${id}-jwks`}
-          name="spocsMaySetJwksUri"
-          type="checkbox"
-          defaultChecked={state.values ? state.values.spocsMaySetJwksUri === "on" : limits.spocsMaySetJwksUri}
-          className="h-4 w-4"
-        />
-        <label htmlFor={`${id}-jwks`} className="text-sm">
-          Designated users may set where their clients publish their keys (JWKS URL)
-        </label>
-      </div>
-      <div className="flex items-center gap-2">
-        <input
-          id={`${id}-legacy`}
-          name="spocsMaySetLegacyAudience"
-          type="checkbox"
-          defaultChecked={state.values ? state.values.spocsMaySetLegacyAudience === "on" : limits.spocsMaySetLegacyAudience}
-          className="h-4 w-4"
-        />
-        <label htmlFor={`${id}-legacy`} className="text-sm">
-          Designated users may turn their clients&apos; legacy aud switch (the token endpoint URL as assertion aud) on or off
-        </label>
-      </div>
+      <CheckboxField
+        formId={id}
+        name="adminsMayDesignateSpoc"
+        label="Organisation admins may designate their own designated user (SPOC)"
+        defaultChecked={state.values ? state.values.adminsMayDesignateSpoc === "on" : limits.adminsMayDesignateSpoc}
+      />
+      <CheckboxField
+        formId={id}
+        name="spocsMaySetJwksUri"
+        label="Designated users may set where their clients publish their keys (JWKS URL)"
+        defaultChecked={state.values ? state.values.spocsMaySetJwksUri === "on" : limits.spocsMaySetJwksUri}
+      />
+      <CheckboxField
+        formId={id}
+        name="spocsMaySetLegacyAudience"
+        label="Designated users may turn their clients' legacy aud switch (the token endpoint URL as assertion aud) on or off"
+        defaultChecked={state.values ? state.values.spocsMaySetLegacyAudience === "on" : limits.spocsMaySetLegacyAudience}
+      />
       <SubmitButton className={buttons.primary}>Save limits</SubmitButton>
       <FormMessage state={state} />
     </form>
