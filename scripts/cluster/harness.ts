@@ -56,6 +56,9 @@ export interface Cluster {
   /** A direct connection to the cluster's database, for provisioning and checks. */
   handle: DatabaseHandle;
   databaseName: string;
+  /** The database as the instances reach it: through PgBouncer, without prepared statements. */
+  pooledDatabaseUrl: string;
+  keySpec: string;
   keyRing: KeyRing;
   /** The demo's Northwind organisation, as the CLI acts on it. */
   ctx: CredentialContext;
@@ -311,6 +314,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       instances,
       handle,
       databaseName,
+      pooledDatabaseUrl: pooled.toString(),
+      keySpec,
       keyRing,
       ctx: cliContext(handle.db, northwind, keyRing),
       cronSecret,
