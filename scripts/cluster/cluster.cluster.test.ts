@@ -58,6 +58,22 @@ const whoami = (base: string, accessToken: string) =>
 
 const jwks = async (base: string) => (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
 
+describe("three instances started together on a new deployment", () => {
+  it("each issue tokens from their first requests, however those meet the making of the first signing keys", async () => {
+    const c = await provisionClient(cluster.ctx, { audiences: [] });
+    const body = "grant_type=client_credentials";
+    const answers = await Promise.all(
+      cluster.instances.flatMap((i) =>
+        Array.from({ length: 4 }, async () => ({
+          at: i.name,
+          status: (await token(i.url, { headers: { authorization: basic(c.clientId, c.secret) }, body })).status,
+        })),
+      ),
+    );
+    expect(answers).toEqual(cluster.instances.flatMap((i) => Array(4).fill({ at: i.name, status: 200 })));
+  });
+});
+
 describe("tokens through the balancer", () => {
   it("are issued for every client authentication method, and each verifies at every instance's whoami", async () => {
     const c = await provisionClient(cluster.ctx, { audiences: [], scopes: ["claims:read"] });
