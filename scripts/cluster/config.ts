@@ -20,7 +20,25 @@ export const CHECK_INTERVAL_MS = 500;
 export const CHECK_FALL = 2;
 export const CHECK_RISE = 2;
 
-export function haproxyConfig(options: { balancerPort: number; instancePorts: readonly number[]; statsSocket: string }): string {
+export function haproxyConfig(options: {
+  balancerPort: number;
+  instancePorts: readonly number[];
+  statsSocket: string;
+  /** Off only to measure what retrying is worth (bench:rolling with BENCH_NO_RETRIES=1). */
+  retries?: boolean;
+}): string {
+  const retrying =
+    options.retries === false
+      ? "  retries 0"
+      : `  # A connection an instance refuses (it is stopping or not up yet) is tried again, on another
+  # instance from the first retry on (redispatch). A connection an instance closed without
+  # answering (a kept-alive connection it shut while the request was on its way) is retried too:
+  # nothing reached the application, so nothing is done twice.
+  retries 3
+  option redispatch 1
+  retry-on conn-failure empty-response
+  # Requests are buffered so they can be retried (token requests are small forms).
+  option http-buffer-request`;
   const servers = options.instancePorts.map((port, i) => `  server rotor${i + 1} 127.0.0.1:${port} check`).join("\n");
   return `global
   maxconn 4096
@@ -36,15 +54,7 @@ defaults
   timeout server 30s
   timeout http-keep-alive 10s
   timeout http-request 10s
-  # A connection an instance refuses (it is stopping or not up yet) is tried again, on another
-  # instance from the first retry on (redispatch). A connection an instance closed without
-  # answering (a kept-alive connection it shut while the request was on its way) is retried too:
-  # nothing reached the application, so nothing is done twice.
-  retries 3
-  option redispatch 1
-  retry-on conn-failure empty-response
-  # Requests are buffered so they can be retried (token requests are small forms).
-  option http-buffer-request
+${retrying}
 
 frontend rotor
   bind 127.0.0.1:${options.balancerPort}

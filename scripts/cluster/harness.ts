@@ -76,6 +76,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** How long to wait for an instance to become healthy (a busy 2-core machine starts slowly). */
   startTimeoutMs?: number;
+  /** HAProxy retries and redispatch (on unless false; off only to measure what they are worth). */
+  haproxyRetries?: boolean;
   log?: (line: string) => void;
 }
 
@@ -272,7 +274,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const statsSocket = path.join(folder, "haproxy.sock");
     const haproxyCfg = path.join(folder, "haproxy.cfg");
-    writeFileSync(haproxyCfg, haproxyConfig({ balancerPort: BALANCER_PORT, instancePorts: INSTANCE_PORTS, statsSocket }));
+    writeFileSync(
+      haproxyCfg,
+      haproxyConfig({ balancerPort: BALANCER_PORT, instancePorts: INSTANCE_PORTS, statsSocket, retries: options.haproxyRetries }),
+    );
     const check = spawnSync(HAPROXY, ["-c", "-q", "-f", haproxyCfg], { encoding: "utf8" });
     if (check.status !== 0) throw new Error(`haproxy refuses its configuration:\n${check.stdout}${check.stderr}`);
     started.push(startProcess(folder, "haproxy", HAPROXY, ["-db", "-f", haproxyCfg], process.env));
