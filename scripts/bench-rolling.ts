@@ -43,8 +43,8 @@ function summarise(s: PhaseStats) {
   return {
     sent: s.latencies.length + Object.values(s.errors).reduce((a, b) => a + b, 0),
     failed: s.failed,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
+    p50: Math.round(percentile(sorted, 50) * 10) / 10,
+    p99: Math.round(percentile(sorted, 99) * 10) / 10,
   };
 }
 
