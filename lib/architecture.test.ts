@@ -31,8 +31,9 @@ function importsOf(file: string): string[] {
 }
 
 const queryBuilding = (spec: string) => /^(drizzle-orm|postgres|@electric-sql\/pglite)(\/|$)/.test(spec) || spec === "@/db/schema";
-// Test support builds fixtures directly; it is test code, like the tests themselves.
-const testSupport = (file: string) => /(^|\/)testing(\.ts|\/)/.test(file) || /^scripts\/bench/.test(file);
+// Test support builds fixtures directly; it is test code, like the tests themselves (the
+// benchmarks' and the cluster harness's provisioning too).
+const testSupport = (file: string) => /(^|\/)testing(\.ts|\/)/.test(file) || /^scripts\/(bench|cluster)/.test(file);
 
 describe("the architecture (docs/architecture.md)", () => {
   it("lets only lib/data (and db/) write queries: no value import of drizzle-orm, the drivers or the schema elsewhere", () => {

@@ -32,6 +32,17 @@ describe("the environment", () => {
     expect(() => parseEnv({ ROTOR_SHUTDOWN_DRAIN_SECONDS: "-1" }, "/x")).toThrow(/ROTOR_SHUTDOWN_DRAIN_SECONDS: must be 0 or more/);
   });
 
+  it("bounds how stale an instance's cached signing keys and audiences may be: a minute unless set, 1 to 3600 seconds", () => {
+    expect(parseEnv({}, "/x").ROTOR_MACHINE_CACHE_SECONDS).toBe(60);
+    expect(parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "2" }, "/x").ROTOR_MACHINE_CACHE_SECONDS).toBe(2);
+    expect(parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "3600" }, "/x").ROTOR_MACHINE_CACHE_SECONDS).toBe(3600);
+    expect(() => parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "0" }, "/x")).toThrow(/ROTOR_MACHINE_CACHE_SECONDS: must be at least 1 second/);
+    expect(() => parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "3601" }, "/x")).toThrow(
+      /ROTOR_MACHINE_CACHE_SECONDS: must be at most 3600 seconds/,
+    );
+    expect(() => parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "1.5" }, "/x")).toThrow(/must be a whole number of seconds/);
+  });
+
   it("fails fast naming the variable and how to fix it", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" }, "/x")).toThrow(/DATABASE_URL: must start with "postgres:\/\/"/);
     expect(() => parseEnv({ ROTOR_ENV: "prod" }, "/x")).toThrow(/ROTOR_ENV: use "development", "test" or "production" \(got "prod"\)/);

@@ -167,6 +167,18 @@ const envSchema = z
       .min(1, { error: "must be at least 1 second" })
       .max(600, { error: "must be at most 600 seconds" })
       .default(15),
+    /**
+     * How stale an instance's memory of the platform's signing keys and of the audiences whoami and
+     * introspection accept may be, in seconds (lib/oauth/machine.ts; docs/deploy.md, "What an instance
+     * keeps in memory"). A new key is published a day before it signs, so the default minute is
+     * harmless; the cluster test shortens it.
+     */
+    ROTOR_MACHINE_CACHE_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int({ error: "must be a whole number of seconds" })
+      .min(1, { error: "must be at least 1 second" })
+      .max(3600, { error: "must be at most 3600 seconds (a new signing key is published a day ahead; keep well under that)" })
+      .default(60),
     ROTOR_RATE_LIMIT_STORE: z.enum(["memory", "postgres"], { error: 'use "memory" or "postgres"' }).default("memory"),
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,

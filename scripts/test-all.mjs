@@ -1,5 +1,6 @@
 // `npm test`: every runner, then one line "N passed, N failed" summing them (the CI reads only that).
-// Unit + integration (vitest), a production build, then e2e (Playwright, real Chromium, `next start`).
+// Unit + integration (vitest), a production build, then e2e (Playwright, real Chromium, `next start`),
+// then the cluster test (vitest.cluster.config.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { missingBrowserAdvice } from "./browser.mjs";
@@ -38,10 +39,12 @@ if (vitest) {
   problems.push("vitest wrote no report");
 }
 
+let built = false;
 const browserAdvice = missingBrowserAdvice();
 if (browserAdvice) {
   problems.push(browserAdvice);
 } else if (run("production build", "npx", ["next", "build"])) {
+  built = true;
   run("end-to-end tests", "npx", ["playwright", "test"]);
   const pw = readJson("reports/playwright.json");
   if (pw) {
@@ -53,6 +56,54 @@ if (browserAdvice) {
   }
 } else {
   problems.push("next build failed, so the e2e suite did not run");
+}
+
+// The cluster test (three production instances behind HAProxy and PgBouncer) needs the build, both
+// programs and a Postgres server; without one of them it is skipped with the reason, counted
+// neither passed nor failed.
+const clusterSkip = !built
+  ? "no production build"
+  : !existsSync("/usr/sbin/haproxy")
+    ? "haproxy is not installed (apt-get install haproxy)"
+    : !existsSync("/usr/sbin/pgbouncer")
+      ? "pgbouncer is not installed (apt-get install pgbouncer)"
+      : await postgresUnreachable(process.env.DATABASE_URL);
+if (clusterSkip) {
+  console.info(`\ncluster test skipped: ${clusterSkip}`);
+} else {
+  run("cluster test", "npx", [
+    "vitest",
+    "run",
+    "--config",
+    "vitest.cluster.config.ts",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=reports/cluster.json",
+  ]);
+  const cluster = readJson("reports/cluster.json");
+  if (cluster) {
+    passed += cluster.numPassedTests;
+    failed += cluster.numFailedTests;
+    if (!cluster.success && cluster.numFailedTests === 0)
+      problems.push("the cluster test failed outside any test (its harness did not start)");
+  } else {
+    problems.push("the cluster test wrote no report");
+  }
+}
+
+/** Why DATABASE_URL names no Postgres server we can reach, or null when it does. */
+async function postgresUnreachable(url) {
+  if (!/^postgres(ql)?:\/\//.test(url ?? "")) return "DATABASE_URL does not name a Postgres server";
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return null;
+  } catch (error) {
+    return `the Postgres server of DATABASE_URL does not answer (${error?.code ?? error?.message ?? "error"})`;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
 }
 
 for (const p of problems) console.error(`! ${p}`);

@@ -54,19 +54,26 @@ export interface MachineOptions {
   jwksRefetchSeconds?: number;
   /** Whether the process is shutting down, for /readyz (default: lib/health/draining.ts). */
   draining?: () => boolean;
+  /**
+   * The bound on staleness of this instance's memory of the signing keys and of the accepted
+   * audiences (ROTOR_MACHINE_CACHE_SECONDS, default 60): a change another instance (or the CLI)
+   * makes is seen here within this long.
+   */
+  cacheSeconds?: number;
 }
 
 export function createMachine(options: MachineOptions) {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.error(line));
   const store = createTokenStore(options.db);
-  const keys = createKeyCache(options.db, options.keyRing);
+  const cacheMs = (options.cacheSeconds ?? 60) * 1000;
+  const keys = createKeyCache(options.db, options.keyRing, cacheMs);
   const usage = new UsageRecorder(options.db);
   const defaultAudience = `${options.issuer}/api/v1`;
   let audiences: { at: number; list: Promise<string[]> } | null = null;
   const acceptedAudiences = () => {
     const t = now().getTime();
-    if (!audiences || t - audiences.at > 60_000) {
+    if (!audiences || t - audiences.at > cacheMs) {
       audiences = {
         at: t,
         list: getPlatformSettings(options.db).then((s) => [

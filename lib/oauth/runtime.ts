@@ -26,6 +26,7 @@ export function getMachine(): Promise<Machine> {
       guard: (await getRateLimits()).clientAuth,
       addressOf: (request) => requestClientAddress(request.headers, e.ROTOR_CLIENT_ADDRESS_HEADER),
       jwksRefetchSeconds: e.ROTOR_JWKS_REFETCH_SECONDS,
+      cacheSeconds: e.ROTOR_MACHINE_CACHE_SECONDS,
       fetchJwks: (url) => outboundGet(url, jwksFetchLimits(e), { accept: "application/jwk-set+json, application/json" }),
     });
   })().catch((error: unknown) => {

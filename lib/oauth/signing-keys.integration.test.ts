@@ -9,6 +9,7 @@ import { parseKeyRing } from "@/lib/crypto/encryption";
 import {
   createKeyCache,
   ensureSigningKeys,
+  INCOMPLETE_KEYS_TTL_MS,
   KEEP_PUBLISHED_AFTER_RETIREMENT_MS,
   KEY_SIGNING_LIFETIME_MS,
   loadPublishedKeys,
@@ -160,6 +161,25 @@ describe("the per-process key cache", () => {
       expect(await cache.get(at(60_002))).toBe(second);
       cache.invalidate();
       expect(await cache.get(at(60_002))).not.toBe(second);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("keeps a load that found no key signing yet for INCOMPLETE_KEYS_TTL_MS only: another instance made the first keys a moment after this request read its clock", async () => {
+    const own = await createTestDatabase();
+    try {
+      // The other instance's keys, made (and signing) from t0 + 200 ms; this request read t0.
+      await ensureSigningKeys(own.db, keyRing, at(200));
+      const cache = createKeyCache(own.db, keyRing);
+      const early = await cache.get(t0);
+      expect(early.signers).toEqual({});
+      expect(await cache.get(at(INCOMPLETE_KEYS_TTL_MS))).toBe(early);
+      const later = await cache.get(at(INCOMPLETE_KEYS_TTL_MS + 1));
+      expect(Object.keys(later.signers).sort()).toEqual(["ES256", "RS256"]);
+      // A complete load is kept for the whole bound again.
+      expect(await cache.get(at(INCOMPLETE_KEYS_TTL_MS + 60_000))).toBe(later);
+      expect(await own.db.select({ kid: signingKeys.kid }).from(signingKeys)).toHaveLength(2);
     } finally {
       await own.close();
     }

@@ -87,12 +87,22 @@ export async function loadPublishedKeys(db: Database, keyRing: KeyRing, now: Dat
 }
 
 /**
- * Published keys cached per process for a short while: they change at most daily and are always
- * published a day ahead, so a minute's staleness is harmless. If no key signs yet (a new
- * deployment), one is made.
+ * How long a load that found an algorithm without a signing key is kept. Instances starting
+ * together each read their clock, then wait for the signing-key lock while one of them makes the
+ * first keys "a moment later" than the others' clocks: those see no key signing yet at their
+ * instant. Kept for the whole bound, that view would refuse every token for a minute (seen as two
+ * of three instances answering 503 in bench:rolling); kept this briefly, the next request looks
+ * again with its own later clock.
+ */
+export const INCOMPLETE_KEYS_TTL_MS = 1_000;
+
+/**
+ * Published keys cached per process for a short while (ROTOR_MACHINE_CACHE_SECONDS): they change
+ * at most daily and are always published a day ahead, so a minute's staleness is harmless. If no
+ * key signs yet (a new deployment), one is made.
  */
 export function createKeyCache(db: Database, keyRing: KeyRing, ttlMs = 60_000) {
-  let cached: { at: number; keys: Promise<PublishedKeys> } | null = null;
+  let cached: { at: number; ttl: number; keys: Promise<PublishedKeys> } | null = null;
   const load = async (now: Date) => {
     let keys = await loadPublishedKeys(db, keyRing, now);
     if (!keys.signers.ES256 || !keys.signers.RS256) {
@@ -103,12 +113,18 @@ export function createKeyCache(db: Database, keyRing: KeyRing, ttlMs = 60_000) {
   };
   return {
     get(now: Date): Promise<PublishedKeys> {
-      if (!cached || now.getTime() - cached.at > ttlMs) {
+      if (!cached || now.getTime() - cached.at > cached.ttl) {
         const keys = load(now);
-        cached = { at: now.getTime(), keys };
-        keys.catch(() => {
-          cached = null;
-        });
+        const entry = { at: now.getTime(), ttl: ttlMs, keys };
+        cached = entry;
+        keys.then(
+          (k) => {
+            if (!k.signers.ES256 || !k.signers.RS256) entry.ttl = Math.min(ttlMs, INCOMPLETE_KEYS_TTL_MS);
+          },
+          () => {
+            if (cached === entry) cached = null;
+          },
+        );
       }
       return cached.keys;
     },
