@@ -3,11 +3,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { lockFolder, releaseFolder } from "./folder-lock";
+import { migrateUnderLock } from "./migrate";
 import * as schema from "./schema";
 
 /** Either driver, one type: the data layer never knows which it has. */
@@ -22,7 +21,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** Plain SQL with $n parameters, for a library that writes its own statements (rate-limiter-flexible). */
   rawQuery(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
-  migrate(): Promise<void>;
+  /** Applies the migrations not yet recorded, under the migration lock (db/migrate.ts); returns their tags. */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         const result = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
         return { rows: [...result] as Record<string, unknown>[], rowCount: result.count ?? result.length };
       },
-      migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder }),
+      migrate: () => migrateUnderLock(db, migrationsFolder),
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -66,7 +66,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       const result = await client.query<Record<string, unknown>>(text, values);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: () => migrateUnderLock(db, migrationsFolder),
     close: async () => {
       await client.close();
       release();

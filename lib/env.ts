@@ -97,6 +97,12 @@ const envSchema = z
       .default("development"),
     ROTOR_DEMO: booleanFlag,
     DATABASE_URL: postgresUrl,
+    /**
+     * Apply the SQL and data migrations when the process opens the Postgres database (the server,
+     * the CLI), under the migration lock, so instances starting together migrate once
+     * (docs/operations.md, "Migrations"). Off by default: `npm run db:migrate` in the deploy job.
+     */
+    ROTOR_MIGRATE_ON_START: booleanFlag,
     ROTOR_DATA_DIR: optionalText,
     ROTOR_PUBLIC_URL: publicOrigin,
     /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts). */

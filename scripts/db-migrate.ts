@@ -1,4 +1,8 @@
-/** `npm run db:migrate`: apply the committed migrations to DATABASE_URL (or the embedded folder). */
+/**
+ * `npm run db:migrate`: apply the committed migrations to DATABASE_URL (or the embedded folder),
+ * in one transaction under the migration lock (db/migrate.ts), so a deploy job and instances with
+ * ROTOR_MIGRATE_ON_START running at once migrate once.
+ */
 import { openDatabase } from "@/db/client";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { describeDataMigrations, migrateDatabase } from "@/lib/data/data-migrations";
