@@ -28,11 +28,23 @@ export interface DatabaseHandle {
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
-export type DatabaseTarget = { url: string } | { pgliteDir: string } | { memory: true; loadDataDir?: Blob };
+/** "transaction": behind PgBouncer's transaction pooling (lib/env.ts, DATABASE_POOL_MODE). */
+export type PoolMode = "session" | "transaction";
+
+export type DatabaseTarget = { url: string; poolMode?: PoolMode } | { pgliteDir: string } | { memory: true; loadDataDir?: Blob };
+
+/**
+ * postgres.js options for a pool mode. Behind transaction pooling no statement is prepared by name
+ * (PgBouncer before 1.21 does not carry them between server connections, and a later transaction of
+ * the same client may run on another): every query goes as an unnamed statement, parsed each time.
+ */
+export function driverOptions(poolMode: PoolMode = "session") {
+  return { onnotice: () => {}, prepare: poolMode !== "transaction" };
+}
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ("url" in target) {
-    const sql = postgres(target.url, { max: 10, onnotice: () => {} });
+    const sql = postgres(target.url, { max: 10, ...driverOptions(target.poolMode) });
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return {
       db,

@@ -27,7 +27,7 @@ const names: string[] = [];
 async function freshDatabase(): Promise<string> {
   const server = env().DATABASE_URL!;
   const name = `rotor_test_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  const admin = postgres(server, { max: 1, onnotice: () => {}, prepare: false });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   names.push(name);
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const server = env().DATABASE_URL;
   if (!server) return;
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  const admin = postgres(server, { max: 1, onnotice: () => {}, prepare: false });
   for (const name of names) await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
 });
@@ -73,12 +73,12 @@ describe("migrations under the advisory lock", () => {
       // schema, so that all are waiting before any can start, whether or not they take the lock
       // (with it, one waits on the schema and the others on the lock); rolled back, the database is
       // fresh again and they all go at once.
-      const holder = postgres(url, { max: 1, onnotice: () => {} });
+      const holder = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
       const held = await holder.reserve();
       await held.unsafe("begin");
       await held.unsafe("create schema drizzle");
       let holding = true;
-      const clients = Array.from({ length: RUNS }, () => postgres(url, { max: 1, onnotice: () => {} }));
+      const clients = Array.from({ length: RUNS }, () => postgres(url, { max: 1, onnotice: () => {}, prepare: false }));
       try {
         const runs = clients.map((client) => migrateUnderLock(drizzle(client), migrationsFolder));
         const settled = Promise.allSettled(runs);

@@ -10,7 +10,9 @@ import { embeddedDataFolder } from "@/lib/data/database";
 import { env } from "@/lib/env";
 
 const e = env();
-const handle = await openDatabase(e.DATABASE_URL ? { url: e.DATABASE_URL } : { pgliteDir: embeddedDataFolder(e.dataDir) });
+const handle = await openDatabase(
+  e.DATABASE_URL ? { url: e.DATABASE_URL, poolMode: e.DATABASE_POOL_MODE } : { pgliteDir: embeddedDataFolder(e.dataDir) },
+);
 try {
   // SQL migrations, then the data migrations (re-encryption, clear-text sessions dropped).
   const { info, warnings } = describeDataMigrations(await migrateDatabase(handle, loadKeyRing(e)));

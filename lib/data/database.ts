@@ -31,7 +31,7 @@ export interface OpenOptions {
 export async function openConfiguredDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   const e = env();
   if (e.DATABASE_URL) {
-    const handle = await openDatabase({ url: e.DATABASE_URL });
+    const handle = await openDatabase({ url: e.DATABASE_URL, poolMode: e.DATABASE_POOL_MODE });
     // ROTOR_MIGRATE_ON_START: each instance migrates as it starts; the migration lock
     // (db/migrate.ts) lets instances starting together do it once (docs/operations.md, "Migrations").
     if (e.ROTOR_MIGRATE_ON_START) {
