@@ -23,7 +23,7 @@ import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { cliContext } from "@/lib/oauth/testing";
 import { BALANCER_PORT, HEALTH_PATH, haproxyConfig, INSTANCE_PORTS, PGBOUNCER_PORT, pgbouncerConfig } from "./config";
-import { RUN_FOLDER_PREFIX, type Started, startProcess, stopProcess, sweepAbandonedRuns, tail } from "./processes";
+import { killGroup, RUN_FOLDER_PREFIX, type Started, startProcess, stopProcess, sweepAbandonedRuns, tail } from "./processes";
 
 export const HAPROXY = "/usr/sbin/haproxy";
 export const PGBOUNCER = "/usr/sbin/pgbouncer";
@@ -136,15 +136,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // drop the database with a short-lived helper, so nothing is left behind.
   const onExit = () => {
     if (stopped) return;
-    for (const p of [...started, ...instances.map((i) => i.process)]) {
-      if (p?.child.pid !== undefined && p.child.exitCode === null) {
-        try {
-          process.kill(p.child.pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
-    }
+    for (const p of [...started, ...instances.map((i) => i.process)]) if (p) killGroup(p);
     spawnSync(
       process.execPath,
       [
