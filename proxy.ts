@@ -19,8 +19,11 @@ import { baselineHeaders, pageCsp } from "@/lib/http/security-headers";
  *   optimistic: every page and action authorizes itself (Next.js data-security guide).
  */
 const SIGNED_IN_AREAS = /^\/(orgs(\/|$)|account$|platform$)/;
-/** Machine paths and route handlers: JSON, no nonce, their own handlers set the rest. */
-const NOT_PAGES = /^\/(oauth|\.well-known|api)(\/|$)/;
+/**
+ * Machine paths and route handlers: JSON, no nonce, their own handlers set the rest. The health
+ * probes are among them (no redirect to sign-in, no CSP work per poll; lib/health/readiness.ts).
+ */
+const NOT_PAGES = /^\/((oauth|\.well-known|api)(\/|$)|(healthz|readyz)$)/;
 const MAX_FORM_BYTES = 1024 * 1024;
 
 function refuse(status: number, message: string, headers: Record<string, string>): NextResponse {

@@ -41,7 +41,11 @@ export const outboxStatus = pgEnum("outbox_status", ["pending", "sent", "dead"])
 export const signingAlg = pgEnum("signing_alg", ["ES256", "RS256"]);
 export const publicKeyAlg = pgEnum("public_key_alg", ["RS256", "PS256", "ES256"]);
 /** Seed 001 separates Secret-Read from Secret-Reset: a token may read, or read and rotate. */
-export const apiTokenScope = pgEnum("api_token_scope", ["read", "rotate"]);
+/**
+ * read and rotate: an organisation's designated user (seed 001's Secret-Read and Secret-Reset);
+ * platform: a platform operator's token, for no one organisation (docs/domain.md, "The management API").
+ */
+export const apiTokenScope = pgEnum("api_token_scope", ["read", "rotate", "platform"]);
 
 // ---------------------------------------------------------------------------------------------
 // Platform
@@ -542,9 +546,8 @@ export const personalApiTokens = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    organisationId: uuid("organisation_id")
-      .notNull()
-      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** The organisation a designated user's token acts in; null for an operator's platform token. */
+    organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     digest: text("digest").notNull().unique(),
     maskedTail: text("masked_tail").notNull(),
@@ -559,6 +562,9 @@ export const personalApiTokens = pgTable(
     index("personal_api_token_user_idx").on(t.userId),
     check("personal_api_token_expiry", sql`${t.expiresAt} > ${t.createdAt}`),
     check("personal_api_token_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
+    // A platform token belongs to no organisation, and every other token to exactly one. Compared
+    // as text: a migration may not use an enum value it adds in the same transaction.
+    check("personal_api_token_platform_scope", sql`(${t.scope}::text = 'platform') = (${t.organisationId} is null)`),
   ],
 );
 

@@ -15,6 +15,23 @@ describe("the environment", () => {
     expect(parseEnv({ DATABASE_URL: "postgres://127.0.0.1/rotor" }, "/x").embedded).toBe(false);
   });
 
+  it("drains 5 s before shutting down on Postgres, 0 s on the embedded database, and bounds the whole shutdown at 15 s", () => {
+    expect(parseEnv({ DATABASE_URL: "postgres://127.0.0.1/rotor" }, "/x")).toMatchObject({
+      ROTOR_SHUTDOWN_DRAIN_SECONDS: 5,
+      ROTOR_SHUTDOWN_TIMEOUT_SECONDS: 15,
+    });
+    expect(parseEnv({}, "/x").ROTOR_SHUTDOWN_DRAIN_SECONDS).toBe(0);
+    expect(parseEnv({ ROTOR_SHUTDOWN_DRAIN_SECONDS: "2" }, "/x").ROTOR_SHUTDOWN_DRAIN_SECONDS).toBe(2);
+  });
+
+  it("refuses a shutdown timeout no longer than the drain delay, which would leave in-flight requests no time", () => {
+    expect(() => parseEnv({ ROTOR_SHUTDOWN_DRAIN_SECONDS: "15" }, "/x")).toThrow(
+      /ROTOR_SHUTDOWN_TIMEOUT_SECONDS: must be longer than the drain delay \(ROTOR_SHUTDOWN_DRAIN_SECONDS, 15 s\)/,
+    );
+    expect(parseEnv({ ROTOR_SHUTDOWN_DRAIN_SECONDS: "14" }, "/x").ROTOR_SHUTDOWN_TIMEOUT_SECONDS).toBe(15);
+    expect(() => parseEnv({ ROTOR_SHUTDOWN_DRAIN_SECONDS: "-1" }, "/x")).toThrow(/ROTOR_SHUTDOWN_DRAIN_SECONDS: must be 0 or more/);
+  });
+
   it("bounds how stale an instance's cached signing keys and audiences may be: a minute unless set, 1 to 3600 seconds", () => {
     expect(parseEnv({}, "/x").ROTOR_MACHINE_CACHE_SECONDS).toBe(60);
     expect(parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "2" }, "/x").ROTOR_MACHINE_CACHE_SECONDS).toBe(2);

@@ -150,6 +150,24 @@ const envSchema = z
       .max(3600, { error: "must be at most 3600 seconds" })
       .default(60),
     /**
+     * Graceful shutdown (docs/operations.md, "Shutdown"): on SIGTERM or SIGINT the self-hosted server
+     * reports not ready and keeps serving for the drain delay (default 5 s, 0 on the embedded
+     * database, which no load balancer fronts), then refuses new connections and finishes the
+     * requests in flight; past the timeout (default 15 s from the signal) it exits with 1.
+     */
+    ROTOR_SHUTDOWN_DRAIN_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int({ error: "must be a whole number of seconds" })
+      .min(0, { error: "must be 0 or more seconds" })
+      .max(300, { error: "must be at most 300 seconds" })
+      .optional(),
+    ROTOR_SHUTDOWN_TIMEOUT_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int({ error: "must be a whole number of seconds" })
+      .min(1, { error: "must be at least 1 second" })
+      .max(600, { error: "must be at most 600 seconds" })
+      .default(15),
+    /**
      * How stale an instance's memory of the platform's signing keys and of the audiences whoami and
      * introspection accept may be, in seconds (lib/oauth/machine.ts; docs/deploy.md, "What an instance
      * keeps in memory"). A new key is published a day before it signs, so the default minute is
@@ -181,6 +199,13 @@ const envSchema = z
     OIDC_SCOPES: optionalText,
   })
   .superRefine((env, ctx) => {
+    if (shutdownDrainSeconds(env) >= env.ROTOR_SHUTDOWN_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ROTOR_SHUTDOWN_TIMEOUT_SECONDS"],
+        message: `must be longer than the drain delay (ROTOR_SHUTDOWN_DRAIN_SECONDS, ${shutdownDrainSeconds(env)} s), or no request in flight could finish`,
+      });
+    }
     if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_PRIVATE_KEY)) {
       ctx.addIssue({
         code: "custom",
@@ -232,10 +257,16 @@ const envSchema = z
     }
   });
 
+function shutdownDrainSeconds(env: { ROTOR_SHUTDOWN_DRAIN_SECONDS?: number; DATABASE_URL?: string }): number {
+  return env.ROTOR_SHUTDOWN_DRAIN_SECONDS ?? (env.DATABASE_URL === undefined ? 0 : 5);
+}
+
 /** Where the development server listens when nothing else is said. */
 const DEVELOPMENT_ORIGIN = "http://localhost:3000";
 
-export type Env = Omit<z.output<typeof envSchema>, "ROTOR_PUBLIC_URL"> & {
+export type Env = Omit<z.output<typeof envSchema>, "ROTOR_PUBLIC_URL" | "ROTOR_SHUTDOWN_DRAIN_SECONDS"> & {
+  /** Seconds to keep serving after SIGTERM while reporting not ready: as set, else 5 (0 embedded). */
+  ROTOR_SHUTDOWN_DRAIN_SECONDS: number;
   /** The public origin, no trailing slash: ROTOR_PUBLIC_URL, or the development default. */
   ROTOR_PUBLIC_URL: string;
   /** Absolute folder for the embedded database and development-only secrets. */
@@ -266,6 +297,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
   return {
     ...env,
     ROTOR_PUBLIC_URL: env.ROTOR_PUBLIC_URL ?? DEVELOPMENT_ORIGIN,
+    ROTOR_SHUTDOWN_DRAIN_SECONDS: shutdownDrainSeconds(env),
     dataDir: path.resolve(cwd, env.ROTOR_DATA_DIR ?? ".data"),
     embedded: env.DATABASE_URL === undefined,
   };

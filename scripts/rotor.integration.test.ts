@@ -78,6 +78,33 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     expect(rotorJson("user", "invite", "--org", "acme-claims-ltd", "--email", "spoc@acme.example", "--role", "spoc").role).toBe("spoc");
   });
 
+  it("creates a platform API token for an operator only, printed once; removing the operator revokes it; the last stays", () => {
+    expect(rotorJson("operator", "add", "--email", "second@platform.example").operator.email).toBe("second@platform.example");
+    const { token } = rotorJson("operator", "token", "--email", "second@platform.example", "--name", "ops pipeline", "--days", "7");
+    expect(token).toEqual({
+      id: expect.any(String),
+      value: expect.stringMatching(/^rtr_pat_/),
+      scope: "platform",
+      expiresAt: expect.any(String),
+    });
+    expectOneLineError(
+      rotor("operator", "token", "--email", "nobody@platform.example", "--name", "x"),
+      /--email: nobody@platform\.example is not a platform operator/,
+    );
+    expectOneLineError(
+      rotor("operator", "token", "--email", "second@platform.example", "--name", "x", "--days", "5"),
+      /--days: Choose 7, 30, 90, 180 days\./,
+    );
+    expect(rotorJson("operator", "remove", "--email", "second@platform.example")).toEqual({
+      removed: { email: "second@platform.example", apiTokensRevoked: 1 },
+    });
+    expectOneLineError(
+      rotor("operator", "remove", "--email", "ops@platform.example"),
+      /--email: ops@platform\.example is the last platform operator; add another first\./,
+    );
+    expect(rotorJson("operator", "list").operators.map((o: { email: string }) => o.email)).toEqual(["ops@platform.example"]);
+  });
+
   it("lists organisations as DTOs with --json: named fields, no internal id or bookkeeping columns", () => {
     expect(rotorJson("org", "list")).toEqual({
       organisations: [

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import next from "next";
 import { env } from "@/lib/env";
 import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
+import { shutDownOnSignals } from "@/lib/http/process-shutdown";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
@@ -32,11 +33,7 @@ const server = createServer(
   }),
 );
 server.keepAliveTimeout = 65_000;
+// SIGTERM/SIGINT: /readyz reports draining while requests are still served, then no new
+// connections, in-flight requests finish, usage is flushed, the database closed (docs/operations.md).
+shutDownOnSignals(server, machine);
 server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
-
-const shutdown = () => {
-  server.close();
-  machine.stop().finally(() => process.exit(0));
-};
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);

@@ -4,11 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { memberships, personalApiTokens } from "@/db/schema";
 import { seedDemoData } from "@/db/seed";
+import { cliPlatform, personOnPlatform } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
+import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
 import { typoOf } from "@/lib/oauth/testing";
-import { authenticateApiToken, createApiToken, revokeApiToken } from "./api-tokens";
+import { addOperator } from "@/lib/organisations/add-operator";
+import { removeOperator } from "@/lib/organisations/remove-operator";
+import { authenticateApiToken, createApiToken, createPlatformApiToken, identifyApiToken, revokeApiToken } from "./api-tokens";
 
 const now = new Date();
 let handle: DatabaseHandle;
@@ -83,5 +87,82 @@ describe("personal API tokens (seed 001's user token)", () => {
 
     await revokeApiToken(handle.db, spoc, id, now);
     expect(await authenticateApiToken(handle.db, `Bearer ${value}`, now)).toBeNull();
+  });
+});
+
+describe("a platform operator's token (scope platform)", () => {
+  it("is made by an operator for themselves, or by the CLI for a named operator; never for anyone else", async () => {
+    const operator = await person("operator@rotor.example");
+    const own = await createPlatformApiToken(personOnPlatform(handle.db, { ...operator, isOperator: true }, now), {
+      name: "ops",
+      expiresInDays: 30,
+    });
+    expect(await identifyApiToken(handle.db, `Bearer ${own.value}`, now)).toEqual({
+      kind: "platform",
+      scope: "platform",
+      tokenId: own.id,
+      tokenName: "ops",
+      userId: operator.userId,
+      email: "operator@rotor.example",
+    });
+    // An organisation's endpoints never see it as theirs.
+    expect(await authenticateApiToken(handle.db, `Bearer ${own.value}`, now)).toBeNull();
+    const viaCli = await createPlatformApiToken(cliPlatform(handle.db, now), {
+      name: "cli",
+      expiresInDays: 7,
+      ownerUserId: operator.userId,
+    });
+    expect((await identifyApiToken(handle.db, `Bearer ${viaCli.value}`, now))?.kind).toBe("platform");
+
+    const spoc = await person("api-team@northwind.example");
+    await expect(
+      createPlatformApiToken(personOnPlatform(handle.db, { ...spoc, isOperator: false }, now), { name: "x", expiresInDays: 7 }),
+    ).rejects.toMatchObject({ code: "forbidden", message: "Only the platform operator can do this." });
+    await expect(
+      createPlatformApiToken(cliPlatform(handle.db, now), { name: "x", expiresInDays: 7, ownerUserId: spoc.userId }),
+    ).rejects.toMatchObject({ code: "invalid", message: "Only a platform operator can hold a platform token." });
+    await expect(
+      createPlatformApiToken(personOnPlatform(handle.db, { ...operator, isOperator: true }, now), {
+        name: "x",
+        expiresInDays: 7,
+        ownerUserId: spoc.userId,
+      }),
+    ).rejects.toMatchObject({ code: "forbidden", message: "You can create API tokens for yourself only." });
+  });
+
+  it("belongs to no organisation, and the database refuses one that does (or an organisation token without one)", async () => {
+    const operator = await person("operator@rotor.example");
+    const { id } = await createPlatformApiToken(cliPlatform(handle.db, now), {
+      name: "row",
+      expiresInDays: 7,
+      ownerUserId: operator.userId,
+    });
+    const [row] = await handle.db.select().from(personalApiTokens).where(eq(personalApiTokens.id, id));
+    expect([row?.scope, row?.organisationId]).toEqual(["platform", null]);
+    const northwind = await findOrganisationBySlug(handle.db, "northwind");
+    await expect(
+      handle.db.update(personalApiTokens).set({ organisationId: northwind!.id }).where(eq(personalApiTokens.id, id)),
+    ).rejects.toThrow();
+    await expect(handle.db.update(personalApiTokens).set({ scope: "read" }).where(eq(personalApiTokens.id, id))).rejects.toThrow();
+  });
+
+  it("ends with its owner's place among the operators; the last operator cannot be removed", async () => {
+    await addOperator(cliPlatform(handle.db, now), { email: "leaving.operator@rotor.example" });
+    const leaving = await person("leaving.operator@rotor.example");
+    const { value } = await createPlatformApiToken(cliPlatform(handle.db, now), {
+      name: "leaving",
+      expiresInDays: 7,
+      ownerUserId: leaving.userId,
+    });
+    expect(await removeOperator(cliPlatform(handle.db, now), { email: "leaving.operator@rotor.example" })).toEqual({ apiTokensRevoked: 1 });
+    expect(await identifyApiToken(handle.db, `Bearer ${value}`, now)).toBeNull();
+    await expect(removeOperator(cliPlatform(handle.db, now), { email: "leaving.operator@rotor.example" })).rejects.toMatchObject({
+      code: "not_found",
+      message: "leaving.operator@rotor.example is not a platform operator.",
+    });
+    await expect(removeOperator(cliPlatform(handle.db, now), { email: "operator@rotor.example" })).rejects.toMatchObject({
+      code: "conflict",
+      message: "operator@rotor.example is the last platform operator; add another first.",
+    });
   });
 });

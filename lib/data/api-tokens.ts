@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { type MembershipRole, memberships, organisations, personalApiTokens, users } from "@/db/schema";
+import { type MembershipRole, memberships, organisations, personalApiTokens, platformOperators, users } from "@/db/schema";
 import type { ApiTokenScope } from "@/lib/api-tokens/schemas";
 import { maskSecret } from "@/lib/crypto/tokens";
 
@@ -20,6 +20,19 @@ export async function revokeMemberApiTokens(db: Executor, userId: string, organi
   return revoked.length;
 }
 
+/**
+ * Ends every live platform token of a person, at once: when they stop being a platform operator
+ * their tokens end with the role, like a designated user's. Returns how many were revoked.
+ */
+export async function revokePlatformApiTokens(db: Executor, userId: string, now: Date): Promise<number> {
+  const revoked = await db
+    .update(personalApiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(personalApiTokens.userId, userId), isNull(personalApiTokens.organisationId), isNull(personalApiTokens.revokedAt)))
+    .returning({ id: personalApiTokens.id });
+  return revoked.length;
+}
+
 /** Whether the token is still unrevoked and unexpired, read under a share lock (as lockCurrentRole). */
 export async function lockLiveToken(tx: Executor, tokenId: string, now: Date): Promise<boolean> {
   const [row] = await tx
@@ -32,7 +45,8 @@ export async function lockLiveToken(tx: Executor, tokenId: string, now: Date): P
 
 export interface NewApiToken {
   userId: string;
-  organisationId: string;
+  /** Null for a platform token (scope platform). */
+  organisationId: string | null;
   name: string;
   digest: string;
   maskedTail: string;
@@ -69,7 +83,8 @@ export async function markApiTokenRevoked(tx: Executor, tokenId: string, now: Da
 export interface ApiTokenDto {
   id: string;
   name: string;
-  organisation: string;
+  /** The organisation's name; null for a platform token. */
+  organisation: string | null;
   scope: ApiTokenScope;
   masked: string;
   createdAt: Date;
@@ -78,12 +93,12 @@ export interface ApiTokenDto {
   lastUsedAt: Date | null;
 }
 
-/** A person's tokens across their organisations, newest first, masked. */
+/** A person's tokens across their organisations and the platform, newest first, masked. */
 export async function listApiTokensOfUser(db: Executor, userId: string): Promise<ApiTokenDto[]> {
   const rows = await db
     .select({ token: personalApiTokens, organisation: organisations.name })
     .from(personalApiTokens)
-    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .leftJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
     .where(eq(personalApiTokens.userId, userId))
     .orderBy(desc(personalApiTokens.createdAt));
   return rows.map(({ token, organisation }) => ({
@@ -99,27 +114,49 @@ export async function listApiTokensOfUser(db: Executor, userId: string): Promise
   }));
 }
 
-export interface LiveApiTokenHolder {
+interface LiveTokenFacts {
   tokenId: string;
   tokenName: string;
   userId: string;
   email: string | null;
+}
+
+/** An organisation token whose owner is an active member of its organisation. */
+export interface LiveApiTokenHolder extends LiveTokenFacts {
+  kind: "organisation";
   organisationSlug: string;
   role: MembershipRole;
-  scope: ApiTokenScope;
+  scope: Exclude<ApiTokenScope, "platform">;
+}
+
+/** A platform token whose owner is a platform operator now. */
+export interface LivePlatformTokenHolder extends LiveTokenFacts {
+  kind: "platform";
+  scope: "platform";
 }
 
 /**
- * The unrevoked, unexpired token with this digest, with its owner's active membership of the
- * token's organisation (no active membership, no row).
+ * The unrevoked, unexpired token with this digest, with what its owner is now: for an
+ * organisation's token their active membership there (none, no row); for a platform token their
+ * place among the platform operators (removed, no row). One query, on every request.
  */
-export async function findLiveApiTokenByDigest(db: Executor, digest: string, now: Date): Promise<LiveApiTokenHolder | null> {
+export async function findLiveApiTokenByDigest(
+  db: Executor,
+  digest: string,
+  now: Date,
+): Promise<LiveApiTokenHolder | LivePlatformTokenHolder | null> {
   const [row] = await db
-    .select({ token: personalApiTokens, role: memberships.role, email: users.email, slug: organisations.slug })
+    .select({
+      token: personalApiTokens,
+      role: memberships.role,
+      email: users.email,
+      slug: organisations.slug,
+      operator: platformOperators.userId,
+    })
     .from(personalApiTokens)
-    .innerJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
     .innerJoin(users, eq(users.id, personalApiTokens.userId))
-    .innerJoin(
+    .leftJoin(organisations, eq(organisations.id, personalApiTokens.organisationId))
+    .leftJoin(
       memberships,
       and(
         eq(memberships.userId, personalApiTokens.userId),
@@ -127,18 +164,16 @@ export async function findLiveApiTokenByDigest(db: Executor, digest: string, now
         eq(memberships.status, "active"),
       ),
     )
+    .leftJoin(platformOperators, eq(platformOperators.userId, personalApiTokens.userId))
     .where(and(eq(personalApiTokens.digest, digest), isNull(personalApiTokens.revokedAt), gt(personalApiTokens.expiresAt, now)))
     .limit(1);
   if (!row) return null;
-  return {
-    tokenId: row.token.id,
-    tokenName: row.token.name,
-    userId: row.token.userId,
-    email: row.email,
-    organisationSlug: row.slug,
-    role: row.role,
-    scope: row.token.scope,
-  };
+  const facts = { tokenId: row.token.id, tokenName: row.token.name, userId: row.token.userId, email: row.email };
+  if (row.token.scope === "platform") {
+    return row.token.organisationId === null && row.operator !== null ? { ...facts, kind: "platform", scope: "platform" } : null;
+  }
+  if (row.slug === null || row.role === null) return null;
+  return { ...facts, kind: "organisation", organisationSlug: row.slug, role: row.role, scope: row.token.scope };
 }
 
 export async function markApiTokenUsed(db: Executor, tokenId: string, now: Date): Promise<void> {

@@ -77,6 +77,7 @@ export interface AuditEventShapes {
   "office.reopened": { target: "office"; metadata: { name: string } };
   "organisation.created": { target: "organisation"; metadata: { slug: string; name: string } };
   "operator.added": { target: "user"; metadata: { email: string } };
+  "operator.removed": { target: "user"; metadata: { email: string; apiTokensRevoked: number } };
   "platform.limits_updated": { target: null; metadata: Record<string, unknown> };
   "session.demo_sign_in": { target: null; metadata: Record<string, never> };
   "user.invited": { target: "user"; metadata: { email: string; role: string; office?: string } };
@@ -114,6 +115,7 @@ export const AUDIT_ACTIONS = [
   "office.reopened",
   "organisation.created",
   "operator.added",
+  "operator.removed",
   "platform.limits_updated",
   "session.demo_sign_in",
   "user.invited",

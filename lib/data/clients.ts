@@ -49,6 +49,12 @@ export async function listOrganisationClients(db: Executor, organisationId: stri
   return db.select(clientColumns).from(oauthClients).where(eq(oauthClients.organisationId, organisationId)).orderBy(asc(oauthClients.name));
 }
 
+/** One client of one organisation, to read; a client of another organisation is not found. */
+export async function findOrganisationClient(db: Executor, organisationId: string, clientId: string): Promise<ClientDto | null> {
+  const [row] = await db.select(clientColumns).from(oauthClients).where(clientOfOrganisation(organisationId, clientId)).limit(1);
+  return row ?? null;
+}
+
 /**
  * One client of one organisation, locked for the rest of the transaction so two changes to its
  * settings are serialised; a client of another organisation is not found (docs/architecture.md,

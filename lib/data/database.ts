@@ -61,3 +61,16 @@ export function getDatabaseHandle(): Promise<DatabaseHandle> {
 export async function getDb(): Promise<Database> {
   return (await getDatabaseHandle()).db;
 }
+
+/**
+ * Closes the process's database handle, if it was opened: the last step of a graceful shutdown
+ * (lib/http/graceful-shutdown.ts), after the usage records are flushed. postgres.js lets its
+ * running queries finish (up to 5 s) before it ends its connections.
+ */
+export async function closeDatabase(): Promise<void> {
+  const holder = globalThis as Holder;
+  const pending = holder[globalKey];
+  if (!pending) return;
+  delete holder[globalKey];
+  await (await pending).close();
+}

@@ -99,6 +99,21 @@ export async function insertOperator(tx: Executor, userId: string, createdBy: st
   return inserted.length > 0;
 }
 
+/** False when the person is not an operator. The row is locked by the delete until commit. */
+export async function deleteOperator(tx: Executor, userId: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(platformOperators)
+    .where(eq(platformOperators.userId, userId))
+    .returning({ userId: platformOperators.userId });
+  return deleted.length > 0;
+}
+
+/** How many operators remain, counted under a lock of them all (two removals cannot leave none). */
+export async function lockOperatorCount(tx: Executor): Promise<number> {
+  const rows = await tx.select({ userId: platformOperators.userId }).from(platformOperators).for("update");
+  return rows.length;
+}
+
 export interface OperatorDto {
   email: string | null;
   name: string | null;

@@ -118,3 +118,31 @@ export const jwksUriBody = z
   })
   .meta({ id: "JwksUriRequest" });
 export const jwksUriDto = z.object({ jwksUri: z.string().nullable() }).meta({ id: "JwksUri" });
+
+/*
+ * The platform operator's bodies. They describe the JSON the API takes; each endpoint then parses
+ * it with the very schema the portal and the CLI use (lib/organisations/schemas.ts,
+ * lib/clients/schemas.ts), so the rules and their messages are one.
+ */
+const clientSettingsFields = {
+  scopes: z.array(z.string()).describe("Scopes the client may ask for (printable, no spaces or quotes; at most 50)"),
+  audiences: z
+    .array(z.string())
+    .describe("APIs the client may ask a token for: absolute URIs without a fragment, within the platform's allowed audiences"),
+  defaultAudience: z.string().describe("One of the audiences: what a token request that names none gets. Required when there are several"),
+  tokenTtlSeconds: z.int().describe("The access-token lifetime, 60 to 86400 seconds"),
+  accessTokenAlg: z.enum(["ES256", "RS256"]).describe("What the platform signs the client's access tokens with"),
+  legacyAudience: z.boolean().describe("Whether a private_key_jwt assertion's aud may also be the token endpoint URL"),
+};
+
+export const createClientBody = z
+  .strictObject({
+    name: z.string().describe("What the organisation and the operator call it (at most 200 characters)"),
+    ...z.object(clientSettingsFields).partial().shape,
+  })
+  .meta({ id: "CreateClientRequest" });
+
+export const clientSettingsBody = z
+  .strictObject(clientSettingsFields)
+  .partial()
+  .meta({ id: "ClientSettingsRequest", description: "Only the settings to change; one left out stays as it is" });

@@ -1,7 +1,9 @@
 import { z } from "zod";
-import { type ApiPrincipal, authenticateApiToken } from "@/lib/api-tokens/api-tokens";
-import { type ApiTokenScope, scopeAllows } from "@/lib/api-tokens/schemas";
-import type { CredentialContext } from "@/lib/context";
+import type { Database } from "@/db/client";
+import { type ApiPrincipal, identifyApiToken, type PlatformPrincipal } from "@/lib/api-tokens/api-tokens";
+import { type OrganisationTokenScope, scopeAllows } from "@/lib/api-tokens/schemas";
+import type { Actor, CredentialContext, PlatformContext } from "@/lib/context";
+import type { KeyRing } from "@/lib/crypto/encryption";
 import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
@@ -23,32 +25,120 @@ export interface ManagementRequest<Body> {
   url: URL;
 }
 
+/** A request to an operator's endpoint: the context is the platform's; the endpoint finds the organisation. */
+export interface PlatformRequest<Body> {
+  ctx: PlatformContext & { keyRing: KeyRing };
+  principal: PlatformPrincipal;
+  params: Record<string, string>;
+  body: Body;
+  url: URL;
+}
+
+type Endpoint = (request: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type BodyOf<Schema> = Schema extends z.ZodType ? z.output<Schema> : undefined;
+
 function zodProblem(error: z.ZodError): Response {
   return problem(422, "Unprocessable content", "The request has invalid fields; see errors.", {
     errors: error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message })),
   });
 }
 
+const insufficientScope = (detail: string, scope: string) =>
+  problem(
+    403,
+    "Forbidden",
+    detail,
+    {},
+    { "WWW-Authenticate": `Bearer realm="rotor-management", error="insufficient_scope", scope="${scope}"` },
+  );
+
+/** What every request's caller is, before the endpoint runs: an actor for the audit trail. */
+function actorOf(principal: ApiPrincipal | PlatformPrincipal, request: Request): Actor {
+  return {
+    type: "api_token",
+    userId: principal.userId,
+    tokenId: principal.tokenId,
+    label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
+    ...clientAddress(request.headers),
+  };
+}
+
 /**
  * One route of the management API: authenticate the personal token on every request, parse and
  * validate the body, run the handler (which calls one use case), and answer in JSON or RFC 9457
  * problem+json. POSTs honour Idempotency-Key. Never a stack trace, never a secret in an error.
+ * An organisation's endpoint serves a designated user's token; a platform token is refused with
+ * a 403 that says where it belongs.
  */
 export function managementRoute<Schema extends z.ZodType | undefined>(
   /** `scope`: what the token must allow (RFC 6750 3.1 insufficient_scope otherwise). */
-  options: { scope: ApiTokenScope; body?: Schema; idempotent?: boolean },
-  handler: (request: ManagementRequest<Schema extends z.ZodType ? z.output<Schema> : undefined>) => Promise<ApiResult>,
-) {
-  return async (request: Request, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
+  options: { scope: OrganisationTokenScope; body?: Schema; idempotent?: boolean },
+  handler: (request: ManagementRequest<BodyOf<Schema>>) => Promise<ApiResult>,
+): Endpoint {
+  return serve(options, (principal, request, db, keyRing) => {
+    if (principal.kind === "platform") {
+      return insufficientScope(
+        "This is a platform operator's token: it acts for no one organisation. Use the operator's endpoints under /api/v1/organisations/{organisation}/clients, or a designated user's token for this one.",
+        options.scope,
+      );
+    }
+    if (!scopeAllows(principal.scope, options.scope)) {
+      return insufficientScope(
+        "This token is read-only. Create a token with the read and rotate scope in Account Management to change credentials.",
+        options.scope,
+      );
+    }
+    const ctx: CredentialContext = {
+      db,
+      organisation: principal.organisation,
+      role: principal.role,
+      isOperator: false,
+      actor: actorOf(principal, request),
+      clock: () => new Date(),
+      keyRing,
+    };
+    return (params, body, url) => handler({ ctx, principal, params, body: body as never, url });
+  });
+}
+
+/**
+ * An operator's route of the management API (docs/domain.md, "The management API"): only a
+ * platform token, whose owner the lookup has just found among the platform operators, so a
+ * removed operator's token is refused from the next request. The use case authorizes again
+ * (authorizeOperator).
+ */
+export function platformRoute<Schema extends z.ZodType | undefined>(
+  options: { body?: Schema; idempotent?: boolean },
+  handler: (request: PlatformRequest<BodyOf<Schema>>) => Promise<ApiResult>,
+): Endpoint {
+  return serve(options, (principal, request, db, keyRing) => {
+    if (principal.kind !== "platform") {
+      return insufficientScope(
+        "Only a platform operator's token (scope platform) may manage an organisation's clients. Platform operators create one in the Platform area of the portal or with rotor operator token.",
+        "platform",
+      );
+    }
+    const ctx = { db, actor: actorOf(principal, request), isOperator: true, clock: () => new Date(), keyRing };
+    return (params, body, url) => handler({ ctx, principal, params, body: body as never, url });
+  });
+}
+
+type Admitted = (params: Record<string, string>, body: unknown, url: URL) => Promise<ApiResult>;
+
+function serve(
+  options: { body?: z.ZodType | undefined; idempotent?: boolean },
+  admit: (principal: ApiPrincipal | PlatformPrincipal, request: Request, db: Database, keyRing: KeyRing) => Response | Admitted,
+): Endpoint {
+  return async (request, route) => {
     try {
       const db = await getDb();
       const now = new Date();
-      const principal = await authenticateApiToken(db, request.headers.get("authorization"), now);
+      const principal = await identifyApiToken(db, request.headers.get("authorization"), now);
       if (!principal) {
         return problem(
           401,
           "Unauthorized",
-          "Send a valid personal API token as Authorization: Bearer rtr_pat_... Tokens are created by the designated user in Account Management.",
+          "Send a valid personal API token as Authorization: Bearer rtr_pat_... Tokens are created by the designated user in Account Management, and by platform operators in the Platform area.",
           {},
           { "WWW-Authenticate": 'Bearer realm="rotor-management", error="invalid_token"' },
         );
@@ -64,15 +154,9 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
           { "Retry-After": String(seconds) },
         );
       }
-      if (!scopeAllows(principal.scope, options.scope)) {
-        return problem(
-          403,
-          "Forbidden",
-          "This token is read-only. Create a token with the read and rotate scope in Account Management to change credentials.",
-          {},
-          { "WWW-Authenticate": `Bearer realm="rotor-management", error="insufficient_scope", scope="${options.scope}"` },
-        );
-      }
+      const keyRing = loadKeyRing(env());
+      const admitted = admit(principal, request, db, keyRing);
+      if (admitted instanceof Response) return admitted;
       let text = "";
       let body: unknown;
       if (options.body) {
@@ -94,24 +178,8 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
         if (!parsed.success) return zodProblem(parsed.error);
         body = parsed.data;
       }
-      const keyRing = loadKeyRing(env());
-      const ctx: CredentialContext = {
-        db,
-        organisation: principal.organisation,
-        role: principal.role,
-        isOperator: false,
-        actor: {
-          type: "api_token",
-          userId: principal.userId,
-          tokenId: principal.tokenId,
-          label: `${principal.email ?? principal.userId} (API token "${principal.tokenName}")`,
-          ...clientAddress(request.headers),
-        },
-        clock: () => new Date(),
-        keyRing,
-      };
       const url = new URL(request.url);
-      const run = async () => handler({ ctx, principal, params: await route.params, body: body as never, url });
+      const run = async () => admitted(await route.params, body, url);
       if (options.idempotent) {
         return await withIdempotency(
           db,

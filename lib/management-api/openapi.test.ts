@@ -19,15 +19,44 @@ describe("the management API's OpenAPI document", () => {
       "/clients/{clientId}/keys",
       "/clients/{clientId}/jwks-uri",
       "/clients/{clientId}/keys/{keyId}/revoke",
+      "/organisations/{organisation}/clients",
+      "/organisations/{organisation}/clients/{clientId}",
+      "/organisations/{organisation}/clients/{clientId}/disable",
+      "/organisations/{organisation}/clients/{clientId}/enable",
     ]);
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
     expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
     expect(Object.keys(schemas.JwksUriRequest?.properties ?? {})).toEqual(["jwksUri"]);
+    const settings = ["scopes", "audiences", "defaultAudience", "tokenTtlSeconds", "accessTokenAlg", "legacyAudience"];
+    expect(Object.keys(schemas.CreateClientRequest?.properties ?? {})).toEqual(["name", ...settings]);
+    expect(Object.keys(schemas.ClientSettingsRequest?.properties ?? {})).toEqual(settings);
+    expect(schemas.ClientSettingsRequest).toMatchObject({ additionalProperties: false });
+    expect(schemas.CreateClientRequest).toMatchObject({ required: ["name"], additionalProperties: false });
     expect(schemas.PublicKey?.properties?.type).toEqual({
       type: "string",
       enum: ["RSA", "EC"],
       description: "RSA, or EC on the P-256 curve (ES256)",
     });
+  });
+});
+
+describe("the operator's endpoints in the OpenAPI document", () => {
+  it("ask for a platform token, and the organisations' endpoints for a read or rotate one", () => {
+    const doc = buildOpenApiDocument("https://rotor.example");
+    const security = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ["get", "post", "put", "patch"].includes(method))
+        .map(([method, op]) => `${method.toUpperCase()} ${path} ${JSON.stringify((op as { security: unknown }).security)}`),
+    );
+    expect(security.filter((line) => line.includes("/organisations/"))).toEqual([
+      'GET /organisations/{organisation}/clients [{"personalToken":["platform"]}]',
+      'POST /organisations/{organisation}/clients [{"personalToken":["platform"]}]',
+      'GET /organisations/{organisation}/clients/{clientId} [{"personalToken":["platform"]}]',
+      'PATCH /organisations/{organisation}/clients/{clientId} [{"personalToken":["platform"]}]',
+      'POST /organisations/{organisation}/clients/{clientId}/disable [{"personalToken":["platform"]}]',
+      'POST /organisations/{organisation}/clients/{clientId}/enable [{"personalToken":["platform"]}]',
+    ]);
+    expect(security.filter((line) => !line.includes("/organisations/") && line.includes("platform"))).toEqual([]);
   });
 });

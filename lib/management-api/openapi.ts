@@ -13,9 +13,9 @@ const problems = (...statuses: number[]) =>
 const PROBLEM_TEXT: Record<number, string> = {
   400: "Malformed request (invalid JSON, bad Idempotency-Key)",
   401: "Missing, invalid, expired or revoked personal API token",
-  403: "The token's scope does not allow this (a read-only token asked to change something), or its owner's role does not",
-  404: "No such client or credential in your organisation",
-  409: "Refused by a rotation rule (two live secrets, last live secret, two active keys) or a request in progress",
+  403: "The token's scope does not allow this (a read-only token asked to change something; an organisation's token at an operator's endpoint, or a platform token at an organisation's), or its owner's role does not",
+  404: "No such organisation, or no such client or credential in it",
+  409: "Refused by a rotation rule (two live secrets, last live secret, two active keys), a client already disabled or enabled, or a request in progress",
   410: "The secret cannot be shown (show-once policy, revoked or expired)",
   422: "Invalid fields, or an Idempotency-Key reused for a different request",
 };
@@ -34,6 +34,8 @@ function componentSchemas(): Record<string, unknown> {
 
 export function buildOpenApiDocument(publicUrl: string) {
   const clientId = { $ref: "#/components/parameters/clientId" };
+  const organisation = { $ref: "#/components/parameters/organisation" };
+  const operatorOnly = [{ personalToken: ["platform"] }];
   const idempotencyKey = { $ref: "#/components/parameters/idempotencyKey" };
   return {
     openapi: "3.1.0",
@@ -41,7 +43,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       title: "Rotor management API",
       version: "1.0.0",
       description:
-        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (Secret Read and Secret Reset). Authenticate with a personal API token from Account Management. A token has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys); a token stops working when its owner stops being the designated user. Errors are RFC 9457 problem details.",
+        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (Secret Read and Secret Reset), and for the platform operator to create and configure organisations' clients. Authenticate with a personal API token. A designated user's token, from Account Management, has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys), and stops working when its owner stops being the designated user. A platform operator's token, from the Platform area or `rotor operator token`, has the scope `platform`: it serves only the endpoints under /organisations, in any organisation, and stops working when its owner stops being a platform operator. Errors are RFC 9457 problem details.",
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ personalToken: [] }],
@@ -52,7 +54,7 @@ export function buildOpenApiDocument(publicUrl: string) {
           security: [{ personalToken: ["read"] }],
           summary: "List your organisation's clients",
           description:
-            "Each client with its settings, read-only: scopes, audiences and the default one, access-token lifetime and algorithm, the legacy aud switch, and since when it is disabled. The platform operator changes them (portal or CLI); operator endpoints are not part of this API yet.",
+            "Each client with its settings, read-only: scopes, audiences and the default one, access-token lifetime and algorithm, the legacy aud switch, and since when it is disabled. The platform operator changes them (portal, CLI, or the endpoints under /organisations with a platform token).",
           responses: {
             "200": json(
               { type: "object", properties: { clients: { type: "array", items: ref("Client") } }, required: ["clients"] },
@@ -155,6 +157,73 @@ export function buildOpenApiDocument(publicUrl: string) {
           responses: { "200": json(ref("Revoked"), "Revoked"), ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
+      "/organisations/{organisation}/clients": {
+        parameters: [organisation],
+        get: {
+          operationId: "listOrganisationClients",
+          security: operatorOnly,
+          summary: "List an organisation's clients with their settings (platform operator)",
+          responses: {
+            "200": json(
+              { type: "object", properties: { clients: { type: "array", items: ref("Client") } }, required: ["clients"] },
+              "The clients, by name",
+            ),
+            ...problems(401, 403, 404),
+          },
+        },
+        post: {
+          operationId: "createClient",
+          security: operatorOnly,
+          summary: "Create a client for the organisation (platform operator)",
+          description:
+            "A new client with no credential yet: its designated user issues the first secret or registers a key. Settings left out take their defaults (no scopes, no audiences, 3600 seconds, ES256, legacy aud off). Audited as client.created.",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("CreateClientRequest") } } },
+          responses: { "201": json(ref("Client"), "The new client"), ...problems(400, 401, 403, 404, 422) },
+        },
+      },
+      "/organisations/{organisation}/clients/{clientId}": {
+        parameters: [organisation, clientId],
+        get: {
+          operationId: "readClient",
+          security: operatorOnly,
+          summary: "Read one of the organisation's clients (platform operator)",
+          responses: { "200": json(ref("Client"), "The client"), ...problems(401, 403, 404) },
+        },
+        patch: {
+          operationId: "updateClientSettings",
+          security: operatorOnly,
+          summary: "Change a client's settings (platform operator)",
+          description:
+            "Only the settings sent change. A change of audiences keeps the default while it stays among them, takes the only one left, and otherwise needs defaultAudience. The token endpoint uses the new settings from the next request. Audited as client.settings_updated with what changed, before and after.",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("ClientSettingsRequest") } } },
+          responses: { "200": json(ref("Client"), "The client as it is now"), ...problems(400, 401, 403, 404, 422) },
+        },
+      },
+      "/organisations/{organisation}/clients/{clientId}/disable": {
+        parameters: [organisation, clientId],
+        post: {
+          operationId: "disableClient",
+          security: operatorOnly,
+          summary: "Disable a client (platform operator)",
+          description:
+            "From the next request the token endpoint and introspection answer invalid_client, as for an unknown client. Its secrets and keys are kept; tokens already issued stay valid until they expire.",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("Client"), "The client, disabledAt set"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/organisations/{organisation}/clients/{clientId}/enable": {
+        parameters: [organisation, clientId],
+        post: {
+          operationId: "enableClient",
+          security: operatorOnly,
+          summary: "Enable a disabled client again (platform operator)",
+          description: "Its live secrets and keys work again from the next request.",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("Client"), "The client, disabledAt null"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -162,11 +231,18 @@ export function buildOpenApiDocument(publicUrl: string) {
           type: "http",
           scheme: "bearer",
           description:
-            'A personal API token (rtr_pat_...) created in Account Management, with the scope `read` or `rotate` (`rotate` includes `read`). A call the scope does not allow is 403 with WWW-Authenticate error="insufficient_scope" (RFC 6750 3.1).',
+            "A personal API token (rtr_pat_...): a designated user's from Account Management, with the scope `read` or `rotate` (`rotate` includes `read`), for their organisation; or a platform operator's, with the scope `platform`, for the endpoints under /organisations only. A call the scope does not allow is 403 with WWW-Authenticate error=\"insufficient_scope\" (RFC 6750 3.1).",
         },
       },
       parameters: {
         clientId: { name: "clientId", in: "path", required: true, schema: { type: "string", pattern: "^[A-Za-z0-9_-]{8,64}$" } },
+        organisation: {
+          name: "organisation",
+          in: "path",
+          required: true,
+          description: "The organisation's slug, as the portal's addresses show it",
+          schema: { type: "string", pattern: "^[a-z0-9-]+$" },
+        },
         secretId: { name: "secretId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
         keyId: { name: "keyId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
         idempotencyKey: {

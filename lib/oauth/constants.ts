@@ -20,7 +20,13 @@ export const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "priva
 
 /** What each machine path answers to, for Allow on 405 and OPTIONS. */
 export const ALLOWED_METHODS: Record<
-  "/oauth/token" | "/oauth/introspect" | "/.well-known/oauth-authorization-server" | "/.well-known/jwks.json" | "/api/v1/whoami",
+  | "/oauth/token"
+  | "/oauth/introspect"
+  | "/.well-known/oauth-authorization-server"
+  | "/.well-known/jwks.json"
+  | "/api/v1/whoami"
+  | "/healthz"
+  | "/readyz",
   string
 > = {
   "/oauth/token": "POST, OPTIONS",
@@ -28,4 +34,6 @@ export const ALLOWED_METHODS: Record<
   "/.well-known/oauth-authorization-server": "GET, HEAD, OPTIONS",
   "/.well-known/jwks.json": "GET, HEAD, OPTIONS",
   "/api/v1/whoami": "GET, HEAD, OPTIONS",
+  "/healthz": "GET, HEAD, OPTIONS",
+  "/readyz": "GET, HEAD, OPTIONS",
 };

@@ -1,8 +1,11 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { pendingMigrations, pingDatabase } from "@/lib/data/health";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { createTokenStore, sweepConsumedAssertions } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
+import { isDraining } from "@/lib/health/draining";
+import { createReadiness, healthz } from "@/lib/health/readiness";
 import type { OutboundResponse } from "@/lib/http/outbound";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { createJwksSource } from "./client-jwks-source";
@@ -24,6 +27,10 @@ export const MACHINE_PATHS = [
   "/.well-known/oauth-authorization-server",
   "/.well-known/jwks.json",
   "/api/v1/whoami",
+  // Health for load balancers (lib/health/readiness.ts): served here so the self-hosted server
+  // answers them without Next and both mounts answer alike.
+  "/healthz",
+  "/readyz",
 ] as const;
 export type MachinePath = (typeof MACHINE_PATHS)[number];
 
@@ -45,6 +52,8 @@ export interface MachineOptions {
   fetchJwks?: (url: string) => Promise<OutboundResponse>;
   /** At most one JWKS fetch per client in this many seconds (default 60). */
   jwksRefetchSeconds?: number;
+  /** Whether the process is shutting down, for /readyz (default: lib/health/draining.ts). */
+  draining?: () => boolean;
   /**
    * The bound on staleness of this instance's memory of the signing keys and of the accepted
    * audiences (ROTOR_MACHINE_CACHE_SECONDS, default 60): a change another instance (or the CLI)
@@ -103,6 +112,18 @@ export function createMachine(options: MachineOptions) {
       return jsonResponse((await keys.get(now())).jwks, 200, { "Cache-Control": "public, max-age=300" });
     },
     "/api/v1/whoami": createWhoamiEndpoint({ issuer: options.issuer, keys, store, acceptedAudiences, now, log }),
+    "/healthz": healthz,
+    "/readyz": createReadiness({
+      ping: () => pingDatabase(options.db),
+      pendingMigrations: () => pendingMigrations(options.db),
+      // The key cache (60 s) answers most polls from memory; both algorithms must sign, as clients may ask for either.
+      signingKeyUsable: async () => {
+        const { signers } = await keys.get(now());
+        return Boolean(signers.ES256 && signers.RS256);
+      },
+      draining: options.draining ?? isDraining,
+      log,
+    }),
   };
   // OPTIONS gets one answer on both mounts (RFC 9110 9.3.7): what the path allows, no body. No CORS:
   // these paths are for servers, not for scripts in other sites' pages.

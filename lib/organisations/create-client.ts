@@ -53,6 +53,8 @@ export async function createClient(
         accessTokenAlg: client.accessTokenAlg,
         legacyAudience: client.legacyAudience,
       },
+      ip: ctx.actor.ip ?? null,
+      userAgent: ctx.actor.userAgent ?? null,
     });
     return { organisation, client };
   });

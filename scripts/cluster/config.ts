@@ -5,11 +5,12 @@
  */
 
 /**
- * What HAProxy asks each instance before sending it requests. Until `GET /readyz` exists this is
- * the metadata document, which every instance serves from memory once it listens (it proves the
- * process is up, not that its database answers); switching is this one line.
+ * What HAProxy asks each instance before sending it requests: ready means the database answers,
+ * the migrations are current and a signing key is usable, and an instance that has begun to shut
+ * down answers 503 at once (lib/health/readiness.ts), so the balancer moves traffic away during
+ * its drain delay.
  */
-export const HEALTH_PATH = "/.well-known/oauth-authorization-server";
+export const HEALTH_PATH = "/readyz";
 
 export const BALANCER_PORT = 4100;
 export const INSTANCE_PORTS = [4101, 4102, 4103] as const;

@@ -17,7 +17,8 @@ export const metadata: Metadata = { title: "Account Management" };
 export default async function AccountPage() {
   const caller = await requireCaller();
   const spocOf = caller.organisations.filter((o) => can(o.role, "credentials.rotate"));
-  const tokens = spocOf.length > 0 ? await listApiTokens(await getDb(), caller.userId) : [];
+  // An operator's platform tokens are listed in the Platform area, beside where they are made.
+  const tokens = spocOf.length > 0 ? (await listApiTokens(await getDb(), caller.userId)).filter((t) => t.scope !== "platform") : [];
   const now = new Date();
   const when = (d: Date) => formatDateTime(d, "en-GB", "Europe/London");
   return (

@@ -4,8 +4,12 @@ import { z } from "zod";
 import { type ActionState, fromZodError, submitted } from "@/lib/action-state";
 import { operatorAction } from "@/lib/actions/caller-actions";
 import { accept, type Parsed, refuse, validate } from "@/lib/actions/form-action";
+import { createPlatformApiToken, revokeApiToken } from "@/lib/api-tokens/api-tokens";
+import { createPlatformApiTokenInput, revokeApiTokenInput } from "@/lib/api-tokens/schemas";
+import { actorFor } from "@/lib/auth/actor";
 import { platformContextFor } from "@/lib/auth/organisation-context";
 import { parseDayList } from "@/lib/credentials/schemas";
+import { getDb } from "@/lib/data/database";
 import { designateSpoc } from "@/lib/organisations/designate-spoc";
 import { onboardOrganisation } from "@/lib/organisations/onboard-organisation";
 import { emailField, type OnboardInput, onboardInput, platformLimitsInput } from "@/lib/organisations/schemas";
@@ -117,6 +121,31 @@ export async function designateSpocAction(organisationId: string, _prev: ActionS
     run: async (caller, { email }) => {
       const { previous } = await designateSpoc(await platformContextFor(caller), { organisationId, email });
       return `${email} is now the designated user${previous ? `; ${previous} is a member` : ""}.`;
+    },
+    revalidate: "/platform",
+  });
+}
+
+/** The operator's own token for the management API's operator endpoints (docs/domain.md, "The management API"). */
+export async function createPlatformTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const values = submitted(form, ["name", "expiresInDays"]);
+  return operatorAction({
+    values,
+    parse: () => validate(createPlatformApiTokenInput, values, values),
+    run: async (caller, input) => {
+      const token = await createPlatformApiToken(await platformContextFor(caller), input);
+      return { message: "Platform token created. Copy it now: it will not be shown again.", value: token.value };
+    },
+    revalidate: "/platform",
+  });
+}
+
+export async function revokePlatformTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return operatorAction({
+    parse: () => validate(revokeApiTokenInput, { tokenId: form.get("tokenId") }),
+    run: async (caller, input) => {
+      await revokeApiToken(await getDb(), { ...(await actorFor(caller)), userId: caller.userId }, input.tokenId, new Date());
+      return "Token revoked. Calls made with it are refused from now on.";
     },
     revalidate: "/platform",
   });

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { RevokeApiTokenForm } from "@/components/forms/api-tokens/revoke-api-token-form";
+import { CreatePlatformTokenForm } from "@/components/forms/platform/create-platform-token-form";
 import { DesignateSpocForm } from "@/components/forms/platform/designate-spoc-form";
 import { LimitsForm } from "@/components/forms/platform/limits-form";
 import { OnboardForm } from "@/components/forms/platform/onboard-form";
 import { HEALTH_LABELS } from "@/components/secret-labels";
 import { StatusBadge } from "@/components/status-badge";
+import { listApiTokens } from "@/lib/api-tokens/api-tokens";
+import { TOKEN_LIFETIMES } from "@/lib/api-tokens/schemas";
 import { requireOperator } from "@/lib/auth/caller";
 import { getCredentialHealth } from "@/lib/data/api-details";
 import { getDb } from "@/lib/data/database";
@@ -13,14 +17,15 @@ import { getOutboxHealth } from "@/lib/data/mailbox";
 import { listDesignatedUsers } from "@/lib/data/memberships";
 import { listOrganisations } from "@/lib/data/organisations";
 import { getPlatformSettings } from "@/lib/data/platform";
-import { describeDaysLeft, formatDateTime } from "@/lib/format";
-import { designateSpocAction, limitsAction, onboardAction } from "./actions";
+import { describeDaysLeft, formatDateTime, formatLastUsed } from "@/lib/format";
+import { createPlatformTokenAction, designateSpocAction, limitsAction, onboardAction, revokePlatformTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "Platform" };
 
 export default async function PlatformPage() {
-  await requireOperator();
+  const caller = await requireOperator();
   const db = await getDb();
+  const tokens = (await listApiTokens(db, caller.userId)).filter((t) => t.scope === "platform");
   const now = new Date();
   const settings = await getPlatformSettings(db);
   const organisations = await listOrganisations(db);
@@ -126,6 +131,54 @@ export default async function PlatformPage() {
             <OnboardForm action={onboardAction} maxValidityDays={settings.maxValidityDays} />
           </div>
         </details>
+      </section>
+      <section aria-labelledby="platform-tokens-heading" className="space-y-4 rounded border border-slate-300 bg-white p-4">
+        <div className="space-y-1">
+          <h2 id="platform-tokens-heading" className="text-lg font-semibold">
+            Your platform API tokens
+          </h2>
+          <p className="text-slate-700">
+            For the{" "}
+            <a className="text-brand-700 underline" href="/api/v1/openapi.json">
+              management API
+            </a>
+            &apos;s operator endpoints (/api/v1/organisations/…/clients): create an organisation&apos;s clients, change their settings,
+            disable or enable them. A token acts as you in every organisation, expires, and is shown only once. It stops working at once if
+            you stop being a platform operator.
+          </p>
+        </div>
+        <CreatePlatformTokenForm lifetimes={TOKEN_LIFETIMES} action={createPlatformTokenAction} />
+        <DataTable
+          caption="Your platform API tokens"
+          empty="You have no platform API tokens."
+          rows={tokens}
+          rowKey={(t) => t.id}
+          columns={[
+            { header: "Name", rowHeader: true, cell: (t) => t.name },
+            { header: "Token", cell: (t) => <code className="font-mono">{t.masked}</code> },
+            { header: "Created", cell: (t) => formatDateTime(t.createdAt, "en-GB", "Europe/London") },
+            { header: "Expires", cell: (t) => formatDateTime(t.expiresAt, "en-GB", "Europe/London") },
+            { header: "Last used", cell: (t) => formatLastUsed(t.lastUsedAt, now, "en-GB") },
+            {
+              header: "Status",
+              cell: (t) =>
+                t.revokedAt ? (
+                  <StatusBadge tone="muted">Revoked</StatusBadge>
+                ) : t.expiresAt <= now ? (
+                  <StatusBadge tone="bad">Expired</StatusBadge>
+                ) : (
+                  <StatusBadge tone="good">Active</StatusBadge>
+                ),
+            },
+            {
+              header: "Actions",
+              cell: (t) =>
+                !t.revokedAt && t.expiresAt > now ? (
+                  <RevokeApiTokenForm tokenId={t.id} name={t.name} action={revokePlatformTokenAction} />
+                ) : null,
+            },
+          ]}
+        />
       </section>
       <section aria-labelledby="limits-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
         <h2 id="limits-heading" className="text-lg font-semibold">

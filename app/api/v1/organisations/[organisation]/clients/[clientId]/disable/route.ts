@@ -1,0 +1,3 @@
+import { disableClientEndpoint } from "@/lib/management-api/platform-endpoints";
+
+export const POST = disableClientEndpoint;

@@ -1,0 +1,3 @@
+import { enableClientEndpoint } from "@/lib/management-api/platform-endpoints";
+
+export const POST = enableClientEndpoint;

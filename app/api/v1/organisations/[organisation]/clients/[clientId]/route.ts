@@ -1,0 +1,4 @@
+import { readClientEndpoint, updateClientSettingsEndpoint } from "@/lib/management-api/platform-endpoints";
+
+export const GET = readClientEndpoint;
+export const PATCH = updateClientSettingsEndpoint;

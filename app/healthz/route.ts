@@ -1,0 +1,4 @@
+import { healthzRouteHandlers } from "@/lib/oauth/route-handler";
+
+export const dynamic = "force-dynamic";
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = healthzRouteHandlers();

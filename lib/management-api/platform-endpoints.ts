@@ -1,0 +1,80 @@
+import { disableClient } from "@/lib/clients/disable-client";
+import { enableClient } from "@/lib/clients/enable-client";
+import { listClientsOfOrganisation, readClientOfOrganisation } from "@/lib/clients/read-clients";
+import { clientSwitchInput, updateClientSettingsInput } from "@/lib/clients/schemas";
+import { updateClientSettings } from "@/lib/clients/update-client-settings";
+import type { OrganisationContext } from "@/lib/context";
+import type { ClientDto } from "@/lib/data/clients";
+import { findOrganisationBySlug } from "@/lib/data/organisations";
+import { DomainError } from "@/lib/errors";
+import { createClient } from "@/lib/organisations/create-client";
+import { createClientInput } from "@/lib/organisations/schemas";
+import { clientSettingsBody, createClientBody } from "./dto";
+import { type PlatformRequest, platformRoute } from "./handler";
+
+/*
+ * The platform operator's endpoints (docs/domain.md, "Clients" and "The management API"): an
+ * organisation's clients created, read, configured, disabled and enabled with a platform token,
+ * through the same use cases and schemas as Platform > Clients and `rotor client`. Mounted by the
+ * route files under app/api/v1/organisations.
+ */
+
+/** The organisation the path names, as the operator acting in it, with no role there. */
+async function inOrganisation({ ctx, params }: PlatformRequest<unknown>): Promise<OrganisationContext> {
+  const slug = params.organisation ?? "";
+  // From a URL path: a slug that cannot exist is not looked up (a NUL byte would fail the query).
+  const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await findOrganisationBySlug(ctx.db, slug) : null;
+  if (!organisation) throw new DomainError("not_found", `There is no organisation ${slug.replace(/[^\x20-\x7e]/g, "?")}.`);
+  return { ...ctx, organisation, role: null };
+}
+
+/** A client as the API shows it: the same shape as the organisation's own listing (clientDto). */
+export function clientBody(c: ClientDto) {
+  return {
+    clientId: c.clientId,
+    name: c.name,
+    scopes: c.allowedScopes,
+    audiences: c.allowedAudiences,
+    defaultAudience: c.defaultAudience,
+    accessTokenLifetimeSeconds: c.accessTokenTtlSeconds,
+    accessTokenAlg: c.accessTokenAlg,
+    legacyAudience: c.legacyAudience,
+    disabledAt: c.disabledAt?.toISOString() ?? null,
+  };
+}
+
+export const listOrganisationClientsEndpoint = platformRoute({}, async (request) => ({
+  status: 200,
+  body: { clients: (await listClientsOfOrganisation(await inOrganisation(request))).map(clientBody) },
+}));
+
+export const createClientEndpoint = platformRoute({ body: createClientBody, idempotent: true }, async (request) => {
+  const input = createClientInput.parse(request.body);
+  const { client } = await createClient(await inOrganisation(request), input);
+  return { status: 201, body: clientBody(client) };
+});
+
+export const readClientEndpoint = platformRoute({}, async (request) => ({
+  status: 200,
+  body: clientBody(await readClientOfOrganisation(await inOrganisation(request), request.params.clientId ?? "")),
+}));
+
+/** PATCH: only the settings sent change (RFC 5789); the rest stay as they are. */
+export const updateClientSettingsEndpoint = platformRoute({ body: clientSettingsBody, idempotent: true }, async (request) => {
+  const ctx = await inOrganisation(request);
+  const current = await readClientOfOrganisation(ctx, request.params.clientId ?? "");
+  const input = updateClientSettingsInput.parse({ ...request.body, clientId: current.clientId });
+  return { status: 200, body: clientBody(await updateClientSettings(ctx, input)) };
+});
+
+export const disableClientEndpoint = platformRoute({ idempotent: true }, async (request) => {
+  const ctx = await inOrganisation(request);
+  const input = clientSwitchInput.parse({ clientId: (await readClientOfOrganisation(ctx, request.params.clientId ?? "")).clientId });
+  return { status: 200, body: clientBody(await disableClient(ctx, input)) };
+});
+
+export const enableClientEndpoint = platformRoute({ idempotent: true }, async (request) => {
+  const ctx = await inOrganisation(request);
+  const input = clientSwitchInput.parse({ clientId: (await readClientOfOrganisation(ctx, request.params.clientId ?? "")).clientId });
+  return { status: 200, body: clientBody(await enableClient(ctx, input)) };
+});
