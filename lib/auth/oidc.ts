@@ -47,18 +47,28 @@ function providerKeys(jwksUri: string) {
   return set;
 }
 
-const discovered = new Map<string, Promise<{ jwks_uri: string; end_session_endpoint?: string }>>();
+/**
+ * The provider's discovery document is kept for a day, like its keys (seed 003), so a provider
+ * that moves an endpoint is followed without a restart (docs/deploy.md, "What an instance keeps in
+ * memory").
+ */
+export const DISCOVERY_CACHE_MS = 24 * 3_600_000;
 
-export function providerMetadata(issuer: string) {
-  let metadata = discovered.get(issuer);
-  if (!metadata) {
-    metadata = fetch(`${issuer}/.well-known/openid-configuration`).then((r) => {
-      if (!r.ok) throw new Error(`OIDC discovery failed: ${r.status}`);
-      return r.json() as Promise<{ jwks_uri: string; end_session_endpoint?: string }>;
-    });
-    metadata.catch(() => discovered.delete(issuer));
-    discovered.set(issuer, metadata);
-  }
+type Discovery = { jwks_uri: string; end_session_endpoint?: string };
+const discovered = new Map<string, { at: number; metadata: Promise<Discovery> }>();
+
+export function providerMetadata(issuer: string, now = Date.now()): Promise<Discovery> {
+  const held = discovered.get(issuer);
+  if (held && now - held.at <= DISCOVERY_CACHE_MS) return held.metadata;
+  const metadata = fetch(`${issuer}/.well-known/openid-configuration`).then((r) => {
+    if (!r.ok) throw new Error(`OIDC discovery failed: ${r.status}`);
+    return r.json() as Promise<Discovery>;
+  });
+  const entry = { at: now, metadata };
+  metadata.catch(() => {
+    if (discovered.get(issuer) === entry) discovered.delete(issuer);
+  });
+  discovered.set(issuer, entry);
   return metadata;
 }
 

@@ -23,7 +23,7 @@ import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { cliContext } from "@/lib/oauth/testing";
 import { BALANCER_PORT, HEALTH_PATH, haproxyConfig, INSTANCE_PORTS, PGBOUNCER_PORT, pgbouncerConfig } from "./config";
-import { RUN_FOLDER_PREFIX, type Started, startProcess, stopProcess, sweepAbandonedRuns, tail } from "./processes";
+import { killGroup, RUN_FOLDER_PREFIX, type Started, startProcess, stopProcess, sweepAbandonedRuns, tail } from "./processes";
 
 export const HAPROXY = "/usr/sbin/haproxy";
 export const PGBOUNCER = "/usr/sbin/pgbouncer";
@@ -127,7 +127,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     stopped = true;
     process.off("exit", onExit);
     for (const s of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(s, onSignal);
-    await Promise.all([...instances.map((i) => i.stop(5_000)), ...started.map((p) => stopProcess(p, 5_000))]);
+    // Instances drain first (ROTOR_SHUTDOWN_DRAIN_SECONDS), then HAProxy and PgBouncer stop.
+    await Promise.all(instances.map((i) => i.stop(20_000)));
+    await Promise.all(started.map((p) => stopProcess(p, 5_000)));
     await handle?.close().catch(() => {});
     await dropDatabase(serverUrl, databaseName).catch((error: unknown) => log(`could not drop ${databaseName}: ${String(error)}`));
     rmSync(folder, { recursive: true, force: true });
@@ -136,15 +138,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // drop the database with a short-lived helper, so nothing is left behind.
   const onExit = () => {
     if (stopped) return;
-    for (const p of [...started, ...instances.map((i) => i.process)]) {
-      if (p?.child.pid !== undefined && p.child.exitCode === null) {
-        try {
-          process.kill(p.child.pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
-    }
+    for (const p of [...started, ...instances.map((i) => i.process)]) if (p) killGroup(p);
     spawnSync(
       process.execPath,
       [
@@ -231,6 +225,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       ROTOR_DATA_DIR: path.join(folder, name),
+      // Longer than HAProxy takes to see /readyz turn 503 (fall 2 at fastinter, about 1 s).
+      ROTOR_SHUTDOWN_DRAIN_SECONDS: "3",
       ...options.env,
     });
     const tsx = path.resolve("node_modules/.bin/tsx");
