@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { env } from "@/lib/env";
 import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
+import { log } from "@/lib/log/logger";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 
@@ -14,7 +15,7 @@ const e = env();
 const machine = await getMachine();
 markClientAddressesStamped();
 const server = createServer(machineListener(machine.routes, e.ROTOR_PUBLIC_URL, { proxies: trustedProxies(e.ROTOR_TRUSTED_PROXIES) }));
-server.listen(e.PORT, "127.0.0.1", () => console.info(`machine listening on ${(server.address() as AddressInfo).port}`));
+server.listen(e.PORT, "127.0.0.1", () => log().info(`machine listening on ${(server.address() as AddressInfo).port}`));
 process.on("SIGTERM", () => {
   server.close();
   machine.stop().finally(() => process.exit(0));

@@ -4,6 +4,7 @@ import { getPlatformSettings } from "@/lib/data/platform";
 import { createTokenStore, sweepConsumedAssertions } from "@/lib/data/token-store";
 import { errorSummary } from "@/lib/error-summary";
 import type { OutboundResponse } from "@/lib/http/outbound";
+import { logLine } from "@/lib/log/logger";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { createJwksSource } from "./client-jwks-source";
 import { ALLOWED_METHODS } from "./constants";
@@ -49,7 +50,7 @@ export interface MachineOptions {
 
 export function createMachine(options: MachineOptions) {
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? logLine("warn");
   const store = createTokenStore(options.db);
   const keys = createKeyCache(options.db, options.keyRing);
   const usage = new UsageRecorder(options.db);
