@@ -8,6 +8,8 @@ import { createServer } from "node:http";
 import next from "next";
 import { env } from "@/lib/env";
 import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
+import { log } from "@/lib/log/logger";
+import { metricsRoute } from "@/lib/metrics/runtime";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
@@ -26,13 +28,13 @@ const machine = await getMachine();
 // the marker tells code in this process (Next's too) that the stamped header can be believed.
 markClientAddressesStamped();
 const server = createServer(
-  machineListener(machine.routes, e.ROTOR_PUBLIC_URL, {
+  machineListener({ ...machine.routes, "/metrics": metricsRoute }, e.ROTOR_PUBLIC_URL, {
     fallback: (req, res) => void handle(req, res),
     proxies: trustedProxies(e.ROTOR_TRUSTED_PROXIES),
   }),
 );
 server.keepAliveTimeout = 65_000;
-server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
+server.listen(e.PORT, hostname, () => log().info({ port: e.PORT }, `Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
 
 const shutdown = () => {
   server.close();
