@@ -20,7 +20,7 @@ import { deliverMessage } from "@/lib/email/outbox";
 import { startFakeResend } from "@/lib/email/testing/fake-resend";
 import { resendTransport } from "@/lib/email/transport";
 import { parseEnv } from "@/lib/env";
-import { useLogDestination } from "@/lib/log/logger";
+import { sendLogsTo } from "@/lib/log/logger";
 import { createMetricsEndpoint } from "@/lib/metrics/endpoint";
 import { seriesValue } from "@/lib/metrics/testing";
 import { createMachine, type Machine } from "@/lib/oauth/machine";
@@ -66,7 +66,7 @@ const scrape = (authorization?: string) => fetch(`${base}/metrics`, { headers: a
 const metricsText = async () => (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
 
 beforeAll(async () => {
-  restoreLog = useLogDestination(
+  restoreLog = sendLogsTo(
     new Writable({
       write(chunk, _encoding, done) {
         logText.push(String(chunk));

@@ -124,7 +124,7 @@ export function logToStandardError(): void {
  * Sends the process's log lines to `destination` instead of stdout (tests capture a run's lines);
  * returns the function that puts the previous logger back.
  */
-export function useLogDestination(destination: DestinationStream, level: Level | "silent" = "debug"): () => void {
+export function sendLogsTo(destination: DestinationStream, level: Level | "silent" = "debug"): () => void {
   const holder = globalThis as Holder;
   const previous = holder[key];
   holder[key] = createLogger({ level, destination });

@@ -136,7 +136,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
       }
       if (error instanceof z.ZodError) return zodProblem(error);
       // By class and SQLSTATE only: a failed query's message carries its parameters.
-      log().error({ err: errorSummary(error) }, "management API: unexpected failure");
+      log().error(`management API: unexpected ${errorSummary(error)}`);
       // The database refused a value the request carried (SQLSTATE class 22): the caller's to fix.
       if (isDataException(error)) {
         return problem(400, "Bad request", "A value in the request cannot be stored; remove any control characters and try again.");
