@@ -44,6 +44,18 @@ describe("the metrics (docs/observability.md)", () => {
     expect(delta("rotor_token_request_duration_seconds_bucket", { auth_method: "client_secret_basic", le: "+Inf" })).toBe(1);
   });
 
+  it("counts a GET at the token endpoint as the invalid_request it is answered with, not a success", async () => {
+    const { createTokenEndpoint } = await import("@/lib/oauth/token-endpoint");
+    const endpoint = createTokenEndpoint({} as Parameters<typeof createTokenEndpoint>[0]);
+    const before = await scrape();
+    expect((await endpoint(new Request("https://rotor.test/oauth/token"))).status).toBe(405);
+    const after = await scrape();
+    const delta = (result: string) =>
+      seriesValue(after, "rotor_token_requests_total", { auth_method: "none", result }) -
+      seriesValue(before, "rotor_token_requests_total", { auth_method: "none", result });
+    expect([delta("invalid_request"), delta("success")]).toEqual([1, 0]);
+  });
+
   it("shows every labelled series at 0 before its first event, and the outbox as read at scrape time", async () => {
     const text = await scrape();
     expect(text).toMatch(/^rotor_rate_limit_refusals_total\{limit="sign_in_per_email_total"\} \d+$/m);

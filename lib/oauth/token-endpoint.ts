@@ -65,7 +65,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     let outcome: unknown = "success";
     try {
       if (request.method !== "POST") {
-        return oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405), false, {
+        outcome = new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405);
+        return oauthErrorResponse(outcome as OAuthError, false, {
           Allow: ALLOWED_METHODS["/oauth/token"],
         });
       }
