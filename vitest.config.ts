@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["{lib,db,app,components,scripts}/**/*.test.ts"],
     environment: "node",
     globalSetup: ["./db/testing/global-setup.ts"],
-    setupFiles: ["./db/testing/quiet-logs.ts"],
+    setupFiles: ["./vitest.setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
