@@ -3,7 +3,9 @@ import { MACHINE_CSP, PERMISSIONS_POLICY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite bundled by Turbopack fails at run time (stack-notes): load it from node_modules.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  // pino and prom-client from node_modules too: the self-hosted server's tsx graph and Next's
+  // bundle then share one copy of each (docs/observability.md).
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "prom-client"],
   poweredByHeader: false,
   // forbidden(): a member asking for the API tab gets a 403 page that says why.
   experimental: { authInterrupts: true },

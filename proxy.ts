@@ -4,6 +4,7 @@ import { signInPathFor } from "@/lib/auth/return-to";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { baselineHeaders, pageCsp } from "@/lib/http/security-headers";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-context";
 
 /**
  * Runs before every request but Next's static files (docs/security.md):
@@ -13,17 +14,19 @@ import { baselineHeaders, pageCsp } from "@/lib/http/security-headers";
  *   own server-action check is told the public host, so a proxy that rewrites Host does not break
  *   every form;
  * - a page's form body over Next's 1 MB server-action limit is a 413, not a 500;
- * - every answer gets the baseline security headers, and every page a fresh nonce with a
- *   Content-Security-Policy built on it;
+ * - every answer gets the baseline security headers and an X-Request-Id (the caller's when it is a
+ *   safe token, else a new one; passed on to the handler too: docs/observability.md), and every
+ *   page a fresh nonce with a Content-Security-Policy built on it;
  * - people without a session cookie are sent to sign-in before anything renders. That is only
  *   optimistic: every page and action authorizes itself (Next.js data-security guide).
  */
 const SIGNED_IN_AREAS = /^\/(orgs(\/|$)|account$|platform$)/;
 /**
  * Machine paths and route handlers: JSON, no nonce, their own handlers set the rest. The health
- * probes are among them (no redirect to sign-in, no CSP work per poll; lib/health/readiness.ts).
+ * probes and the metrics are among them (no redirect to sign-in, no CSP work per poll;
+ * lib/health/readiness.ts, lib/metrics).
  */
-const NOT_PAGES = /^\/((oauth|\.well-known|api)(\/|$)|(healthz|readyz)$)/;
+const NOT_PAGES = /^\/((oauth|\.well-known|api|metrics)(\/|$)|(healthz|readyz)$)/;
 const MAX_FORM_BYTES = 1024 * 1024;
 
 function refuse(status: number, message: string, headers: Record<string, string>): NextResponse {
@@ -36,7 +39,9 @@ function refuse(status: number, message: string, headers: Record<string, string>
 export function proxy(request: NextRequest) {
   const e = env();
   const publicUrl = new URL(e.ROTOR_PUBLIC_URL);
-  const headers = baselineHeaders(e.ROTOR_PUBLIC_URL);
+  // The self-hosted server has decided it already (lib/oauth/node-adapter.ts); requestIdFrom keeps it.
+  const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+  const headers = { ...baselineHeaders(e.ROTOR_PUBLIC_URL), "X-Request-Id": requestId };
   const { pathname } = request.nextUrl;
   try {
     decodeURIComponent(pathname);
@@ -45,6 +50,7 @@ export function proxy(request: NextRequest) {
   }
   const page = !NOT_PAGES.test(pathname);
   const forwarded = new Headers(request.headers);
+  forwarded.set(REQUEST_ID_HEADER, requestId);
   if (request.method === "POST") {
     // A browser always says where a cross-site POST comes from; a request with no Origin at all
     // is no browser, so no one's session can be ridden, and authorization alone decides.

@@ -9,6 +9,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, "**/*.cluster.test.ts"],
     environment: "node",
     globalSetup: ["./db/testing/global-setup.ts"],
+    setupFiles: ["./vitest.setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -2,6 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { errorSummary, isDataException } from "@/lib/error-summary";
 import { isDomainError } from "@/lib/errors";
+import { logLine } from "@/lib/log/logger";
 
 /** What a form's server action returns: a message to show, field errors, and (once) a revealed value. */
 export interface ActionState {
@@ -40,7 +41,7 @@ export function fromZodError(error: z.ZodError, values?: Record<string, string>)
  * plain message, never an error page: the database refusing a value (SQLSTATE class 22) is the
  * submitter's to fix, anything else is ours.
  */
-export function fromError(error: unknown, values?: Record<string, string>, log: (line: string) => void = console.error): ActionState {
+export function fromError(error: unknown, values?: Record<string, string>, log: (line: string) => void = logLine("error")): ActionState {
   if (isDomainError(error)) {
     return { status: "error", message: error.message, fieldErrors: error.field ? { [error.field]: error.message } : undefined, values };
   }

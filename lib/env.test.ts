@@ -121,4 +121,23 @@ describe("the environment", () => {
     );
     expect(() => parseEnv({ ROTOR_TRUSTED_PROXIES: "loadbalancer" }, "/x")).toThrow(/is not a CIDR block/);
   });
+
+  it("takes the log level from ROTOR_LOG_LEVEL, info by default, and names a bad one", () => {
+    expect(parseEnv({}, "/x").ROTOR_LOG_LEVEL).toBe("info");
+    expect(parseEnv({ ROTOR_LOG_LEVEL: "debug" }, "/x").ROTOR_LOG_LEVEL).toBe("debug");
+    expect(() => parseEnv({ ROTOR_LOG_LEVEL: "verbose" }, "/x")).toThrow(/ROTOR_LOG_LEVEL: use "fatal", .* \(got "verbose"\)/);
+  });
+
+  it("takes a metrics token of at least 32 characters, unset by default, and never echoes a bad one", () => {
+    expect(parseEnv({}, "/x").ROTOR_METRICS_TOKEN).toBeUndefined();
+    const token = randomBytes(24).toString("base64url");
+    expect(parseEnv({ ROTOR_METRICS_TOKEN: token }, "/x").ROTOR_METRICS_TOKEN).toBe(token);
+    try {
+      parseEnv({ ROTOR_METRICS_TOKEN: "too-short-token" }, "/x");
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toMatch(/ROTOR_METRICS_TOKEN: must be 32 to 256 visible ASCII characters/);
+      expect(String(error)).not.toContain("too-short-token");
+    }
+  });
 });

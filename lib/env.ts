@@ -194,6 +194,20 @@ const envSchema = z
       .min(1, { error: "must be at least 1 second" })
       .max(3600, { error: "must be at most 3600 seconds (a new signing key is published a day ahead; keep well under that)" })
       .default(60),
+    /** The least severe log line written (pino's levels; docs/observability.md). */
+    ROTOR_LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: 'use "fatal", "error", "warn", "info", "debug", "trace" or "silent"',
+      })
+      .default("info"),
+    /**
+     * The bearer token a Prometheus scraper sends to GET /metrics (docs/observability.md); unset,
+     * /metrics answers 404. At least 32 characters, so it cannot be guessed.
+     */
+    ROTOR_METRICS_TOKEN: optionalText.refine(
+      (v) => v === undefined || /^[\x21-\x7e]{32,256}$/.test(v),
+      "must be 32 to 256 visible ASCII characters, no spaces (try: openssl rand -hex 32)",
+    ),
     ROTOR_RATE_LIMIT_STORE: z.enum(["memory", "postgres"], { error: 'use "memory" or "postgres"' }).default("memory"),
     AUTH_SECRET: optionalText.refine(
       (v) => v === undefined || v.length >= 32,
@@ -301,7 +315,7 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
     const lines = result.error.issues.map((issue) => {
       const key = issue.path.join(".") || "environment";
       const given = typeof issue.path[0] === "string" ? source[issue.path[0]] : undefined;
-      const shown = given === undefined || /SECRET|KEY|URL/.test(key) ? "" : ` (got "${given}")`;
+      const shown = given === undefined || /SECRET|KEY|URL|TOKEN/.test(key) ? "" : ` (got "${given}")`;
       return `  - ${key}: ${issue.message}${shown}`;
     });
     throw new EnvError(

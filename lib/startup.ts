@@ -2,6 +2,7 @@ import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDatabaseHandle } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { errorSummary, operatorMessage } from "@/lib/error-summary";
+import { log } from "@/lib/log/logger";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { schedulerDeps } from "@/lib/scheduler/runtime";
 
@@ -16,6 +17,8 @@ export async function startOrExit(options: { scheduler: boolean } = { scheduler:
     loadKeyRing(env());
     await getDatabaseHandle();
   } catch (error) {
+    // Plain text on stderr, not a log line: the settings that would configure logging may be what
+    // is wrong, and the operator reads this message to fix them.
     console.error(`\n${operatorMessage(error)}\n`);
     process.exit(1);
   }
@@ -33,17 +36,15 @@ function startEmbeddedScheduler(): void {
   const holder = globalThis as { [timerKey]?: NodeJS.Timeout };
   if (holder[timerKey]) return;
   const tick = async () => {
+    let deps: Awaited<ReturnType<typeof schedulerDeps>>;
     try {
-      const summary = await runScheduler(await schedulerDeps(), new Date());
-      const sent = summary.email?.sent ?? 0;
-      if (summary.autoIssued || summary.reminders.secrets || summary.reminders.keys || sent) {
-        console.info(
-          `scheduler: ${summary.autoIssued} issued, ${summary.reminders.secrets + summary.reminders.keys} reminders, ${sent} e-mails`,
-        );
-      }
+      deps = await schedulerDeps();
     } catch (error) {
-      console.error(`scheduler run failed: ${errorSummary(error)}`);
+      log().error({ err: errorSummary(error) }, "scheduler: could not prepare a run");
+      return;
     }
+    // runScheduler logs and counts each run, failed ones included (docs/observability.md).
+    await runScheduler(deps, new Date()).catch(() => {});
   };
   setTimeout(tick, 3_000).unref();
   holder[timerKey] = setInterval(tick, 10 * 60_000);

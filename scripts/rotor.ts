@@ -7,6 +7,7 @@
  * command group under scripts/cli/; what they share is scripts/cli/shared.ts.
  */
 import { Command } from "commander";
+import { logToStandardError } from "@/lib/log/logger";
 import { clientCommands } from "./cli/client";
 import { cronCommands } from "./cli/cron";
 import { keyCommands } from "./cli/key";
@@ -14,6 +15,9 @@ import { operatorCommands } from "./cli/operator";
 import { orgCommands } from "./cli/org";
 import { secretCommands } from "./cli/secret";
 import { userCommands } from "./cli/user";
+
+// The use cases' operational lines (pino JSON) go to stderr; stdout is the command's answer.
+logToStandardError();
 
 const program = new Command("rotor")
   .description("Rotor's operator command line: bootstrap a deployment, script organisations, clients, secrets and keys.")

@@ -9,6 +9,8 @@ import next from "next";
 import { env } from "@/lib/env";
 import { markClientAddressesStamped, trustedProxies } from "@/lib/http/client-address";
 import { shutDownOnSignals } from "@/lib/http/process-shutdown";
+import { log } from "@/lib/log/logger";
+import { metricsRoute } from "@/lib/metrics/runtime";
 import { machineListener } from "@/lib/oauth/node-adapter";
 import { getMachine } from "@/lib/oauth/runtime";
 import { startOrExit } from "@/lib/startup";
@@ -27,7 +29,7 @@ const machine = await getMachine();
 // the marker tells code in this process (Next's too) that the stamped header can be believed.
 markClientAddressesStamped();
 const server = createServer(
-  machineListener(machine.routes, e.ROTOR_PUBLIC_URL, {
+  machineListener({ ...machine.routes, "/metrics": metricsRoute }, e.ROTOR_PUBLIC_URL, {
     fallback: (req, res) => void handle(req, res),
     proxies: trustedProxies(e.ROTOR_TRUSTED_PROXIES),
   }),
@@ -36,4 +38,4 @@ server.keepAliveTimeout = 65_000;
 // SIGTERM/SIGINT: /readyz reports draining while requests are still served, then no new
 // connections, in-flight requests finish, usage is flushed, the database closed (docs/operations.md).
 shutDownOnSignals(server, machine);
-server.listen(e.PORT, hostname, () => console.info(`Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));
+server.listen(e.PORT, hostname, () => log().info({ port: e.PORT }, `Rotor listening on ${e.ROTOR_PUBLIC_URL} (port ${e.PORT})`));

@@ -1,6 +1,8 @@
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import type { z } from "zod";
 import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
 import { setNotice } from "./notice";
 
 /*
@@ -50,7 +52,23 @@ export interface FormActionSpec<Input, Caller> {
   announce?: boolean;
 }
 
+/**
+ * The request id proxy.ts gave this server action's POST (docs/observability.md), so the action's
+ * log lines carry it like a machine path's; a new one where there is no request (a test).
+ */
+async function actionRequestId(): Promise<string> {
+  try {
+    return requestIdFrom((await headers()).get(REQUEST_ID_HEADER));
+  } catch {
+    return requestIdFrom(null);
+  }
+}
+
 export async function formAction<Input, Caller>(spec: FormActionSpec<Input, Caller>): Promise<ActionState> {
+  return withRequestId(await actionRequestId(), () => runFormAction(spec));
+}
+
+async function runFormAction<Input, Caller>(spec: FormActionSpec<Input, Caller>): Promise<ActionState> {
   const parsed = spec.parse();
   if (!parsed.ok) return parsed.state;
   const caller = await spec.authorize();

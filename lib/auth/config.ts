@@ -4,6 +4,7 @@ import { getDb } from "@/lib/data/database";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/data/sessions";
 import { readOrCreateDevSecret } from "@/lib/dev-secrets";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log/logger";
 import { maySignIn, SIGN_IN_LINK_MINUTES, sendSignInLink } from "./email-sign-in";
 import { oidcProvider, oidcSettings } from "./oidc";
 
@@ -55,7 +56,7 @@ export const { handlers, auth, signIn } = NextAuth(async () => {
             .split("\n")[0]
             ?.replace(/Read more at \S+/, "")
             .trim();
-        console.error(`sign-in: ${type}${detail ? `: ${detail}` : ""}`);
+        log().warn({ type }, `sign-in: ${type}${detail ? `: ${detail}` : ""}`);
       },
       warn() {},
       debug() {},

@@ -12,6 +12,7 @@ import { parseKeyRing } from "@/lib/crypto/encryption";
 import { getApiDetails } from "@/lib/data/api-details";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
+import { captureLogs } from "@/lib/log/testing";
 import { addDays, toCalendarDate } from "@/lib/rotation/calendar";
 import { expiryDateOf, liveSecrets } from "@/lib/rotation/secret-state";
 import { registerPublicKey } from "./register-public-key";
@@ -535,6 +536,8 @@ describe("secrecy", () => {
         logged.push(args.map(String).join(" "));
       }),
     );
+    // The operational log too (lib/log/logger.ts), at every level.
+    const logs = captureLogs();
     try {
       const clientId = await newClient("northwind", "Secrecy");
       const c = await ctx("northwind");
@@ -552,10 +555,12 @@ describe("secrecy", () => {
       for (const v of values) {
         expect(audit).not.toContain(v);
         expect(logged.join("\n")).not.toContain(v);
+        expect(logs.text()).not.toContain(v);
         for (const e of errors) expect(String(e?.message)).not.toContain(v);
       }
     } finally {
       for (const s of spies) s.mockRestore();
+      logs.restore();
     }
   });
 });

@@ -2,6 +2,7 @@ import type { Executor } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { insertSecret, LiveLimitReached } from "@/lib/data/credentials";
 import { DomainError } from "@/lib/errors";
+import { countSecretIssued } from "@/lib/metrics/record";
 import { TWO_LIVE_SECRETS } from "@/lib/rotation/secret-actions";
 import type { RotationPolicy } from "@/lib/rotation/secret-state";
 import { mintSecret } from "./mint-secret";
@@ -52,5 +53,7 @@ export async function issueSecret(
   }
   // The scheduler issued this secret's successor at the same moment.
   if (!row) throw new DomainError("conflict", "A new secret was issued for this client a moment ago. Refresh to see it.");
+  // Counted at insert: a transaction that then rolls back (rare: a failed audit write) still counts.
+  countSecretIssued(input.issuedBy);
   return { ...row, value: minted.value };
 }

@@ -84,3 +84,28 @@ export async function expireUndelivered(db: Executor, kinds: string[], before: D
     .returning({ id: emailOutbox.id });
   return gone.length;
 }
+
+/**
+ * The outbox's health for the metrics scrape (docs/observability.md): how many wait, since when the
+ * oldest has, and how many were given up on. Pending and dead rows only, through
+ * email_outbox_due_idx's leading status column, so a long history of sent mail costs nothing.
+ */
+export async function readOutboxHealth(
+  db: Executor,
+  now: Date,
+): Promise<{ pending: number; oldestPendingAgeSeconds: number; dead: number }> {
+  const [row] = await db
+    .select({
+      pending: sql<number>`count(*) filter (where ${emailOutbox.status} = 'pending')::int`,
+      oldest: sql<string | null>`min(${emailOutbox.createdAt}) filter (where ${emailOutbox.status} = 'pending')`,
+      dead: sql<number>`count(*) filter (where ${emailOutbox.status} = 'dead')::int`,
+    })
+    .from(emailOutbox)
+    .where(inArray(emailOutbox.status, ["pending", "dead"]));
+  const oldest = row?.oldest ? new Date(row.oldest).getTime() : null;
+  return {
+    pending: Number(row?.pending ?? 0),
+    oldestPendingAgeSeconds: oldest === null ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
+    dead: Number(row?.dead ?? 0),
+  };
+}

@@ -1,6 +1,8 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { claimDueMessages, claimMessage, markDead, markRetry, markSent, type OutboxRow } from "@/lib/data/outbox";
+import { errorSummary } from "@/lib/error-summary";
+import { log } from "@/lib/log/logger";
 import { renderMessage } from "./render";
 import type { MailTransport } from "./transport";
 
@@ -49,6 +51,7 @@ async function deliverClaimed(
         : await renderMessage(message, options.now, options.publicUrl, options.keyRing);
   } catch (error) {
     await markDead(db, message.id, `render failed: ${error instanceof Error ? error.name : "error"}`, erase);
+    log().error({ messageId: message.id, kind: message.kind, err: errorSummary(error) }, "mail render failed: given up");
     return "dead";
   }
   const subject = rendered.subject ?? message.subject;
@@ -69,10 +72,14 @@ async function deliverClaimed(
     });
     return "sent";
   }
+  // The message's id and kind only: the provider's error stays in the outbox row (it may quote an address).
+  const failure = { messageId: message.id, kind: message.kind, attempts: message.attempts };
   if (message.attempts >= MAX_ATTEMPTS) {
     await markDead(db, message.id, result.error, erase);
+    log().error(failure, "mail delivery failed: given up");
     return "dead";
   }
+  log().warn(failure, "mail delivery failed: will retry");
   await markRetry(db, message.id, result.error, new Date(options.now.getTime() + backoffMs(message.attempts)));
   return "retrying";
 }

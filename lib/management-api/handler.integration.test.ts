@@ -10,6 +10,7 @@ import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { listClients } from "@/lib/data/client-credentials";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
+import { captureLogs } from "@/lib/log/testing";
 import { NUL_MESSAGE } from "@/lib/text-field";
 
 /*
@@ -67,12 +68,15 @@ const call = (
     { params: Promise.resolve(params) },
   );
 
+/** The error lines logged meanwhile (lib/log/logger.ts), by message. */
 function capturedErrors() {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    lines.push(args.map(String).join(" "));
-  });
-  return { lines, restore: () => spy.mockRestore() };
+  const logs = captureLogs("error");
+  return {
+    get lines() {
+      return logs.messages();
+    },
+    restore: logs.restore,
+  };
 }
 
 describe("the management API and input the database cannot store", () => {

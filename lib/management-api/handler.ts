@@ -9,6 +9,8 @@ import { getDb } from "@/lib/data/database";
 import { env } from "@/lib/env";
 import { errorSummary, isDataException } from "@/lib/error-summary";
 import { isDomainError } from "@/lib/errors";
+import { log } from "@/lib/log/logger";
+import { countRateLimitRefusal } from "@/lib/metrics/record";
 import { retryAfterSeconds } from "@/lib/rate-limit/limit";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { clientAddress } from "@/lib/request-meta";
@@ -145,6 +147,7 @@ function serve(
       }
       const wait = (await (await getRateLimits()).apiPerToken?.hit(principal.tokenId)) ?? 0;
       if (wait > 0) {
+        countRateLimitRefusal("api_per_token");
         const seconds = retryAfterSeconds(wait);
         return problem(
           429,
@@ -201,7 +204,7 @@ function serve(
       }
       if (error instanceof z.ZodError) return zodProblem(error);
       // By class and SQLSTATE only: a failed query's message carries its parameters.
-      console.error(`management API: unexpected ${errorSummary(error)}`);
+      log().error(`management API: unexpected ${errorSummary(error)}`);
       // The database refused a value the request carried (SQLSTATE class 22): the caller's to fix.
       if (isDataException(error)) {
         return problem(400, "Bad request", "A value in the request cannot be stored; remove any control characters and try again.");

@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import { parsePublicKey } from "@/lib/crypto/public-key";
 import { readJwksState, writeJwksState } from "@/lib/data/client-jwks";
 import type { OutboundResponse } from "@/lib/http/outbound";
+import { countJwksFetchFailure } from "@/lib/metrics/record";
 import type { RegisteredKey } from "./client-assertion";
 import { failed, fetched, type JwksState, readJwks, shouldFetch, usableKeys } from "./client-jwks";
 
@@ -54,6 +55,7 @@ export function createJwksSource(deps: JwksSourceDeps): JwksSource {
       const reason = error instanceof Error ? error.message : "The fetch failed.";
       // The URL is the client's own and public to its SPOC; no secret is in it or in the reason.
       deps.log(`client jwks: fetch for client ${client.id} failed: ${reason}`);
+      countJwksFetchFailure();
       next = failed(state, reason, now);
     }
     await writeJwksState(deps.db, client.id, client.jwksUri, next);

@@ -7,6 +7,7 @@ import { errorSummary } from "@/lib/error-summary";
 import { isDraining } from "@/lib/health/draining";
 import { createReadiness, healthz } from "@/lib/health/readiness";
 import type { OutboundResponse } from "@/lib/http/outbound";
+import { logLine } from "@/lib/log/logger";
 import { type ClientAuthGuard, UNGUARDED } from "./client-authentication";
 import { createJwksSource } from "./client-jwks-source";
 import { ALLOWED_METHODS } from "./constants";
@@ -64,7 +65,7 @@ export interface MachineOptions {
 
 export function createMachine(options: MachineOptions) {
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? logLine("warn");
   const store = createTokenStore(options.db);
   const cacheMs = (options.cacheSeconds ?? 60) * 1000;
   const keys = createKeyCache(options.db, options.keyRing, cacheMs);

@@ -46,14 +46,18 @@ async function serve(
   return (server.address() as AddressInfo).port;
 }
 
-/** One request with exactly these headers and body; the answer without the connection's own headers. */
+/** The X-Request-Id of each answer, in order (a test of its own reads them; the others compare the rest). */
+const answeredIds: string[] = [];
+
+/** One request with exactly these headers and body; the answer without the connection's own headers or its request id. */
 function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: Buffer) {
   return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
-        const { date: _date, connection: _connection, "keep-alive": _keepAlive, ...rest } = res.headers;
+        const { date: _date, connection: _connection, "keep-alive": _keepAlive, "x-request-id": requestId, ...rest } = res.headers;
+        answeredIds.push(String(requestId));
         resolve({ status: res.statusCode ?? 0, headers: rest, body: Buffer.concat(chunks).toString("utf8") });
       });
     });
@@ -129,6 +133,41 @@ describe("the self-hosted mount of the machine paths", () => {
       headers: { ...BASELINE, "content-type": "application/json", "retry-after": "1", "transfer-encoding": "chunked" },
       body: '{"error":"temporarily_unavailable"}',
     });
+  });
+
+  it("gives every answer an X-Request-Id: the caller's when it is a short safe token, a new UUID otherwise, also to the handler and the fallback", async () => {
+    const handed: (string | null)[] = [];
+    const port = await serve(
+      {
+        "/echo": async (request) => {
+          handed.push(request.headers.get("x-request-id"));
+          return new Response("ok");
+        },
+        "/fail": async () => {
+          throw new Error("boom");
+        },
+      },
+      {
+        fallback: (req, res) => {
+          handed.push(String(req.headers["x-request-id"]));
+          res.writeHead(404).end();
+        },
+      },
+    );
+    answeredIds.length = 0;
+    await send(port, "GET", "/echo", { "x-request-id": "lb-7f3a:01.2_x" });
+    await send(port, "GET", "/echo", { "x-request-id": "not ok <script>" });
+    await send(port, "GET", "/echo", { "x-request-id": "a".repeat(65) });
+    await send(port, "GET", "/elsewhere", { "x-request-id": "from-the-balancer" });
+    await send(port, "GET", "/fail");
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(answeredIds[0]).toBe("lb-7f3a:01.2_x");
+    expect(answeredIds[1]).toMatch(uuid);
+    expect(answeredIds[2]).toMatch(uuid);
+    expect(answeredIds[3]).toBe("from-the-balancer");
+    expect(answeredIds[4]).toMatch(uuid);
+    expect(new Set(answeredIds).size).toBe(5);
+    expect(handed).toEqual(answeredIds.slice(0, 4));
   });
 
   it("stamps the socket's address over whatever the caller claims, and believes X-Forwarded-For only from a trusted proxy", async () => {

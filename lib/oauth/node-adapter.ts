@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
+import { errorSummary } from "@/lib/error-summary";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "@/lib/http/client-address";
+import { log } from "@/lib/log/logger";
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
 import { MAX_FORM_BYTES } from "./constants";
 import type { FetchHandler } from "./machine";
 import { machineHeaders } from "./security";
@@ -62,7 +65,8 @@ export function stampClientAddress(req: IncomingMessage, proxies: BlockList): vo
 
 /**
  * A Node request listener for the machine paths; anything else goes to `fallback` (Next's request
- * handler in production) or is a 404. Every request first gets its client address stamped.
+ * handler in production) or is a 404. Every request first gets its request id (returned as
+ * X-Request-Id on every answer) and its client address stamped, and ends with one access line.
  */
 export function machineListener(
   routes: Record<string, FetchHandler>,
@@ -72,6 +76,16 @@ export function machineListener(
   const { fallback, proxies } = options;
   const baseline = machineHeaders(origin);
   return (req: IncomingMessage, res: ServerResponse) => {
+    // docs/observability.md, "The request id": Next's proxy.ts keeps the one decided here.
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withRequestId(requestId, () => serveRequest(req, res, requestId));
+  };
+
+  function serveRequest(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const started = performance.now();
+    res.once("finish", () => logRequest(req, res.statusCode, started, requestId));
     stampClientAddress(req, proxies);
     const url = req.url ?? "/";
     const query = url.indexOf("?");
@@ -81,9 +95,29 @@ export function machineListener(
       else res.writeHead(404, { ...baseline, "Content-Type": "application/json" }).end('{"error":"not_found"}');
       return;
     }
-    serveFetch(handler, req, res, origin).catch(() => {
+    serveFetch(handler, req, res, origin).catch((error: unknown) => {
+      log().error({ err: errorSummary(error) }, "machine path: unexpected failure");
       if (!res.headersSent) res.writeHead(503, { ...baseline, "Content-Type": "application/json", "Retry-After": "1" });
       res.end('{"error":"temporarily_unavailable"}');
     });
-  };
+  }
+}
+
+/**
+ * The access line of every request this server answers: the path without its query (a sign-in
+ * callback's query holds its token), the status and the time taken; no header, no body.
+ */
+function logRequest(req: IncomingMessage, status: number, started: number, requestId: string): void {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  log().info(
+    {
+      requestId,
+      method: req.method,
+      path: query === -1 ? url : url.slice(0, query),
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    },
+    "request",
+  );
 }

@@ -1,5 +1,7 @@
 import { env } from "@/lib/env";
 import { HEALTH_METHODS, healthz } from "@/lib/health/readiness";
+import { log } from "@/lib/log/logger";
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
 import type { MachinePath } from "./machine";
 import { getMachine } from "./runtime";
 import { withMachineHeaders } from "./security";
@@ -10,7 +12,20 @@ import { withMachineHeaders } from "./security";
  * as the self-hosted mount.
  */
 export function routeHandlersFor(path: MachinePath) {
-  const handle = async (request: Request) => withMachineHeaders(await (await getMachine()).routes[path](request), env().ROTOR_PUBLIC_URL);
+  const handle = (request: Request) => {
+    // proxy.ts decided the id and set it on the response; here it is carried to the log lines.
+    const requestId = requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+    return withRequestId(requestId, async () => {
+      const started = performance.now();
+      const response = withMachineHeaders(await (await getMachine()).routes[path](request), env().ROTOR_PUBLIC_URL);
+      // The same access line as the self-hosted mount's (lib/oauth/node-adapter.ts).
+      log().info(
+        { method: request.method, path, status: response.status, durationMs: Math.round((performance.now() - started) * 10) / 10 },
+        "request",
+      );
+      return response;
+    });
+  };
   return { GET: handle, HEAD: handle, POST: handle, PUT: handle, PATCH: handle, DELETE: handle, OPTIONS: handle };
 }
 

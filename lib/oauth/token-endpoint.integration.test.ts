@@ -65,9 +65,11 @@ afterAll(async () => {
 const ctx = () => cliContext(handle.db, org, keyRing);
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
-/** A whole response, for comparing two byte for byte (the date and connection headers aside). */
+/** Headers that differ on every answer by design: the connection's, and the request id (docs/observability.md). */
+const PER_RESPONSE_HEADERS = new Set(["date", "keep-alive", "connection", "x-request-id"]);
+/** A whole response, for comparing two byte for byte (the headers that differ per answer aside). */
 async function whole(res: Response) {
-  const headers = [...res.headers.entries()].filter(([k]) => k !== "date" && k !== "keep-alive" && k !== "connection");
+  const headers = [...res.headers.entries()].filter(([k]) => !PER_RESPONSE_HEADERS.has(k));
   return { status: res.status, headers, body: await res.text() };
 }
 const NUL = "\u0000";
@@ -112,7 +114,7 @@ describe.each([0, 1])("the token endpoint, mount %#", (index) => {
       const wrongSecret = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: other.secret }));
       const unknown = await post(form({ grant_type: "client_credentials", client_id: "unknownclient1234", client_secret: other.secret }));
       const typo = await post(form({ grant_type: "client_credentials", client_id: c.clientId, client_secret: typoOf(c.secret) }));
-      const strip = (r: Response) => [...r.headers.entries()].filter(([k]) => k !== "date" && k !== "keep-alive" && k !== "connection");
+      const strip = (r: Response) => [...r.headers.entries()].filter(([k]) => !PER_RESPONSE_HEADERS.has(k));
       const bodies = await Promise.all([wrongSecret, unknown, typo].map((r) => r.text()));
       expect(new Set(bodies).size).toBe(1);
       expect(wrongSecret.status).toBe(401);

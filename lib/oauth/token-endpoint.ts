@@ -1,10 +1,11 @@
 import type { TokenStore } from "@/lib/data/token-store";
+import { observeTokenRequest } from "@/lib/metrics/record";
 import { signAccessToken } from "./access-token";
 import { authenticateGuarded, type ClientAuthGuard } from "./client-authentication";
 import type { JwksSource } from "./client-jwks-source";
 import { ALLOWED_METHODS, CLIENT_CREDENTIALS } from "./constants";
 import { jsonResponse, OAuthError, oauthDescriptionText, oauthErrorResponse, unexpectedErrorResponse } from "./errors";
-import { readForm, required } from "./form";
+import { type Form, readForm, required } from "./form";
 import type { KeyCache } from "./signing-keys";
 import { selectAudience, selectScope } from "./targets";
 import type { UsageRecorder } from "./usage";
@@ -58,14 +59,19 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
   return async function tokenEndpoint(request: Request): Promise<Response> {
     const authorization = request.headers.get("authorization");
     const basicUsed = authorization !== null && /^basic /i.test(authorization);
+    // For the one observation as the request ends (docs/observability.md): its method, result and time.
+    const started = performance.now();
+    let form: Form | undefined;
+    let outcome: unknown = "success";
     try {
       if (request.method !== "POST") {
-        return oauthErrorResponse(new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405), false, {
+        outcome = new OAuthError("invalid_request", "The token endpoint accepts POST only.", 405);
+        return oauthErrorResponse(outcome as OAuthError, false, {
           Allow: ALLOWED_METHODS["/oauth/token"],
         });
       }
       const now = deps.now();
-      const form = await readForm(request);
+      form = await readForm(request);
       const grantType = required(form, "grant_type");
       const address = deps.addressOf(request);
       const { client, method, credentialId } = await authenticateGuarded(
@@ -106,6 +112,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
         ...(scope ? { scope } : {}),
       });
     } catch (error) {
+      outcome = error;
       if (error instanceof OAuthError) {
         // The reason a caller was told less (lib/oauth/client-assertion.ts), for the operator's log:
         // what was wrong, never the assertion or a secret.
@@ -114,6 +121,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       }
       // Not a 500 and not HTML, whatever happened: a JSON answer, logged without any parameter.
       return unexpectedErrorResponse(error, "token endpoint", deps.log);
+    } finally {
+      observeTokenRequest(started, authorization, form, outcome);
     }
   };
 }

@@ -8,6 +8,7 @@ import {
   recordSecretUse,
 } from "@/lib/data/usage";
 import { errorSummary } from "@/lib/error-summary";
+import { log } from "@/lib/log/logger";
 import { JWKS_KEY_ID_PREFIX } from "./client-jwks-source";
 
 /**
@@ -94,7 +95,7 @@ export class UsageRecorder {
   start(intervalMs = 5_000) {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) => console.error(`usage flush failed: ${errorSummary(error)}`));
+      this.flush().catch((error: unknown) => log().error({ err: errorSummary(error) }, "usage flush failed"));
     }, intervalMs);
     this.timer.unref();
   }

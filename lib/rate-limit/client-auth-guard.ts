@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { countRateLimitRefusal } from "@/lib/metrics/record";
 import type { ClientAuthGuard } from "@/lib/oauth/client-authentication";
 import type { Limit } from "./limit";
 
@@ -78,7 +79,14 @@ export function createClientAuthGuard(options: ClientAuthGuardOptions): ClientAu
       ]);
       const wait = Math.max(byAddress, byClient, sharedAddress, sharedClient);
       // A refused attempt is not work done: it gives its places back, so refusals do not extend a block.
-      if (wait > 0) await giveBack(keys).catch(report("give back a place"));
+      if (wait > 0) {
+        await giveBack(keys).catch(report("give back a place"));
+        countRateLimitRefusal(
+          Math.max(byAddress, sharedAddress) >= Math.max(byClient, sharedClient)
+            ? "token_failures_per_address"
+            : "token_failures_per_client",
+        );
+      }
       return wait;
     },
     async failed(clientId, address) {
@@ -98,10 +106,12 @@ export function createClientAuthGuard(options: ClientAuthGuardOptions): ClientAu
       // The token endpoint records the address in the database too (lib/oauth/usage.ts).
       if (address) known.set(clientId, address, true);
       if (!requestsPerClient) return 0;
-      return requestsPerClient.hit(clientId).catch((error: unknown) => {
+      const wait = await requestsPerClient.hit(clientId).catch((error: unknown) => {
         report("count a request")(error);
         return 0;
       });
+      if (wait > 0) countRateLimitRefusal("token_requests_per_client");
+      return wait;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { getDatabaseHandle } from "@/lib/data/database";
 import { isKnownClientAddress } from "@/lib/data/usage";
 import { type Env, env } from "@/lib/env";
+import { logLine } from "@/lib/log/logger";
 import { createClientAuthGuard } from "./client-auth-guard";
 import { Limit, type LimitStore, limitOrNone } from "./limit";
 import { type LimitSpec, parseLimitSpec } from "./spec";
@@ -19,7 +20,7 @@ const specs = (text: string): LimitSpec[] | null => {
   return parsed === "invalid" ? null : parsed;
 };
 
-export function buildRateLimits(e: Env, handle: DatabaseHandle, log: (line: string) => void = (l) => console.error(l)) {
+export function buildRateLimits(e: Env, handle: DatabaseHandle, log: (line: string) => void = logLine("error")) {
   const memory: LimitStore = { kind: "memory" };
   const shared: LimitStore = { kind: "postgres", handle };
   const sharedFailures = e.ROTOR_RATE_LIMIT_STORE === "postgres";

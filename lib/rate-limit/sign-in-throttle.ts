@@ -1,3 +1,5 @@
+import type { RateLimitName } from "@/lib/metrics/metrics";
+import { countRateLimitRefusal } from "@/lib/metrics/record";
 import { addressKey } from "./client-auth-guard";
 import type { Limit } from "./limit";
 
@@ -18,8 +20,10 @@ export async function maySendSignInLink(
   const from = address ? addressKey(address) : "unknown";
   // In this order, each counted only when the previous allowed it: a refused request does not use
   // up the inbox's ceiling, so one persistent asker cannot lock the person out for the hour.
-  if (address && limits.perAddress && (await limits.perAddress.hit(from)) > 0) return false;
-  if (limits.perEmail && (await limits.perEmail.hit(`${email} ${from}`)) > 0) return false;
-  if (limits.perEmailTotal && (await limits.perEmailTotal.hit(email)) > 0) return false;
-  return true;
+  let refusedBy: RateLimitName | null = null;
+  if (address && limits.perAddress && (await limits.perAddress.hit(from)) > 0) refusedBy = "sign_in_per_address";
+  else if (limits.perEmail && (await limits.perEmail.hit(`${email} ${from}`)) > 0) refusedBy = "sign_in_per_email";
+  else if (limits.perEmailTotal && (await limits.perEmailTotal.hit(email)) > 0) refusedBy = "sign_in_per_email_total";
+  if (refusedBy) countRateLimitRefusal(refusedBy);
+  return refusedBy === null;
 }

@@ -7,7 +7,10 @@ import { sweepConsumedAssertions } from "@/lib/data/token-store";
 import { sweepClientAddresses } from "@/lib/data/usage";
 import { type DrainSummary, drainOutbox } from "@/lib/email/outbox";
 import type { MailTransport } from "@/lib/email/transport";
+import { errorSummary } from "@/lib/error-summary";
+import { log } from "@/lib/log/logger";
 import { IDEMPOTENCY_KEEP_MS } from "@/lib/management-api/idempotency";
+import { observeSchedulerRun } from "@/lib/metrics/record";
 import { ensureSigningKeys } from "@/lib/oauth/signing-keys";
 import { KNOWN_FOR_MS } from "@/lib/rate-limit/runtime";
 import { autoIssueDueSecrets } from "./auto-issue";
@@ -52,6 +55,23 @@ export interface SchedulerSummary {
  */
 export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<SchedulerSummary> {
   const started = performance.now();
+  // Counted whoever runs it (the cron route, `npm run cron`, the CLI, the demo's timer): the run's
+  // result and duration, what it issued, enqueued and delivered (docs/observability.md).
+  let summary: SchedulerSummary | null = null;
+  try {
+    summary = await runSteps(deps, now, started);
+    // Counts and timings only: the summary names no person, client or message.
+    log().info({ scheduler: summary }, "scheduler run");
+    return summary;
+  } catch (error) {
+    log().error({ err: errorSummary(error), durationMs: Math.round(performance.now() - started) }, "scheduler run failed");
+    throw error;
+  } finally {
+    observeSchedulerRun((performance.now() - started) / 1000, summary);
+  }
+}
+
+async function runSteps(deps: SchedulerDeps, now: Date, started: number): Promise<SchedulerSummary> {
   const { issued: autoIssued, missed: issuedAfterExpiry } = await autoIssueDueSecrets(deps.db, deps.keyRing, now);
   const expired = await recordExpiries(deps.db, now);
   const reminders = { secrets: await enqueueSecretReminders(deps.db, now), keys: await enqueueKeyReminders(deps.db, now) };

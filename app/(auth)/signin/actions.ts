@@ -12,6 +12,7 @@ import { SESSION_COOKIE_NAMES, sessionCookieName } from "@/lib/auth/session-cook
 import { getDb } from "@/lib/data/database";
 import { deleteSession } from "@/lib/data/sessions";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log/logger";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { maySendSignInLink } from "@/lib/rate-limit/sign-in-throttle";
 import { clientAddress } from "@/lib/request-meta";
@@ -89,7 +90,7 @@ async function sendLink(email: string, next: string | null): Promise<never> {
     } catch (error) {
       // Setting Auth.js's cookies after the response fails harmlessly once the mail is on its way.
       const type = (error as { type?: string }).type ?? (error instanceof Error ? error.name : "error");
-      if (!/cookie/i.test(error instanceof Error ? error.message : "")) console.error(`sign-in: no link sent (${type})`);
+      if (!/cookie/i.test(error instanceof Error ? error.message : "")) log().warn({ type }, "sign-in: no link sent");
     }
   });
   redirect("/signin/check-email");

@@ -9,6 +9,7 @@ import { createTestDatabase } from "@/db/testing/test-database";
 import { fromError, idle, UNEXPECTED_ERROR_MESSAGE, UNSTORABLE_VALUE_MESSAGE } from "@/lib/action-state";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { captureLogs } from "@/lib/log/testing";
 import { NUL_MESSAGE } from "@/lib/text-field";
 
 /*
@@ -48,12 +49,15 @@ const officeForm = (name: string) => {
 const officeCount = async () =>
   (await handle.db.select({ n: count() }).from(offices).where(eq(offices.organisationId, state.organisation!.id)))[0]?.n;
 
+/** The error lines logged meanwhile (lib/log/logger.ts), by message. */
 function capturedErrors() {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
-    lines.push(args.map(String).join(" "));
-  });
-  return { lines, restore: () => spy.mockRestore() };
+  const logs = captureLogs("error");
+  return {
+    get lines() {
+      return logs.messages();
+    },
+    restore: logs.restore,
+  };
 }
 
 describe("a server action given what the database cannot store", () => {
