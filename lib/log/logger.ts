@@ -114,10 +114,14 @@ export function log(): Logger {
 
 /**
  * For the operator's command line (scripts/rotor.ts): its stdout is its answer (readable, or one
- * JSON document with --json), so operational lines from the code it runs go to stderr.
+ * JSON document with --json), so operational lines from the code it runs go to stderr, warnings
+ * and errors only: the answer already says what was done (a scheduler run's summary, say), and a
+ * script reading stderr for errors must not find routine lines there.
  */
 export function logToStandardError(): void {
-  (globalThis as Holder)[key] = createLogger({ level: configuredLevel(), destination: pino.destination({ dest: 2, sync: true }) });
+  const configured = configuredLevel();
+  const level = configured === "silent" || pino.levels.values[configured]! >= pino.levels.values.warn! ? configured : "warn";
+  (globalThis as Holder)[key] = createLogger({ level, destination: pino.destination({ dest: 2, sync: true }) });
 }
 
 /**
