@@ -44,6 +44,21 @@ test("the machine paths send the same baseline headers", async () => {
   }
 });
 
+test("the health probes answer on every mount, uncached, with the machine headers and no sign-in redirect", async () => {
+  const health = await raw(base(), "/healthz", {});
+  expect(health.status).toBe(200);
+  expect(JSON.parse(health.body)).toEqual({ status: "ok" });
+  const ready = await raw(base(), "/readyz", { headers: { host: "evil.example", origin: "https://evil.example" } });
+  expect(ready.status).toBe(200);
+  expect(JSON.parse(ready.body)).toEqual({ status: "ready", checks: { database: "ok", migrations: "ok", signing_key: "ok" } });
+  for (const res of [health, ready]) {
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  }
+});
+
 test("a server action posted from another site is refused with 403 and signs nobody in", async ({ page }) => {
   // The demo sign-in form's own fields (a no-JavaScript form post of its server action).
   await page.goto("/signin");

@@ -52,6 +52,11 @@ if (!process.env.DATABASE_URL) {
   run("integration tests through PgBouncer (transaction pooling)", "node", [
     "scripts/test-pgbouncer.mjs",
     "integration.test",
+    // These start the CLI or the server on an embedded database (or a port nobody listens on): no
+    // connection of theirs would go through PgBouncer, and the CLI ones are the slowest files.
+    "--exclude=scripts/rotor.integration.test.ts",
+    "--exclude=scripts/readme-example.integration.test.ts",
+    "--exclude=scripts/startup.integration.test.ts",
     "--reporter=default",
     "--reporter=json",
     "--outputFile.json=reports/vitest-pgbouncer.json",
