@@ -9,6 +9,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from "./scripts/browser.mjs";
  *   the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
  * - embedded: plain `next start` (route handlers for the machine paths), always PGlite, started on
  *   an empty folder, so first-start migration and seeding run.
+ * e2e/production-mode.spec.ts starts a third, in production mode, for itself only.
  * Chromium drives both: the system one where installed, else Playwright's own (scripts/browser.mjs).
  */
 const serverUrl = env().DATABASE_URL;
@@ -57,7 +58,7 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: /(embedded|management-api|token-endpoint|organisation-management|platform|cross-tenant)\.spec\.ts/,
+      testIgnore: /(embedded|management-api|token-endpoint|organisation-management|platform|cross-tenant|production-mode)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },
     {
@@ -73,6 +74,12 @@ export default defineConfig({
       testMatch: /token-endpoint\.spec\.ts/,
       dependencies: ["embedded"],
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${embeddedPort}` },
+    },
+    {
+      // A production-mode server of its own, started by the spec (no allowance for test servers on localhost).
+      name: "production",
+      testMatch: /production-mode\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"] },
     },
     {
       name: "embedded",

@@ -3,11 +3,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { lockFolder, releaseFolder } from "./folder-lock";
+import { migrateUnderLock } from "./migrate";
 import * as schema from "./schema";
 
 /** Either driver, one type: the data layer never knows which it has. */
@@ -22,17 +21,30 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** Plain SQL with $n parameters, for a library that writes its own statements (rate-limiter-flexible). */
   rawQuery(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
-  migrate(): Promise<void>;
+  /** Applies the migrations not yet recorded, under the migration lock (db/migrate.ts); returns their tags. */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
 
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
-export type DatabaseTarget = { url: string } | { pgliteDir: string } | { memory: true; loadDataDir?: Blob };
+/** "transaction": behind PgBouncer's transaction pooling (lib/env.ts, DATABASE_POOL_MODE). */
+export type PoolMode = "session" | "transaction";
+
+export type DatabaseTarget = { url: string; poolMode?: PoolMode } | { pgliteDir: string } | { memory: true; loadDataDir?: Blob };
+
+/**
+ * postgres.js options for a pool mode. Behind transaction pooling no statement is prepared by name
+ * (PgBouncer before 1.21 does not carry them between server connections, and a later transaction of
+ * the same client may run on another): every query goes as an unnamed statement, parsed each time.
+ */
+export function driverOptions(poolMode: PoolMode = "session") {
+  return { onnotice: () => {}, prepare: poolMode !== "transaction" };
+}
 
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if ("url" in target) {
-    const sql = postgres(target.url, { max: 10, onnotice: () => {} });
+    const sql = postgres(target.url, { max: 10, ...driverOptions(target.poolMode) });
     const db = drizzlePostgres(sql, { schema }) as unknown as Database;
     return {
       db,
@@ -41,7 +53,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
         const result = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
         return { rows: [...result] as Record<string, unknown>[], rowCount: result.count ?? result.length };
       },
-      migrate: () => migratePostgres(drizzlePostgres(sql), { migrationsFolder }),
+      migrate: () => migrateUnderLock(db, migrationsFolder),
       close: () => sql.end({ timeout: 5 }),
     };
   }
@@ -66,7 +78,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       const result = await client.query<Record<string, unknown>>(text, values);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: () => migrateUnderLock(db, migrationsFolder),
     close: async () => {
       await client.close();
       release();

@@ -22,7 +22,7 @@ async function sessionCookie(page: Page): Promise<string> {
 /** Moves this browser's sign-in an hour back, as if the person signed in an hour ago. */
 async function ageSession(page: Page): Promise<string> {
   const token = await sessionCookie(page);
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, prepare: false });
   try {
     const digest = createHash("sha256").update(token, "utf8").digest("hex");
     const rows = await sql`update "session" set "authenticatedAt" = now() - interval '1 hour' where "sessionToken" = ${digest} returning 1`;
@@ -34,7 +34,7 @@ async function ageSession(page: Page): Promise<string> {
 }
 
 async function sessionRowExists(token: string): Promise<boolean> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {}, prepare: false });
   try {
     const digest = createHash("sha256").update(token, "utf8").digest("hex");
     return (await sql`select 1 from "session" where "sessionToken" = ${digest}`).length === 1;

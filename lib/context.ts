@@ -6,6 +6,7 @@ import { lockLiveToken } from "@/lib/data/api-tokens";
 import type { AuditActor } from "@/lib/data/audit";
 import { lockCurrentRole } from "@/lib/data/memberships";
 import type { OrganisationDto } from "@/lib/data/organisations";
+import { lockOperator } from "@/lib/data/users";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -81,6 +82,23 @@ export async function authorizeNow(tx: Executor, ctx: OrganisationContext, permi
 export function authorizeOperator(ctx: PlatformContext): void {
   if (acting(ctx) || ctx.isOperator) return;
   throw new DomainError("forbidden", "Only the platform operator can do this.");
+}
+
+/**
+ * authorizeOperator again inside the use case's transaction, on the person's place among the
+ * operators as it is now, read under a share lock (and, for an API call, the token still live): an
+ * operator removed while the request waited for a lock changes nothing (docs/domain.md, "The
+ * management API").
+ */
+export async function authorizeOperatorNow(tx: Executor, ctx: PlatformContext): Promise<void> {
+  authorizeOperator(ctx);
+  if (acting(ctx) || ctx.actor.userId === null) return;
+  if (!(await lockOperator(tx, ctx.actor.userId))) {
+    throw new DomainError("forbidden", "You are no longer a platform operator. Nothing was changed.");
+  }
+  if (ctx.actor.tokenId !== undefined && !(await lockLiveToken(tx, ctx.actor.tokenId, ctx.clock()))) {
+    throw new DomainError("forbidden", "This API token was revoked while the request waited. Nothing was changed.");
+  }
 }
 
 export function auditActor(actor: Actor): AuditActor {

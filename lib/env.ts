@@ -97,6 +97,21 @@ const envSchema = z
       .default("development"),
     ROTOR_DEMO: booleanFlag,
     DATABASE_URL: postgresUrl,
+    /**
+     * Apply the SQL and data migrations when the process opens the Postgres database (the server,
+     * the CLI), under the migration lock, so instances starting together migrate once
+     * (docs/operations.md, "Migrations"). Off by default: `npm run db:migrate` in the deploy job.
+     */
+    ROTOR_MIGRATE_ON_START: booleanFlag,
+    /**
+     * How DATABASE_URL reaches Postgres (docs/operations.md, "Connection pooling"): "session" (a
+     * direct connection, or a pooler in session mode; the default) or "transaction" (PgBouncer's
+     * transaction pooling, where consecutive transactions of one client may run on different server
+     * connections): postgres.js then prepares no named statements, which would be missing on the
+     * next server connection. Rotor uses no other session state (advisory locks are transaction
+     * locks; no SET, LISTEN or temporary table).
+     */
+    DATABASE_POOL_MODE: z.enum(["session", "transaction"], { error: 'use "session" or "transaction"' }).default("session"),
     ROTOR_DATA_DIR: optionalText,
     ROTOR_PUBLIC_URL: publicOrigin,
     /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts). */

@@ -15,7 +15,9 @@ if (e.ROTOR_ENV === "production") {
   console.error("Refusing to load demo data into a production deployment (ROTOR_ENV=production).");
   process.exit(1);
 }
-const handle = await openDatabase(e.DATABASE_URL ? { url: e.DATABASE_URL } : { pgliteDir: embeddedDataFolder(e.dataDir) });
+const handle = await openDatabase(
+  e.DATABASE_URL ? { url: e.DATABASE_URL, poolMode: e.DATABASE_POOL_MODE } : { pgliteDir: embeddedDataFolder(e.dataDir) },
+);
 try {
   await migrateDatabase(handle, loadKeyRing(e));
   if (!(await isEmpty(handle.db))) {

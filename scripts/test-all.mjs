@@ -1,9 +1,11 @@
 // `npm test`: every runner, then one line "N passed, N failed" summing them (the CI reads only that).
-// Unit + integration (vitest), a production build, then e2e (Playwright, real Chromium, `next start`),
-// then the cluster test (vitest.cluster.config.ts).
+// Unit + integration (vitest), the integration tests again through PgBouncer in transaction mode
+// (when pgbouncer is installed and DATABASE_URL is a server), a production build, e2e (Playwright,
+// real Chromium, `next start`), then the cluster test (vitest.cluster.config.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { missingBrowserAdvice } from "./browser.mjs";
+import { findPgbouncer } from "./pgbouncer.mjs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 rmSync("reports", { recursive: true, force: true });
@@ -37,6 +39,32 @@ if (vitest) {
   if (!vitest.success && vitest.numFailedTests === 0) problems.push("vitest reported a failure outside any test (a suite failed to load)");
 } else {
   problems.push("vitest wrote no report");
+}
+
+// The integration tests through PgBouncer's transaction pooling (docs/operations.md, "Connection
+// pooling"): the unit tests touch no database, so they are not run twice.
+if (!process.env.DATABASE_URL) {
+  console.info("\n=== PgBouncer stage skipped: DATABASE_URL is not set, so the integration tests ran on PGlite (no server to pool)");
+} else if (!findPgbouncer()) {
+  console.info("\n=== PgBouncer stage skipped: pgbouncer is not installed (Debian: apt-get install pgbouncer)");
+} else {
+  const started = Date.now();
+  run("integration tests through PgBouncer (transaction pooling)", "node", [
+    "scripts/test-pgbouncer.mjs",
+    "integration.test",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=reports/vitest-pgbouncer.json",
+  ]);
+  console.info(`PgBouncer stage took ${Math.round((Date.now() - started) / 1000)} s`);
+  const pgbouncer = readJson("reports/vitest-pgbouncer.json");
+  if (pgbouncer) {
+    passed += pgbouncer.numPassedTests;
+    failed += pgbouncer.numFailedTests;
+    if (!pgbouncer.success && pgbouncer.numFailedTests === 0) problems.push("vitest through PgBouncer reported a failure outside any test");
+  } else {
+    problems.push("vitest through PgBouncer wrote no report");
+  }
 }
 
 let built = false;

@@ -30,7 +30,7 @@ export function raceTest(name: string, fn: () => Promise<void>, timeout = 60_000
  * lock, then lets them go at once: the interleaving that a busy server produces by chance.
  */
 export async function holdRowLock(url: string, table: "oauth_client", id: string) {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
   const reserved = await client.reserve();
   await reserved.unsafe("begin");
   await reserved.unsafe(`select 1 from ${table} where id = $1 for update`, [id]);
@@ -47,7 +47,7 @@ export async function holdRowLock(url: string, table: "oauth_client", id: string
 
 /** Waits (event-driven polling, no fixed sleep) until `count` other sessions wait for a lock. */
 export async function waitForLockWaiters(url: string, count: number, limitMs = 45_000): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
   const database = new URL(url).pathname.slice(1);
   try {
     const deadline = Date.now() + limitMs;
@@ -65,7 +65,7 @@ export async function waitForLockWaiters(url: string, count: number, limitMs = 4
 
 /** Runs one statement on its own connection (DDL a test needs, such as dropping a trigger). */
 export async function runSql(url: string, text: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
   try {
     await client.unsafe(text);
   } finally {

@@ -1,4 +1,4 @@
-import { auditActor, authorizeOperator, type OrganisationContext } from "@/lib/context";
+import { auditActor, authorizeOperator, authorizeOperatorNow, type OrganisationContext } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { type ClientDto, lockOrganisationClient, setClientDisabledAt } from "@/lib/data/clients";
 import { DomainError } from "@/lib/errors";
@@ -14,6 +14,7 @@ export async function enableClient(ctx: OrganisationContext, input: ClientSwitch
   return ctx.db.transaction(async (tx) => {
     const client = await lockOrganisationClient(tx, ctx.organisation.id, input.clientId);
     if (!client) throw new DomainError("not_found", `There is no client ${input.clientId} in this organisation.`, "clientId");
+    await authorizeOperatorNow(tx, ctx);
     if (!client.disabledAt) throw new DomainError("conflict", `Client ${client.clientId} is not disabled.`);
     const updated = await setClientDisabledAt(tx, client.id, null);
     await recordEvent(tx, {

@@ -1,4 +1,4 @@
-import { auditActor, authorizeOperator, type OrganisationContext } from "@/lib/context";
+import { auditActor, authorizeOperator, authorizeOperatorNow, type OrganisationContext } from "@/lib/context";
 import { type ClientSettingsMetadata, recordEvent } from "@/lib/data/audit";
 import { type ClientDto, lockOrganisationClient, updateClientSettings as writeClientSettings } from "@/lib/data/clients";
 import { getPlatformSettings } from "@/lib/data/platform";
@@ -48,6 +48,7 @@ export async function updateClientSettings(ctx: OrganisationContext, input: Upda
   return ctx.db.transaction(async (tx) => {
     const client = await lockOrganisationClient(tx, ctx.organisation.id, input.clientId);
     if (!client) throw new DomainError("not_found", `There is no client ${input.clientId} in this organisation.`, "clientId");
+    await authorizeOperatorNow(tx, ctx);
     const audiences = input.audiences ?? client.allowedAudiences;
     if (input.audiences) {
       const limits = await getPlatformSettings(tx);

@@ -14,6 +14,7 @@ import { digestSecret, generateClientSecret, secretTail } from "@/lib/crypto/cli
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { deactivateMember } from "@/lib/organisations/deactivate-member";
 import { reactivateMember } from "@/lib/organisations/reactivate-member";
@@ -48,7 +49,7 @@ async function setUp(): Promise<Setup | null> {
   if (!postgresServerConfigured()) return null;
   const portal = await createTestDatabase();
   await seedDemoData(portal.db, { now: new Date(), keyRing });
-  const api = await openDatabase({ url: portal.url! });
+  const api = await openDatabase({ url: portal.url!, poolMode: env().DATABASE_POOL_MODE });
   return {
     url: portal.url!,
     portal,
@@ -309,8 +310,8 @@ describe("the database alone refuses a third live credential", () => {
   afterAll(async () => s?.close());
 
   async function twoWriters(url: string, write: (sql: postgres.ReservedSql) => Promise<unknown>) {
-    const a = postgres(url, { max: 1, onnotice: () => {} });
-    const b = postgres(url, { max: 1, onnotice: () => {} });
+    const a = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
+    const b = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
     const first = await a.reserve();
     const second = await b.reserve();
     try {
@@ -347,7 +348,7 @@ describe("the database alone refuses a third live credential", () => {
     const setup = s!;
     const { uuid } = await clientWithOneSecret(setup);
     const now = new Date();
-    const direct = postgres(setup.url, { max: 1, onnotice: () => {} });
+    const direct = postgres(setup.url, { max: 1, onnotice: () => {}, prepare: false });
     await rawKey(direct, uuid, now);
     await direct.end();
     const error = await twoWriters(setup.url, (sql) => rawKey(sql, uuid, now));

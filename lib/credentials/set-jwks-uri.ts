@@ -5,23 +5,24 @@ import { lockClient } from "@/lib/data/credentials";
 import { getPlatformSettings } from "@/lib/data/platform";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { checkOutboundUrl, OutboundError } from "@/lib/http/outbound";
+import { checkOutboundTarget, OutboundError } from "@/lib/http/outbound";
 import { jwksFetchLimits } from "@/lib/oauth/jwks-fetch-limits";
 import type { SetJwksUriInput } from "./schemas";
 
 /**
  * The designated user (or the operator) sets where the client publishes its signing keys, or
  * removes it (docs/domain.md, "Keys at a JWKS URL"). Checked here as far as it can be without
- * fetching: https, no credentials in it, and no private address literal in production; the address
- * a name resolves to is checked on every fetch (lib/http/outbound.ts). What was fetched from the
- * previous URL is dropped, so keys never outlive the URL they came from.
+ * fetching: https, no credentials in it, and in production no private address, whether written
+ * as a literal or where its name resolves now; the address is checked again on every fetch
+ * (lib/http/outbound.ts). What was fetched from the previous URL is dropped, so keys never outlive
+ * the URL they came from.
  */
 export async function setJwksUri(ctx: CredentialContext, input: SetJwksUriInput): Promise<{ jwksUri: string | null }> {
   authorize(ctx, "credentials.rotate");
   const jwksUri = input.jwksUri === null || input.jwksUri === "" ? null : input.jwksUri;
   if (jwksUri !== null) {
     try {
-      checkOutboundUrl(jwksUri, jwksFetchLimits(env()));
+      await checkOutboundTarget(jwksUri, jwksFetchLimits(env()));
     } catch (error) {
       if (error instanceof OutboundError) throw new DomainError("invalid", `This JWKS URL cannot be used: ${error.message}`, "jwksUri");
       throw error;

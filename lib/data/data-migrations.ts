@@ -10,6 +10,8 @@ import { deleteClearTextSessions } from "./sessions";
  */
 
 export interface DataMigrationReport {
+  /** The SQL migrations this run applied (tags); empty when the database was current. */
+  sqlMigrations?: string[];
   clearTextSessionsDropped: number;
   reencryption: ReencryptionReport;
 }
@@ -21,15 +23,22 @@ export async function runDataMigrations(db: Database, keyRing: KeyRing): Promise
   };
 }
 
-/** SQL migrations, then the data migrations. */
+/**
+ * SQL migrations (in one transaction under the migration lock, db/migrate.ts), then the data
+ * migrations. Those run outside the lock: each is idempotent and works row by row, so two
+ * instances running them at once write the same result.
+ */
 export async function migrateDatabase(handle: DatabaseHandle, keyRing: KeyRing): Promise<DataMigrationReport> {
-  await handle.migrate();
-  return runDataMigrations(handle.db, keyRing);
+  const sqlMigrations = await handle.migrate();
+  return { sqlMigrations, ...(await runDataMigrations(handle.db, keyRing)) };
 }
 
 /** Lines for an operator: counts, and the rows (never the values) that could not be re-encrypted. */
 export function describeDataMigrations(report: DataMigrationReport): { info: string[]; warnings: string[] } {
   const info: string[] = [];
+  if (report.sqlMigrations?.length) {
+    info.push(`Applied ${report.sqlMigrations.length} migration(s): ${report.sqlMigrations.join(", ")}.`);
+  }
   if (report.clearTextSessionsDropped > 0) {
     info.push(`Dropped ${report.clearTextSessionsDropped} session(s) stored in clear; those people sign in again.`);
   }

@@ -30,7 +30,22 @@ export interface OpenOptions {
  */
 export async function openConfiguredDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   const e = env();
-  if (e.DATABASE_URL) return openDatabase({ url: e.DATABASE_URL });
+  if (e.DATABASE_URL) {
+    const handle = await openDatabase({ url: e.DATABASE_URL, poolMode: e.DATABASE_POOL_MODE });
+    // ROTOR_MIGRATE_ON_START: each instance migrates as it starts; the migration lock
+    // (db/migrate.ts) lets instances starting together do it once (docs/operations.md, "Migrations").
+    if (e.ROTOR_MIGRATE_ON_START) {
+      try {
+        const { info, warnings } = describeDataMigrations(await migrateDatabase(handle, loadKeyRing(e)));
+        options.log.info(info.length ? info.join("\n") : "Migrations: the database is current.");
+        for (const line of warnings) options.log.warn(line);
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+    }
+    return handle;
+  }
   const handle = await openDatabase({ pgliteDir: embeddedDataFolder(e.dataDir) });
   try {
     const keyRing = loadKeyRing(e);

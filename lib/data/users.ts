@@ -99,6 +99,16 @@ export async function insertOperator(tx: Executor, userId: string, createdBy: st
   return inserted.length > 0;
 }
 
+/** Whether the person is a platform operator now, read under a share lock (as lockCurrentRole). */
+export async function lockOperator(tx: Executor, userId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ userId: platformOperators.userId })
+    .from(platformOperators)
+    .where(eq(platformOperators.userId, userId))
+    .for("share");
+  return row !== undefined;
+}
+
 /** False when the person is not an operator. The row is locked by the delete until commit. */
 export async function deleteOperator(tx: Executor, userId: string): Promise<boolean> {
   const deleted = await tx

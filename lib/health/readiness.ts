@@ -60,7 +60,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export function createReadiness(deps: ReadinessDeps): FetchHandler {
-  const timeoutMs = deps.checkTimeoutMs ?? 2_000;
+  const timeoutMs = deps.checkTimeoutMs ?? 5_000;
   const log = deps.log ?? ((line: string) => console.error(line));
   // Once every shipped migration is applied it stays so for the life of the process (migrations
   // only add), so the check costs nothing after that.

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkOutboundUrl, isPublicAddress, OutboundError, type OutboundLimits, outboundGet } from "./outbound";
+import { checkOutboundTarget, checkOutboundUrl, isPublicAddress, OutboundError, type OutboundLimits, outboundGet } from "./outbound";
 
 describe("only public unicast addresses are public", () => {
   it.each(["8.8.8.8", "1.1.1.1", "2001:4860:4860::8888"])("%s is public", (address) => {
@@ -51,6 +51,52 @@ describe("an address is checked before connecting", () => {
 
   it("outside production, a plain-http localhost test server is allowed when asked for", () => {
     expect(checkOutboundUrl("http://127.0.0.1:4000/jwks", { allowPrivateAddresses: true, allowHttp: true }).host).toBe("127.0.0.1:4000");
+  });
+});
+
+describe("an address about to be written down is checked where its name points now", () => {
+  const production = { allowPrivateAddresses: false, allowHttp: false };
+  const answers: Record<string, string[]> = {
+    "keys.example.com": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+    "internal.example.com": ["93.184.215.14", "10.0.0.7"],
+    "mapped.example.com": ["::ffff:127.0.0.1"],
+  };
+  const resolve = async (host: string) => {
+    const found = answers[host];
+    if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+    return found.map((address) => ({ address }));
+  };
+
+  it("takes a name whose every address is public, and a name that does not resolve yet", async () => {
+    expect((await checkOutboundTarget("https://keys.example.com/jwks.json", production, resolve)).host).toBe("keys.example.com");
+    expect((await checkOutboundTarget("https://not-yet.example.com/jwks.json", production, resolve)).host).toBe("not-yet.example.com");
+  });
+
+  it("refuses a name with any address that is not public, naming it", async () => {
+    await expect(checkOutboundTarget("https://internal.example.com/jwks.json", production, resolve)).rejects.toThrow(
+      new OutboundError("internal.example.com resolves to 10.0.0.7, which is not a public address."),
+    );
+    await expect(checkOutboundTarget("https://mapped.example.com/jwks.json", production, resolve)).rejects.toThrow(
+      new OutboundError("mapped.example.com resolves to ::ffff:127.0.0.1, which is not a public address."),
+    );
+  });
+
+  it("refuses localhost through the system's own resolver", async () => {
+    await expect(checkOutboundTarget("https://localhost/jwks.json", production)).rejects.toThrow(
+      /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address\.$/,
+    );
+  });
+
+  it("still refuses what checkOutboundUrl refuses, and resolves nothing where private addresses are allowed", async () => {
+    await expect(checkOutboundTarget("https://10.1.2.3/", production, resolve)).rejects.toThrow(
+      new OutboundError("10.1.2.3 is not a public address."),
+    );
+    const never = async () => {
+      throw new Error("no look-up expected");
+    };
+    expect((await checkOutboundTarget("http://localhost:4000/jwks", { allowPrivateAddresses: true, allowHttp: true }, never)).host).toBe(
+      "localhost:4000",
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { promises as dns, lookup as dnsLookup, type LookupAddress } from "node:dns";
 import ipaddr from "ipaddr.js";
 import { Agent, request } from "undici";
 
@@ -78,6 +78,31 @@ export function checkOutboundUrl(raw: string, limits: Pick<OutboundLimits, "allo
   if (!limits.allowPrivateAddresses && ipaddr.isValid(host) && !isPublicAddress(host)) {
     throw new OutboundError(`${host} is not a public address.`);
   }
+  return url;
+}
+
+/** A name's addresses, as the connection's own look-up would find them. */
+export type ResolveAll = (hostname: string) => Promise<{ address: string }[]>;
+const resolveAll: ResolveAll = (hostname) => dns.lookup(hostname, { all: true });
+
+/**
+ * Before an address is written down (a client's JWKS URL): checkOutboundUrl, and, where private
+ * addresses are refused, the addresses the name resolves to now, so a URL on a name that points
+ * into the deployment's own network (localhost, an internal name) is refused when it is given, not
+ * only on every fetch (which checks again: a name may change its answer later). A name that does
+ * not resolve yet is taken; fetching it will say so.
+ */
+export async function checkOutboundTarget(
+  raw: string,
+  limits: Pick<OutboundLimits, "allowPrivateAddresses" | "allowHttp">,
+  resolve: ResolveAll = resolveAll,
+): Promise<URL> {
+  const url = checkOutboundUrl(raw, limits);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (limits.allowPrivateAddresses || ipaddr.isValid(host)) return url;
+  const addresses = await resolve(host).catch(() => []);
+  const refused = addresses.find((a) => !isPublicAddress(a.address));
+  if (refused) throw new OutboundError(`${host} resolves to ${refused.address}, which is not a public address.`);
   return url;
 }
 

@@ -1,4 +1,4 @@
-import { auditActor, authorizeOperator, type OrganisationContext } from "@/lib/context";
+import { auditActor, authorizeOperator, authorizeOperatorNow, type OrganisationContext } from "@/lib/context";
 import { generateClientId } from "@/lib/crypto/client-id";
 import { recordEvent } from "@/lib/data/audit";
 import { type ClientDto, insertClient } from "@/lib/data/clients";
@@ -18,6 +18,7 @@ export async function createClient(
   authorizeOperator(ctx);
   const organisation = ctx.organisation;
   return ctx.db.transaction(async (tx) => {
+    await authorizeOperatorNow(tx, ctx);
     const limits = await getPlatformSettings(tx);
     const refused = limits.allowedAudiences.length ? input.audiences.filter((a) => !limits.allowedAudiences.includes(a)) : [];
     if (refused.length) {

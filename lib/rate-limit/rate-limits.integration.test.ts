@@ -3,7 +3,7 @@ import { type DatabaseHandle, openDatabase } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import { raceTest } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
-import { parseEnv } from "@/lib/env";
+import { env, parseEnv } from "@/lib/env";
 import { Limit } from "./limit";
 import { buildRateLimits } from "./runtime";
 import { maySendSignInLink } from "./sign-in-throttle";
@@ -42,7 +42,7 @@ describe("a limit kept in Postgres", () => {
   });
 
   raceTest("is shared by every instance: two processes' worth of connections count together", async () => {
-    const other = await openDatabase({ url: handle.url! });
+    const other = await openDatabase({ url: handle.url!, poolMode: env().DATABASE_POOL_MODE });
     try {
       const here = new Limit("t-shared", [{ points: 3, seconds: 60 }], { kind: "postgres", handle });
       const there = new Limit("t-shared", [{ points: 3, seconds: 60 }], { kind: "postgres", handle: other });

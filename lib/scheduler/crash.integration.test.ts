@@ -56,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => handle?.close());
 
 async function waitForPausedAudit(url: string, limitMs = 60_000): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
   const database = new URL(url).pathname.slice(1);
   try {
     const deadline = Date.now() + limitMs;
@@ -73,7 +73,7 @@ async function waitForPausedAudit(url: string, limitMs = 60_000): Promise<void> 
 }
 
 async function unauditedAutoSecrets(url: string): Promise<{ issued: number; unaudited: number }> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
   try {
     const [row] = await client<{ issued: number; unaudited: number }[]>`
       select count(*)::int as issued,
@@ -123,7 +123,7 @@ describe("a scheduler killed mid-run", () => {
         child.kill("SIGKILL");
         await exited;
         // The process is gone; its server sessions are ended as a crash would end them.
-        const admin = postgres(url, { max: 1, onnotice: () => {} });
+        const admin = postgres(url, { max: 1, onnotice: () => {}, prepare: false });
         await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${new URL(url).pathname.slice(1)} and pid <> pg_backend_pid()`;
         await admin.end();
       }

@@ -8,6 +8,7 @@ import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { startFakeResend } from "@/lib/email/testing/fake-resend";
 import { resendTransport } from "@/lib/email/transport";
+import { env } from "@/lib/env";
 import { addDays, formatCalendarDate, toCalendarDate } from "@/lib/rotation/calendar";
 import { runScheduler } from "./run-scheduler";
 
@@ -77,7 +78,9 @@ describe("a scheduler run on the demo data", () => {
 describe("two scheduler runs at the same moment", () => {
   it("send nothing twice, on separate connections to the same database", async () => {
     const fresh = await createTestDatabase();
-    const second = fresh.url ? await (await import("@/db/client")).openDatabase({ url: fresh.url }) : fresh;
+    const second = fresh.url
+      ? await (await import("@/db/client")).openDatabase({ url: fresh.url, poolMode: env().DATABASE_POOL_MODE })
+      : fresh;
     const mail = await startFakeResend();
     try {
       await seedDemoData(fresh.db, { now, keyRing });

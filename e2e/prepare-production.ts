@@ -1,0 +1,48 @@
+/**
+ * Before e2e/production-mode.spec.ts starts its production server: a fresh database on the Postgres
+ * server (DATABASE_URL, named rotor_e2e*), migrated and seeded, a designated user's API token for
+ * Northwind, and on Northwind's sandbox client a JWKS URL stored before any check could see it
+ * (E2E_STORED_JWKS_URI: a URL given while the deployment was not yet in production, or whose name
+ * changed its answer since). Prints what the spec needs as one JSON line.
+ */
+import postgres from "postgres";
+import { openDatabase } from "@/db/client";
+import { seedDemoData } from "@/db/seed";
+import { createApiToken } from "@/lib/api-tokens/api-tokens";
+import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
+import { setClientJwksUri } from "@/lib/data/client-jwks";
+import { listOrganisationClients } from "@/lib/data/clients";
+import { migrateDatabase } from "@/lib/data/data-migrations";
+import { findOrganisationBySlug } from "@/lib/data/organisations";
+import { findUserByEmail } from "@/lib/data/users";
+import { env } from "@/lib/env";
+
+const e = env();
+const stored = process.env.E2E_STORED_JWKS_URI;
+if (!e.DATABASE_URL || !stored) throw new Error("e2e/prepare-production.ts needs DATABASE_URL and E2E_STORED_JWKS_URI");
+const name = new URL(e.DATABASE_URL).pathname.slice(1);
+if (!/^rotor_e2e[a-z0-9_]*$/.test(name)) throw new Error(`Refusing to recreate a database not named rotor_e2e*: ${name}`);
+const adminUrl = new URL(e.DATABASE_URL);
+adminUrl.pathname = "/postgres";
+const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+await admin.unsafe(`drop database if exists ${name} with (force)`);
+await admin.unsafe(`create database ${name}`);
+await admin.end();
+const handle = await openDatabase({ url: e.DATABASE_URL });
+const now = new Date();
+await migrateDatabase(handle, loadKeyRing(e));
+await seedDemoData(handle.db, { now, keyRing: loadKeyRing(e) });
+const northwind = await findOrganisationBySlug(handle.db, "northwind");
+const spoc = await findUserByEmail(handle.db, "api-team@northwind.example");
+if (!northwind || !spoc) throw new Error("the demo seed has no Northwind or no designated user");
+const { value: token } = await createApiToken(
+  handle.db,
+  { userId: spoc.id, label: "e2e" },
+  { organisation: "northwind", name: "production e2e", scope: "rotate", expiresInDays: 7 },
+  now,
+);
+const [production, sandbox] = await listOrganisationClients(handle.db, northwind.id);
+if (!production || !sandbox) throw new Error("the demo seed has not two Northwind clients");
+await setClientJwksUri(handle.db, sandbox.id, stored);
+await handle.close();
+console.info(JSON.stringify({ token, production: production.clientId, sandbox: sandbox.clientId }));
