@@ -19,6 +19,7 @@ import { basic, provisionClient } from "@/lib/oauth/testing";
 import { median } from "./bench/common";
 import { CHECK_FALL, CHECK_INTERVAL_MS, CHECK_RISE } from "./cluster/config";
 import { startCluster } from "./cluster/harness";
+import { tail } from "./cluster/processes";
 
 process.env.DATABASE_URL ||= "postgres://postgres@127.0.0.1:5432/postgres";
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -94,8 +95,11 @@ try {
     const restartStarted = Date.now();
     for (const instance of cluster.instances) {
       const t0 = Date.now();
+      const logFile = instance.process?.log;
       await instance.stop(60_000);
       const stopped = Date.now();
+      // A stop much longer than the drain is worth its log lines (the shutdown says what it waited for).
+      if (logFile && stopped - t0 > (Number(DRAIN_SECONDS) + 5) * 1000) log(`${instance.name} took long to stop:\n${tail(logFile, 8)}`);
       await instance.start();
       await cluster.balancerSeesUp([instance.name], 60_000);
       log(`run ${run}: ${instance.name} stopped in ${stopped - t0} ms, healthy behind HAProxy ${Date.now() - stopped} ms later`);

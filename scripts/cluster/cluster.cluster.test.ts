@@ -1,7 +1,9 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aClient, aMember, anOrganisation, aSecret } from "@/db/testing/builders";
+import { personOnPlatform } from "@/db/testing/contexts";
+import { createPlatformApiToken } from "@/lib/api-tokens/api-tokens";
+import { findUserByEmail } from "@/lib/data/users";
 import { startFakeResend } from "@/lib/email/testing/fake-resend";
 import { addEcKey, addKey, assertion, basic, jwtForm, provisionClient } from "@/lib/oauth/testing";
 import { addDays, startOfDay, toCalendarDate } from "@/lib/rotation/calendar";
@@ -237,27 +239,35 @@ describe("a signing-key rotation", () => {
   });
 });
 
-describe("a client disabled through one instance", () => {
+describe("a client disabled through one instance's management API", () => {
   it("is refused by all three within the bound, exactly as an unknown client", async () => {
     const c = await provisionClient(cluster.ctx, { audiences: [] });
     const asClient = (base: string) =>
       token(base, { headers: { authorization: basic(c.clientId, c.secret) }, body: "grant_type=client_credentials" });
     for (const i of cluster.instances) expect((await asClient(i.url)).status, i.name).toBe(200);
 
-    // No operator endpoint in the management API yet: the operator's CLI disables it, against the
-    // same database the instances use (through PgBouncer, as they do).
-    const cli = spawn("node_modules/.bin/tsx", ["scripts/rotor.ts", "client", "disable", c.clientId], {
-      env: { ...process.env, DATABASE_URL: cluster.pooledDatabaseUrl, ROTOR_ENCRYPTION_KEYS: cluster.keySpec, ROTOR_ENV: "test" },
-      stdio: ["ignore", "pipe", "pipe"],
+    // The operator disables it through the management API's operator endpoints, on one instance.
+    const operator = await findUserByEmail(cluster.handle.db, "operator@rotor.example");
+    const operatorCtx = personOnPlatform(cluster.handle.db, { userId: operator!.id, label: "operator", isOperator: true });
+    const { value: platformToken } = await createPlatformApiToken(operatorCtx, { name: "cluster test", expiresInDays: 7 });
+    const disabled = await fetch(`${cluster.instances[0]!.url}/api/v1/organisations/northwind/clients/${c.clientId}/disable`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${platformToken}` },
     });
-    let output = "";
-    cli.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
+    expect(await whole(disabled)).toEqual({
+      status: 200,
+      body: {
+        clientId: c.clientId,
+        name: `Test ${c.clientId}`,
+        scopes: ["claims:read", "claims:write"],
+        audiences: [],
+        defaultAudience: null,
+        accessTokenLifetimeSeconds: 3600,
+        accessTokenAlg: "ES256",
+        legacyAudience: false,
+        disabledAt: expect.any(String),
+      },
     });
-    cli.stderr.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    expect(await new Promise((resolve) => cli.on("exit", resolve)), output).toBe(0);
 
     const refused = { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed." } };
     const last: Record<string, unknown> = {};

@@ -63,6 +63,9 @@ frontend rotor
 
 backend instances
   balance roundrobin
+  # One request per server-side connection: a stopping instance then has no idle kept-alive
+  # connection from the balancer to wait for, and no request arrives on a connection it is closing.
+  option http-server-close
   option httpchk GET ${HEALTH_PATH}
   http-check expect status 200
   default-server inter ${CHECK_INTERVAL_MS}ms fastinter ${CHECK_INTERVAL_MS / 2}ms downinter ${CHECK_INTERVAL_MS}ms fall ${CHECK_FALL} rise ${CHECK_RISE}

@@ -190,8 +190,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     started.push(pgbouncer);
     const pooled = new URL(direct);
     pooled.host = `127.0.0.1:${PGBOUNCER_PORT}`;
-    // postgres.js reads `prepare=false` from the URL too, so this works before DATABASE_POOL_MODE exists.
-    pooled.searchParams.set("prepare", "false");
     await until(
       async () => {
         const probe = postgres(pooled.toString(), { max: 1, prepare: false, onnotice: () => {}, connect_timeout: 2 });
@@ -216,6 +214,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       // A production-like deployment on the loopback: ROTOR_ENV=production would refuse http.
       ROTOR_ENV: "test",
       DATABASE_URL: pooled.toString(),
+      // No named prepared statements: the next transaction may run on another server connection.
       DATABASE_POOL_MODE: "transaction",
       ROTOR_PUBLIC_URL: url,
       ROTOR_TRUSTED_PROXIES: "127.0.0.1/32",
