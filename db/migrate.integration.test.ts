@@ -22,6 +22,7 @@ import { raceTest, waitForLockWaiters } from "./testing/race";
 const RUNS = 4;
 let url = "";
 let processesUrl = "";
+let instancesUrl = "";
 const names: string[] = [];
 
 async function freshDatabase(): Promise<string> {
@@ -40,6 +41,7 @@ beforeAll(async () => {
   if (!env().DATABASE_URL) return;
   url = await freshDatabase();
   processesUrl = await freshDatabase();
+  instancesUrl = await freshDatabase();
 });
 
 afterAll(async () => {
@@ -116,6 +118,73 @@ describe("migrations under the advisory lock", () => {
       const appliedLines = results.filter((r) => /Applied \d+ migration\(s\)/.test(r.output));
       expect(appliedLines).toHaveLength(1);
       expect(appliedLines[0]!.output).toContain(`Applied ${journal.entries.length} migration(s): ${journal.entries[0]!.tag}, `);
+    },
+    180_000,
+  );
+
+  raceTest(
+    "two instances started together with ROTOR_MIGRATE_ON_START=true both become ready, and each migration is applied once",
+    async () => {
+      const ring = `t:${randomBytes(32).toString("base64")}`;
+      const start = () => {
+        const child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/machine-server.ts"], {
+          env: {
+            ...process.env,
+            DATABASE_URL: instancesUrl,
+            ROTOR_MIGRATE_ON_START: "true",
+            ROTOR_ENCRYPTION_KEYS: ring,
+            ROTOR_ENV: "test",
+            PORT: "0",
+            ROTOR_SHUTDOWN_DRAIN_SECONDS: "0",
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        child.stderr.on("data", (d: Buffer) => {
+          output += d.toString();
+        });
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        const port = new Promise<number>((resolve, reject) => {
+          child.stdout.on("data", (d: Buffer) => {
+            output += d.toString();
+            const m = /machine listening on (\d+)/.exec(output);
+            if (m) resolve(Number(m[1]));
+          });
+          void exited.then((code) => reject(new Error(`instance exited ${code}: ${output}`)));
+        });
+        return { child, exited, port, output: () => output };
+      };
+      const instances = [start(), start()];
+      try {
+        const ports = await Promise.all(instances.map((i) => i.port));
+        for (const port of ports) {
+          // The first check of a new deployment creates its signing keys, which on a busy machine
+          // may outlast a check's 5 s; the load goes on in the background, so a later poll sees it.
+          let body: unknown = null;
+          for (let attempt = 0; attempt < 100; attempt++) {
+            const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+            body = await ready.json();
+            if (ready.status === 200) break;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+          expect(body).toEqual({ status: "ready", checks: { database: "ok", migrations: "ok", signing_key: "ok" } });
+        }
+        expect(instances.filter((i) => /Applied \d+ migration\(s\)/.test(i.output()))).toHaveLength(1);
+        expect(instances.filter((i) => /Migrations: the database is current\./.test(i.output()))).toHaveLength(1);
+        for (const i of instances) i.child.kill("SIGTERM");
+        expect(await Promise.all(instances.map((i) => i.exited))).toEqual([0, 0]);
+      } finally {
+        for (const i of instances) i.child.kill("SIGKILL");
+      }
+      const client = postgres(instancesUrl, { max: 1, onnotice: () => {}, prepare: false });
+      try {
+        const rows = await client.unsafe<{ n: number; distinct: number }[]>(
+          "select count(*)::int as n, count(distinct created_at)::int as distinct from drizzle.__drizzle_migrations",
+        );
+        expect(rows[0]).toEqual({ n: journal.entries.length, distinct: journal.entries.length });
+      } finally {
+        await client.end();
+      }
     },
     180_000,
   );

@@ -118,7 +118,14 @@ describe("the server on SIGTERM", { timeout: 120_000 }, () => {
       void exited.then((code) => reject(new Error(`server exited ${code}: ${output}`)));
     });
     const base = `http://127.0.0.1:${port}`;
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // Ready first. The first check creates the new deployment's signing keys, which on a busy
+    // machine may outlast a check's 5 s; the load goes on in the background, so a later poll sees it.
+    let ready = 0;
+    for (let attempt = 0; attempt < 100 && ready !== 200; attempt++) {
+      ready = (await fetch(`${base}/readyz`, { headers: { connection: "close" } })).status;
+      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(ready).toBe(200);
 
     // A token request whose body is half sent: in flight when the signal comes.
     const body = "grant_type=client_credentials&scope=claims%3Aread";
