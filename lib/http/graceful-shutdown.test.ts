@@ -175,6 +175,37 @@ describe("graceful shutdown", () => {
     agent.destroy();
   });
 
+  it("closes a connection that was accepted but never sent a request, instead of waiting for it until the bound", async () => {
+    const h = await harness();
+    // A balancer's pre-opened connection: accepted, nothing sent yet.
+    const silent = connect(h.port, "127.0.0.1");
+    await new Promise<void>((resolve) => silent.once("connect", () => resolve()));
+    const closed = new Promise<void>((resolve) => silent.once("close", () => resolve()));
+    const done = h.shutdown.begin("SIGTERM received");
+    h.endDrain();
+    await closed;
+    await done;
+    expect(h.events).toEqual(["draining", "cleanUp", "exit 0"]);
+  });
+
+  it("once the last request in flight is answered, closes the connections left without one", async () => {
+    const h = await harness();
+    const slow = get(h.port, "/slow");
+    await h.slowArrived;
+    const silent = connect(h.port, "127.0.0.1");
+    await new Promise<void>((resolve) => silent.once("connect", () => resolve()));
+    const silentClosed = new Promise<void>((resolve) => silent.once("close", () => resolve()));
+    const done = h.shutdown.begin("SIGTERM received");
+    h.endDrain();
+    await untilRefused(h.port);
+    expect(h.events).toEqual(["draining"]);
+    h.releaseSlow();
+    expect(await slow).toMatchObject({ status: 200, body: "slow done" });
+    await done;
+    await silentClosed;
+    expect(h.events).toEqual(["draining", "cleanUp", "exit 0"]);
+  });
+
   it("exits 1 with a line naming the setting when requests are still in flight at the hard bound", async () => {
     const h = await harness();
     const slow = get(h.port, "/slow").catch(() => null);

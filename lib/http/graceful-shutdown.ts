@@ -64,10 +64,20 @@ export function gracefulShutdown(options: ShutdownOptions): GracefulShutdown {
     if (!res.headersSent) res.setHeader("Connection", "close");
   };
   // Before the server's own listener, so even an answer written at once carries Connection: close.
+  let stopped = false;
+  // A connection that carries no request serves nobody once the server has stopped accepting: one
+  // accepted just before the listener closed that has sent nothing yet (a balancer's pre-opened
+  // connection) would otherwise hold close() until headersTimeout, past the shutdown's bound.
+  const closeQuietConnections = () => {
+    if (stopped && open.size === 0) server.closeAllConnections();
+  };
   server.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
     if (closing) noKeepAlive(res);
     open.add(res);
-    res.once("close", () => open.delete(res));
+    res.once("close", () => {
+      open.delete(res);
+      closeQuietConnections();
+    });
   });
 
   const run = async (reason: string) => {
@@ -88,7 +98,10 @@ export function gracefulShutdown(options: ShutdownOptions): GracefulShutdown {
       // connections are closed now, busy ones after their response (Connection: close).
       server.close(() => resolve());
       server.closeIdleConnections();
+      stopped = true;
+      closeQuietConnections();
     });
+    log.info("shutdown: every connection closed; flushing usage records and closing the database");
     try {
       await options.cleanUp();
     } catch (error) {
