@@ -16,15 +16,27 @@
  * BENCH_REUSE=1 times the runs on the database an earlier idle run left (with BENCH_ANALYZE=1,
  * after analysing it), to compare two checkouts on the same rows.
  *
+ * BENCH_MODE=deliver: the issue's wave. BENCH_CLIENTS (100,000) clients of which BENCH_DUE
+ * (25,000) have a reminder due today, delivered through the real Resend SDK to a local stand-in
+ * (scripts/bench/fake-resend.ts, its own process, on BENCH_PROVIDER_PORT 4711, answering after
+ * BENCH_PROVIDER_LATENCY_MS, 0 by default). Scheduler runs follow one another, as a cron that
+ * catches up would call them, each with the deployment's budget and concurrency (BENCH_BUDGET_SECONDS
+ * 50, BENCH_CONCURRENCY 8), until the outbox is empty. Reports the time until then, the runs it
+ * took, sends per second, the provider's count of requests and repeated idempotency keys, and
+ * the peak RSS. Analysed unless BENCH_ANALYZE=0.
+ *
  * Options (environment): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_CLIENTS (100000), BENCH_RUNS (3), BENCH_DATABASE (rotor_bench_cron).
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { rows } from "@/lib/data/sql-rows";
+import { resendTransport } from "@/lib/email/transport";
 import { autoIssueDueSecrets } from "@/lib/scheduler/auto-issue";
 import { recordExpiries } from "@/lib/scheduler/expiries";
 import { enqueueKeyReminders, enqueueSecretReminders } from "@/lib/scheduler/reminders";
@@ -182,6 +194,103 @@ async function idleMode() {
   await handle.close();
 }
 
+async function deliverDatabase(due: number) {
+  const handle = await emptyDatabase();
+  await seedOrganisationsAndClients(handle);
+  // The first `due` clients' secrets are 1 to 30 days from their expiry day (a reminder due
+  // today); the rest were created in the last 140 days (none due for at least ten days).
+  await handle.db.execute(sql`
+    insert into client_secret (client_id, digest, masked_tail, created_at, expires_at, issued_by)
+    select s.id, encode(sha256(s.id::text::bytea), 'hex'), substr(md5(s.id::text), 1, 4), s.created,
+           (((s.created at time zone s.time_zone)::date + 181)::timestamp at time zone s.time_zone), 'seed'
+    from (
+      select c.id, o.time_zone,
+             case when row_number() over (order by c.client_id) <= ${due}
+                  then now() - (150 + random() * 29) * interval '1 day'
+                  else now() - random() * interval '140 days' end as created
+      from oauth_client c join organisation o on o.id = c.organisation_id
+    ) s`);
+  if (process.env.BENCH_ANALYZE !== "0") await handle.db.execute(sql`analyze`);
+  return handle;
+}
+
+async function deliverMode() {
+  const due = Number(process.env.BENCH_DUE ?? 25_000);
+  const port = Number(process.env.BENCH_PROVIDER_PORT ?? 4711);
+  const latency = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 0);
+  const budgetMs = Number(process.env.BENCH_BUDGET_SECONDS ?? 50) * 1000;
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
+  const provider = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/bench/fake-resend.ts", String(port), String(latency)], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const providerUrl = `http://127.0.0.1:${port}`;
+  const stats = async () =>
+    (await (await fetch(`${providerUrl}/stats`)).json()) as { requests: number; distinct: number; repeats: number; mostInFlight: number };
+  try {
+    for (let i = 0; ; i++) {
+      if (
+        await stats().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      if (i > 200) throw new Error(`the fake provider did not start on port ${port}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const results: { ms: number; peakRss: number; baseRss: number; runs: number; sent: number }[] = [];
+    for (let round = 1; round <= RUNS; round++) {
+      const handle = await deliverDatabase(due);
+      const before = await stats();
+      const transport = resendTransport({ apiKey: "re_bench", baseUrl: providerUrl, from: "Rotor <no-reply@rotor.example>" });
+      global.gc?.();
+      const baseRss = process.memoryUsage().rss;
+      let peakRss = baseRss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 25);
+      const started = performance.now();
+      let runs = 0;
+      let sent = 0;
+      let reminders = 0;
+      let firstRunMs = 0;
+      for (;;) {
+        const summary = await runScheduler(
+          { db: handle.db, keyRing, publicUrl: "https://rotor.example", transport, mail: { budgetMs, concurrency } },
+          new Date(),
+        );
+        runs++;
+        if (runs === 1) firstRunMs = summary.durationMs;
+        sent += summary.email?.sent ?? 0;
+        reminders += summary.reminders.secrets;
+        const [left] = await rows<{ n: number }>(handle.db, sql`select count(*)::int as n from email_outbox where status = 'pending'`);
+        console.info(
+          `  run ${runs}: ${(summary.durationMs / 1000).toFixed(1)} s, ${summary.reminders.secrets} reminders enqueued, ${summary.autoIssued} secrets auto-issued, sent ${summary.email?.sent}, retrying ${summary.email?.retrying}, dead ${summary.email?.dead}; ${left?.n} waiting`,
+        );
+        if ((left?.n ?? 0) === 0 || runs >= 50) break;
+      }
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      const after = await stats();
+      const [outbox] = await rows<{ sent: number; total: number }>(
+        handle.db,
+        sql`select count(*) filter (where status = 'sent')::int as sent, count(*)::int as total from email_outbox`,
+      );
+      results.push({ ms, peakRss, baseRss, runs, sent });
+      console.info(
+        `round ${round}: outbox empty after ${(ms / 1000).toFixed(1)} s (${runs} runs; the first ${(firstRunMs / 1000).toFixed(1)} s): ${reminders} reminders, ${sent} e-mails sent (${Math.round(sent / (ms / 1000))}/s), outbox ${outbox?.sent}/${outbox?.total} sent; provider: ${after.requests - before.requests} requests, ${after.distinct - before.distinct} distinct keys, ${after.repeats - before.repeats} repeated, at most ${after.mostInFlight} at once; RSS ${mb(baseRss)} MB before, peak ${mb(peakRss)} MB`,
+      );
+      await handle.close();
+    }
+    const median = [...results].sort((a, b) => a.ms - b.ms)[Math.floor(results.length / 2)]!;
+    console.info(
+      `\nMedian of ${RUNS} rounds at ${CLIENTS.toLocaleString("en-GB")} clients, ${due.toLocaleString("en-GB")} due, concurrency ${concurrency}, budget ${budgetMs / 1000} s, provider latency ${latency} ms: outbox empty after ${(median.ms / 1000).toFixed(1)} s (goal: under 300 s) in ${median.runs} runs; peak RSS ${mb(median.peakRss)} MB (${mb(median.baseRss)} MB before)`,
+    );
+  } finally {
+    provider.kill("SIGTERM");
+  }
+}
+
 async function enqueueMode() {
   const results: {
     ms: number;
@@ -222,6 +331,7 @@ async function enqueueMode() {
 }
 
 if (MODE === "idle") await idleMode();
+else if (MODE === "deliver") await deliverMode();
 else if (MODE === "enqueue") await enqueueMode();
-else throw new Error(`BENCH_MODE must be enqueue or idle, not ${MODE}`);
+else throw new Error(`BENCH_MODE must be enqueue, idle or deliver, not ${MODE}`);
 process.exit(0);
