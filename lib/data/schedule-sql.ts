@@ -34,8 +34,12 @@ export function autoIssueDayReached(expiresAt: Ref, now: Ref, zone: Ref, overlap
 
 /** reminderThreshold(expiresAt, now, zone, offsets): the most urgent offset due, or null. */
 export function reminderThreshold(expiresAt: Ref, now: Ref, zone: Ref, offsets: Ref): SQL {
+  // The days left are worked out once, not once per offset (OFFSET 0 keeps the planner from
+  // folding them back into the filter): two zone conversions per offset were most of the
+  // reminder statement's cost (docs/scheduler-performance.md).
   return sql`(case when (${now}) >= (${expiresAt}) then null
-    else (select min(t) from unnest(${offsets}) as t where t >= ${daysLeft(expiresAt, now, zone)}) end)`;
+    else (select min(t) from (select ${daysLeft(expiresAt, now, zone)} as days_left offset 0) d, unnest(${offsets}) as t
+          where t >= d.days_left) end)`;
 }
 
 /**

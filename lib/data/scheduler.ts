@@ -222,7 +222,8 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
         from client_secret s
         join oauth_client c on c.id = s.client_id and c.disabled_at is null
         join organisation o on o.id = c.organisation_id
-        cross join lateral (select ${reminderThreshold(sql`s.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold) due
+        -- OFFSET 0: the threshold is worked out once per credential, not again in each place that reads it.
+        cross join lateral (select ${reminderThreshold(sql`s.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold offset 0) due
         where ${secretAccepted({ createdAt: sql`s.created_at`, expiresAt: sql`s.expires_at`, revokedAt: sql`s.revoked_at` }, t(at))}
           -- Only secrets expiring soon can have a reminder due: read by client_secret_expires_idx, not the whole table.
           and s.expires_at <= ${reminderWindowEnd(t(at), sql`(select max(offset_days) from organisation, unnest(reminder_offsets) offset_days)`)}
@@ -243,7 +244,7 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
       from client_public_key k
       join oauth_client c on c.id = k.client_id and c.disabled_at is null
       join organisation o on o.id = c.organisation_id
-      cross join lateral (select ${reminderThreshold(sql`k.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold) due
+      cross join lateral (select ${reminderThreshold(sql`k.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold offset 0) due
       where k.expires_at is not null and ${keyAccepted({ expiresAt: sql`k.expires_at`, revokedAt: sql`k.revoked_at` }, t(at))}
         and due.threshold is not null
         and not exists (select 1 from reminder_delivery r where r.public_key_id = k.id and r.threshold_days <= due.threshold)
