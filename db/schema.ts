@@ -334,9 +334,15 @@ export const clientSecrets = pgTable(
     expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),
   },
   (t) => [
-    index("client_secret_client_idx").on(t.clientId),
+    // A client's secrets that may still be live (expires_at after now) without reading its history:
+    // the token endpoint's look-up and the scheduler's auto-issue (docs/scheduler-performance.md).
+    index("client_secret_client_expires_idx").on(t.clientId, t.expiresAt),
     uniqueIndex("client_secret_one_live_successor").on(t.replacesSecretId).where(sql`${t.revokedAt} is null`),
+    // The successor a reminder names, whether or not it was revoked since (the unique index above holds unrevoked ones only).
+    index("client_secret_replaces_idx").on(t.replacesSecretId),
     index("client_secret_expires_idx").on(t.expiresAt),
+    // Expiries still to record: a handful, however long the history (lib/data/scheduler.ts, recordExpiries).
+    index("client_secret_unrecorded_expiry_idx").on(t.expiresAt).where(sql`${t.expiryRecordedAt} is null and ${t.revokedAt} is null`),
     check("client_secret_expires_after_created", sql`${t.expiresAt} > ${t.createdAt}`),
     check("client_secret_digest_format", sql`${t.digest} ~ '^[0-9a-f]{64}$'`),
     check("client_secret_cipher_has_key", sql`(${t.ciphertext} is null) = (${t.encryptionKeyId} is null)`),
@@ -374,6 +380,9 @@ export const clientPublicKeys = pgTable(
   },
   (t) => [
     uniqueIndex("client_public_key_kid_unique").on(t.clientId, t.kid),
+    index("client_public_key_unrecorded_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.expiresAt} is not null and ${t.expiryRecordedAt} is null and ${t.revokedAt} is null`),
     check("client_public_key_label_length", sql`${t.label} is null or length(${t.label}) between 1 and 60`),
     check("client_public_key_type", sql`${t.keyType} in ('RSA', 'EC')`),
     // Seed 002: RSA 2048 to 4096 bits, signing RS256 or PS256; or EC on P-256, signing ES256 (RFC 7518 3.4).

@@ -43,6 +43,18 @@ describe("the environment", () => {
     expect(() => parseEnv({ ROTOR_MACHINE_CACHE_SECONDS: "1.5" }, "/x")).toThrow(/must be a whole number of seconds/);
   });
 
+  it("lets a scheduler run deliver mail for 50 seconds, 8 at once, unless told otherwise", () => {
+    expect(parseEnv({}, "/x")).toMatchObject({ ROTOR_MAIL_BUDGET_SECONDS: 50, ROTOR_MAIL_CONCURRENCY: 8 });
+    expect(parseEnv({ ROTOR_MAIL_BUDGET_SECONDS: "240", ROTOR_MAIL_CONCURRENCY: "16" }, "/x")).toMatchObject({
+      ROTOR_MAIL_BUDGET_SECONDS: 240,
+      ROTOR_MAIL_CONCURRENCY: 16,
+    });
+    expect(() => parseEnv({ ROTOR_MAIL_CONCURRENCY: "0" }, "/x")).toThrow(/ROTOR_MAIL_CONCURRENCY: must be at least 1/);
+    expect(() => parseEnv({ ROTOR_MAIL_BUDGET_SECONDS: "1.5" }, "/x")).toThrow(
+      /ROTOR_MAIL_BUDGET_SECONDS: must be a whole number of seconds/,
+    );
+  });
+
   it("fails fast naming the variable and how to fix it", () => {
     expect(() => parseEnv({ DATABASE_URL: "mysql://x" }, "/x")).toThrow(/DATABASE_URL: must start with "postgres:\/\/"/);
     expect(() => parseEnv({ ROTOR_ENV: "prod" }, "/x")).toThrow(/ROTOR_ENV: use "development", "test" or "production" \(got "prod"\)/);

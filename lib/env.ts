@@ -218,6 +218,24 @@ const envSchema = z
     RESEND_API_KEY: optionalText,
     RESEND_BASE_URL: optionalText,
     EMAIL_FROM: optionalText,
+    /**
+     * A scheduler run claims no more mail once this many seconds have passed since it started; the
+     * rest waits for the next run. Below the cron route's limit (app/api/cron/rotation: 300 s; 50
+     * also fits a 60-second serverless plan, enqueueing included).
+     */
+    ROTOR_MAIL_BUDGET_SECONDS: z.coerce
+      .number({ error: "must be a whole number of seconds" })
+      .int({ error: "must be a whole number of seconds" })
+      .min(1, { error: "must be at least 1 second" })
+      .max(3600, { error: "must be at most 3600 seconds" })
+      .default(50),
+    /** How many e-mails a scheduler run sends at once (each its own provider call and idempotency key). */
+    ROTOR_MAIL_CONCURRENCY: z.coerce
+      .number({ error: "must be a whole number" })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be at least 1" })
+      .max(64, { error: "must be at most 64" })
+      .default(8),
     OIDC_ISSUER: optionalText.refine(
       (v) => v === undefined || /^https?:\/\//.test(v),
       "must be the provider's issuer URL, e.g. https://oidc.integration.account.gov.uk",

@@ -10,6 +10,7 @@ import {
   daysLeft as daysLeftSql,
   expiryDay,
   reminderThreshold as reminderThresholdSql,
+  reminderWindowEnd,
 } from "./schedule-sql";
 import { rows } from "./sql-rows";
 
@@ -131,5 +132,27 @@ describe("the scheduler's SQL calendar", () => {
     // Every outcome was reached, so the comparison is not vacuous.
     expect(new Set(found.map((r) => r.auto)).size).toBe(2);
     expect(new Set(found.map((r) => r.threshold)).size).toBeGreaterThan(4);
+  });
+
+  it("never leaves a credential whose reminder is due outside the reminder window, on 800 generated cases", async () => {
+    const cases = generate(800, 20261129);
+    const values = cases.map(
+      (c, i) =>
+        sql`(${i}::int, ${Math.max(0, ...c.offsets)}::int, ${c.expiresAt.toISOString()}::timestamptz, ${c.now.toISOString()}::timestamptz)`,
+    );
+    const found = await rows<{ i: number; inside: boolean }>(
+      handle.db,
+      sql`select i, expires_at <= ${reminderWindowEnd(sql`now_at`, sql`max_offset`)} as inside
+          from (values ${sql.join(values, sql`, `)}) as c(i, max_offset, expires_at, now_at)
+          order by i`,
+    );
+    const due = found.filter((row) => {
+      const c = cases[row.i]!;
+      return reminderThreshold(c.expiresAt, c.now, c.zone, c.offsets) !== null;
+    });
+    expect(due.filter((row) => !row.inside).map((row) => cases[row.i])).toEqual([]);
+    // Not vacuous: reminders were due in many cases, and the window leaves some credentials out.
+    expect(due.length).toBeGreaterThan(100);
+    expect(found.some((row) => !row.inside)).toBe(true);
   });
 });

@@ -34,6 +34,21 @@ export function autoIssueDayReached(expiresAt: Ref, now: Ref, zone: Ref, overlap
 
 /** reminderThreshold(expiresAt, now, zone, offsets): the most urgent offset due, or null. */
 export function reminderThreshold(expiresAt: Ref, now: Ref, zone: Ref, offsets: Ref): SQL {
+  // The days left are worked out once, not once per offset (OFFSET 0 keeps the planner from
+  // folding them back into the filter): two zone conversions per offset were most of the
+  // reminder statement's cost (docs/scheduler-performance.md).
   return sql`(case when (${now}) >= (${expiresAt}) then null
-    else (select min(t) from unnest(${offsets}) as t where t >= ${daysLeft(expiresAt, now, zone)}) end)`;
+    else (select min(t) from (select ${daysLeft(expiresAt, now, zone)} as days_left offset 0) d, unnest(${offsets}) as t
+          where t >= d.days_left) end)`;
+}
+
+/**
+ * The last instant a credential may expire at and still have a reminder due at `now`, in any zone,
+ * when no offset exceeds maxOffsetDays: reminderThreshold is null for every later expiry (daysLeft
+ * would exceed every offset). It lets the scheduler read only the credentials expiring soon, by
+ * index, never the whole table; two days' margin covers the zone's offset from UTC and a calendar
+ * day longer than 24 hours. Proved a bound on generated cases beside reminderThreshold.
+ */
+export function reminderWindowEnd(now: Ref, maxOffsetDays: Ref): SQL {
+  return sql`((${now}) + ((${maxOffsetDays}) + 2) * interval '1 day')`;
 }

@@ -1,10 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import type { Database, Executor, Transaction } from "@/db/client";
 import { auditEvents, clientSecrets, emailOutbox, reminderDeliveries } from "@/db/schema";
 import type { MintedSecret } from "@/lib/credentials/mint-secret";
 import type { AuditAction } from "./audit";
 import { holdsAPlace, keyAccepted, secretAccepted } from "./live";
-import { autoIssueDayReached, calendarDay, expiryDay, reminderThreshold } from "./schedule-sql";
+import { autoIssueDayReached, calendarDay, expiryDay, reminderThreshold, reminderWindowEnd } from "./schedule-sql";
 import { rows } from "./sql-rows";
 
 /**
@@ -15,6 +15,19 @@ import { rows } from "./sql-rows";
  */
 
 const t = (iso: string) => sql`${iso}::timestamptz`;
+
+/**
+ * A transaction for the scheduler's statements, with JIT off for them alone: Postgres compiled the
+ * reminder statement on every run and the compiling cost more than the run
+ * (docs/scheduler-performance.md). SET LOCAL ends with the transaction, so no session keeps it
+ * (safe behind PgBouncer's transaction pooling).
+ */
+export function schedulerTransaction<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return work(tx);
+  });
+}
 const expiredAction: AuditAction = "secret.expired";
 const keyExpiredAction: AuditAction = "key.expired";
 
@@ -45,6 +58,11 @@ export interface AutoIssueCandidate {
  * longer than the overlap) their last secret expired with no successor at all. "Live" counts every
  * secret neither revoked nor expired, whenever created, so a secret a person made after this run
  * read its clock still counts.
+ *
+ * Shaped so the plan cannot depend on statistics (a freshly loaded table has none): per client,
+ * the secrets holding a place are read by (client_id, expires_at > now) from
+ * client_secret_client_expires_idx, never the client's expired history; only a client with none
+ * left reads its latest secret (a one-time filter skips that look-up for every other client).
  */
 export function autoIssueCandidates(db: Executor, at: string, where: SQL, limit: number) {
   return rows<AutoIssueCandidate>(
@@ -52,23 +70,29 @@ export function autoIssueCandidates(db: Executor, at: string, where: SQL, limit:
     sql`
       select c.id as client_uuid, c.client_id, c.name as client_name, c.organisation_id, o.name as organisation_name, o.slug,
              o.locale, o.time_zone, o.validity_days, o.overlap_days, (o.secret_reveal_policy = 'reveal') as reveal,
-             s.id as current_id, s.expires_at as current_expires_at, (s.holders = 0) as missed
+             coalesce(live.id, latest.id) as current_id, coalesce(live.expires_at, latest.expires_at) as current_expires_at,
+             (live.holders = 0) as missed
       from oauth_client c
       join organisation o on o.id = c.organisation_id
-      join lateral (
-        select s.id, s.created_at, s.expires_at, s.revoked_at, place.holds,
-               count(*) filter (where place.holds) over () as holders
+      cross join lateral (
+        -- expires_at > now is implied by holdsAPlace (a secret always has an expiry); said apart, it bounds the index scan.
+        select count(*)::int as holders, (array_agg(s.id))[1] as id, min(s.created_at) as created_at, min(s.expires_at) as expires_at
         from client_secret s
-        cross join lateral (select ${holdsAPlace({ expiresAt: sql`s.expires_at`, revokedAt: sql`s.revoked_at` }, t(at))} as holds) place
-        where s.client_id = c.id
-        order by place.holds desc, s.created_at desc
+        where s.client_id = c.id and s.expires_at > ${t(at)}
+          and ${holdsAPlace({ expiresAt: sql`s.expires_at`, revokedAt: sql`s.revoked_at` }, t(at))}
+      ) live
+      left join lateral (
+        select s.id, s.expires_at, s.revoked_at
+        from client_secret s
+        where live.holders = 0 and s.client_id = c.id
+        order by s.created_at desc
         limit 1
-      ) s on true
+      ) latest on true
       where o.auto_issue and c.disabled_at is null and ${where}
         and (
-          (s.holders = 1 and s.created_at <= ${t(at)}
-            and ${autoIssueDayReached(sql`s.expires_at`, t(at), sql`o.time_zone`, sql`o.overlap_days`)})
-          or (s.holders = 0 and s.revoked_at is null)
+          (live.holders = 1 and live.created_at <= ${t(at)}
+            and ${autoIssueDayReached(sql`live.expires_at`, t(at), sql`o.time_zone`, sql`o.overlap_days`)})
+          or (live.holders = 0 and latest.id is not null and latest.revoked_at is null)
         )
       order by c.id
       limit ${limit}`,
@@ -198,8 +222,11 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
         from client_secret s
         join oauth_client c on c.id = s.client_id and c.disabled_at is null
         join organisation o on o.id = c.organisation_id
-        cross join lateral (select ${reminderThreshold(sql`s.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold) due
+        -- OFFSET 0: the threshold is worked out once per credential, not again in each place that reads it.
+        cross join lateral (select ${reminderThreshold(sql`s.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold offset 0) due
         where ${secretAccepted({ createdAt: sql`s.created_at`, expiresAt: sql`s.expires_at`, revokedAt: sql`s.revoked_at` }, t(at))}
+          -- Only secrets expiring soon can have a reminder due: read by client_secret_expires_idx, not the whole table.
+          and s.expires_at <= ${reminderWindowEnd(t(at), sql`(select max(offset_days) from organisation, unnest(reminder_offsets) offset_days)`)}
           and due.threshold is not null
           and not exists (select 1 from reminder_delivery r where r.secret_id = s.id and r.threshold_days <= due.threshold)
         order by s.expires_at, s.id
@@ -217,7 +244,7 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
       from client_public_key k
       join oauth_client c on c.id = k.client_id and c.disabled_at is null
       join organisation o on o.id = c.organisation_id
-      cross join lateral (select ${reminderThreshold(sql`k.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold) due
+      cross join lateral (select ${reminderThreshold(sql`k.expires_at`, t(at), sql`o.time_zone`, sql`o.reminder_offsets`)} as threshold offset 0) due
       where k.expires_at is not null and ${keyAccepted({ expiresAt: sql`k.expires_at`, revokedAt: sql`k.revoked_at` }, t(at))}
         and due.threshold is not null
         and not exists (select 1 from reminder_delivery r where r.public_key_id = k.id and r.threshold_days <= due.threshold)

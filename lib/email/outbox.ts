@@ -100,25 +100,50 @@ export async function deliverMessage(
   return deliverClaimed(db, transport, claimed, options);
 }
 
+/** How long a run keeps delivering unless configured (ROTOR_MAIL_BUDGET_SECONDS): within a 60-second serverless limit. */
+export const DEFAULT_BUDGET_MS = 50_000;
+/** How many sends are in flight at once unless configured (ROTOR_MAIL_CONCURRENCY). */
+export const DEFAULT_CONCURRENCY = 8;
+/** Messages one sender claims at a time: small, so a budget spent mid-batch strands few leases. */
+export const DEFAULT_CLAIM_BATCH = 10;
+
+export interface DrainOptions extends DeliveryOptions {
+  /** Messages each sender claims at once. */
+  batch?: number;
+  /** No sender claims more once this much time has passed (see elapsedMs); what it holds it still sends. */
+  budgetMs?: number;
+  /** Senders working at once, each with its own claims: at most this many provider calls in flight. */
+  concurrency?: number;
+  /** Time spent so far, in ms; by default since the drain started (the scheduler counts from the start of its run). */
+  elapsedMs?: () => number;
+}
+
 /**
  * Delivers due outbox messages until none is left or the time budget is spent (a wave of
- * reminders is not cut at a fixed count). Each batch is claimed with a lease (FOR UPDATE SKIP
- * LOCKED), so concurrent workers never take the same message; a worker that dies mid-send leaves
- * the lease to expire and the message is retried, with the same idempotency key.
+ * reminders is not cut at a fixed count), with `concurrency` senders at once. Each sender claims a
+ * small batch with a lease (FOR UPDATE SKIP LOCKED), so no two senders, here or in a concurrent
+ * run, take the same message; each message is sent with its own idempotency key and its outcome
+ * (sent, retried with backoff, given up on) recorded exactly as one at a time. A worker that dies
+ * mid-send leaves the lease to expire and the message is retried, with the same idempotency key.
  */
-export async function drainOutbox(
-  db: Database,
-  transport: MailTransport,
-  options: DeliveryOptions & { batch?: number; budgetMs?: number; elapsedMs?: () => number },
-): Promise<DrainSummary> {
+export async function drainOutbox(db: Database, transport: MailTransport, options: DrainOptions): Promise<DrainSummary> {
   const summary: DrainSummary = { sent: 0, retrying: 0, dead: 0 };
   const started = performance.now();
   const elapsed = options.elapsedMs ?? (() => performance.now() - started);
-  const budget = options.budgetMs ?? 45_000;
-  while (elapsed() < budget) {
-    const claimed = await claimDueMessages(db, options.now, new Date(options.now.getTime() + LEASE_MS), options.batch ?? 50);
-    if (claimed.length === 0) break;
-    for (const message of claimed) summary[await deliverClaimed(db, transport, message, options)]++;
-  }
+  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const batch = Math.max(1, options.batch ?? DEFAULT_CLAIM_BATCH);
+  let empty = false;
+  const sender = async () => {
+    while (!empty && elapsed() < budget) {
+      const claimed = await claimDueMessages(db, options.now, new Date(options.now.getTime() + LEASE_MS), batch);
+      // Nothing left to claim: what other senders hold is theirs to finish.
+      if (claimed.length === 0) {
+        empty = true;
+        return;
+      }
+      for (const message of claimed) summary[await deliverClaimed(db, transport, message, options)]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) }, sender));
   return summary;
 }

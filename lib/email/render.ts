@@ -1,5 +1,6 @@
-import { render } from "@react-email/render";
-import { createElement } from "react";
+import { plainTextSelectors, render } from "@react-email/render";
+import { compile } from "html-to-text";
+import { createElement, type ReactElement } from "react";
 import { decrypt, type KeyRing } from "@/lib/crypto/encryption";
 import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { formatDateTime, formatLastUsed } from "@/lib/format";
@@ -10,6 +11,21 @@ import { JwksFailing } from "./templates/jwks-failing";
 import { MissedSuccessor, type MissedSuccessorProps } from "./templates/missed-successor";
 import { SignInLink } from "./templates/sign-in-link";
 import { reminderSubject } from "./wording";
+
+/**
+ * react-email's plain-text conversion (render with plainText: true, its own html-to-text options),
+ * compiled once: converting anew rebuilt the converter for every message, which cost four times
+ * the render itself and made a wave of reminders CPU-bound (docs/scheduler-performance.md). The
+ * result is the same text, which lib/email/render.test.ts checks for every template.
+ */
+let htmlToText: ((html: string) => string) | undefined;
+
+/** The message's HTML, and its plain-text part converted from that same HTML (one React render, not two). */
+async function renderBoth(element: ReactElement): Promise<{ html: string; text: string }> {
+  const html = await render(element);
+  htmlToText ??= compile({ wordwrap: false, selectors: plainTextSelectors });
+  return { html, text: htmlToText(html) };
+}
 
 /** What the scheduler stores with an outbox row (set-based SQL), rendered at delivery time. */
 export interface ExpiryReminderData {
@@ -101,7 +117,7 @@ export async function renderMessage(
     const url = decrypt(sealed.ciphertext, sealed.keyId, keyRing, outboxLinkCipherContext(message.id));
     const props = { url, minutes: Number(data.minutes), service: String(data.service) };
     const element = createElement(SignInLink, props);
-    return { html: await render(element), text: await render(element, { plainText: true }) };
+    return renderBoth(element);
   }
   if (template === "invitation") {
     const d = data as unknown as InvitationData;
@@ -112,7 +128,7 @@ export async function renderMessage(
       role: d.role,
       signInUrl: `${publicUrl}/signin`,
     });
-    return { html: await render(element), text: await render(element, { plainText: true }) };
+    return renderBoth(element);
   }
   if (template === "missed-successor") {
     const d = data as unknown as MissedSuccessorData;
@@ -125,7 +141,7 @@ export async function renderMessage(
       apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
     };
     const element = createElement(MissedSuccessor, props);
-    return { html: await render(element), text: await render(element, { plainText: true }) };
+    return renderBoth(element);
   }
   if (template === "jwks-failing") {
     const d = data as unknown as JwksFailingData;
@@ -138,7 +154,7 @@ export async function renderMessage(
       failingSince: formatDateTime(new Date(d.failingSince), d.locale, d.timeZone),
       apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
     });
-    return { html: await render(element), text: await render(element, { plainText: true }) };
+    return renderBoth(element);
   }
   if (template !== "expiry-reminder") throw new Error(`unknown e-mail template ${template}`);
   const d = data as unknown as ExpiryReminderData;
@@ -158,9 +174,5 @@ export async function renderMessage(
     successor: describeSuccessor(d),
   };
   const element = createElement(ExpiryReminder, props);
-  return {
-    html: await render(element),
-    text: await render(element, { plainText: true }),
-    subject: reminderSubject(d.credential, d.client, props.daysLeft),
-  };
+  return { ...(await renderBoth(element)), subject: reminderSubject(d.credential, d.client, props.daysLeft) };
 }

@@ -10,6 +10,7 @@ import {
   insertAuditEvents,
   insertAutoIssued,
   lockClients,
+  schedulerTransaction,
 } from "@/lib/data/scheduler";
 import type { MissedSuccessorData } from "@/lib/email/render";
 import { missedSuccessorSubject } from "@/lib/email/wording";
@@ -41,10 +42,10 @@ export async function autoIssueDueSecrets(db: Database, keyRing: KeyRing, now: D
   const summary: AutoIssueSummary = { issued: 0, missed: 0 };
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
-    const page = await autoIssueCandidates(db, at, clientIdAfter(after), PAGE);
+    const page = await schedulerTransaction(db, (tx) => autoIssueCandidates(tx, at, clientIdAfter(after), PAGE));
     if (page.length === 0) break;
     after = page[page.length - 1]!.client_uuid;
-    const result = await db.transaction(async (tx) => {
+    const result = await schedulerTransaction(db, async (tx) => {
       const ids = page.map((c) => c.client_uuid);
       await lockClients(tx, ids);
       const due = await autoIssueCandidates(tx, at, clientIdIn(ids), PAGE);

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { recordExpiries as record } from "@/lib/data/scheduler";
+import { recordExpiries as record, schedulerTransaction } from "@/lib/data/scheduler";
 
 /**
  * Records, once per credential, that a secret or key has expired, at the end of its expiry day in
@@ -7,5 +7,5 @@ import { recordExpiries as record } from "@/lib/data/scheduler";
  * puts the fact in the audit trail, each row with its event in one statement.
  */
 export function recordExpiries(db: Database, now: Date): Promise<{ secrets: number; keys: number }> {
-  return record(db, now.toISOString());
+  return schedulerTransaction(db, (tx) => record(tx, now.toISOString()));
 }

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { activeMembersOf, dueReminders, enqueueMail, recordReminderDeliveries } from "@/lib/data/scheduler";
+import { activeMembersOf, dueReminders, enqueueMail, recordReminderDeliveries, schedulerTransaction } from "@/lib/data/scheduler";
 import { recipientsByOrganisation, reminderMail } from "./notices";
 
 const PAGE = 1000;
@@ -13,7 +13,7 @@ export async function enqueueReminders(db: Database, credential: "secret" | "key
   const at = now.toISOString();
   let recorded = 0;
   for (;;) {
-    const page = await db.transaction(async (tx) => {
+    const page = await schedulerTransaction(db, async (tx) => {
       const due = await dueReminders(tx, credential, at, PAGE);
       const won = await recordReminderDeliveries(tx, due);
       const recipients = recipientsByOrganisation(await activeMembersOf(tx, [...new Set(due.map((d) => d.organisation_id))]));

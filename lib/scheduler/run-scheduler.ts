@@ -24,6 +24,11 @@ export interface SchedulerDeps {
   publicUrl: string;
   /** Absent: enqueue only (the benchmark measures due computation, not delivery). */
   transport?: MailTransport;
+  /**
+   * Delivery's limits (ROTOR_MAIL_BUDGET_SECONDS, ROTOR_MAIL_CONCURRENCY): no more mail is claimed
+   * once budgetMs has passed since the run started; at most `concurrency` sends at once.
+   */
+  mail?: { budgetMs?: number; concurrency?: number };
 }
 
 export interface SchedulerSummary {
@@ -49,7 +54,8 @@ export interface SchedulerSummary {
 
 /**
  * One scheduler run, each step idempotent, in the order of the reminder issue: issue the next
- * secrets that are due, record expiries, enqueue due reminders, deliver the outbox; then sweep
+ * secrets that are due, record expiries, enqueue due reminders, deliver the outbox (until it is
+ * empty or the run's mail budget is spent, several sends at once); then sweep
  * used assertion ids and keep the signing keys rotating. Safe to run as often as you like, from as
  * many instances as you like, at the same moment.
  */
@@ -77,7 +83,15 @@ async function runSteps(deps: SchedulerDeps, now: Date, started: number): Promis
   const reminders = { secrets: await enqueueSecretReminders(deps.db, now), keys: await enqueueKeyReminders(deps.db, now) };
   const jwksFailuresTold = await noticeFailingJwks(deps.db, now);
   const email = deps.transport
-    ? await drainOutbox(deps.db, deps.transport, { now, publicUrl: deps.publicUrl, keyRing: deps.keyRing })
+    ? await drainOutbox(deps.db, deps.transport, {
+        now,
+        publicUrl: deps.publicUrl,
+        keyRing: deps.keyRing,
+        budgetMs: deps.mail?.budgetMs,
+        concurrency: deps.mail?.concurrency,
+        // Counted from the start of the run, so the whole run stays within the route's limit.
+        elapsedMs: () => performance.now() - started,
+      })
     : null;
   const housekeeping = {
     assertionsSwept: await sweepConsumedAssertions(deps.db, now),

@@ -25,7 +25,15 @@ const production = {
 
 async function load(settings: Record<string, string | undefined>) {
   vi.resetModules();
-  for (const name of ["RESEND_API_KEY", "RESEND_BASE_URL", "EMAIL_FROM", "ROTOR_ENV"]) vi.stubEnv(name, undefined);
+  for (const name of [
+    "RESEND_API_KEY",
+    "RESEND_BASE_URL",
+    "EMAIL_FROM",
+    "ROTOR_ENV",
+    "ROTOR_MAIL_BUDGET_SECONDS",
+    "ROTOR_MAIL_CONCURRENCY",
+  ])
+    vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
   const runtime = await import("./runtime");
   const transport = await import("@/lib/email/transport");
@@ -115,7 +123,7 @@ describe("the mail transport a deployment uses", () => {
 });
 
 describe("the scheduler's dependencies", () => {
-  it("are the configured database, the configured key ring, the public origin and the chosen transport", async () => {
+  it("are the configured database, the configured key ring, the public origin, the chosen transport and the mail limits", async () => {
     const database = await createTestDatabase();
     const where = database.url
       ? { DATABASE_URL: database.url }
@@ -126,6 +134,8 @@ describe("the scheduler's dependencies", () => {
         ROTOR_ENV: "test",
         ROTOR_PUBLIC_URL: "https://portal.rotor.example",
         ROTOR_ENCRYPTION_KEYS: keySpec,
+        ROTOR_MAIL_BUDGET_SECONDS: "120",
+        ROTOR_MAIL_CONCURRENCY: "3",
       });
       const configured = await import("@/lib/data/database");
       try {
@@ -135,6 +145,7 @@ describe("the scheduler's dependencies", () => {
           keyRing: parseKeyRing(keySpec),
           publicUrl: "https://portal.rotor.example",
           transport: devMailbox,
+          mail: { budgetMs: 120_000, concurrency: 3 },
         });
         expect(deps.db).toBe(await configured.getDb());
       } finally {

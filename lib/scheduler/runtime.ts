@@ -26,5 +26,11 @@ export function usesDevMailbox(): boolean {
 
 export async function schedulerDeps(): Promise<SchedulerDeps> {
   const e = env();
-  return { db: await getDb(), keyRing: loadKeyRing(e), publicUrl: e.ROTOR_PUBLIC_URL, transport: mailTransport() };
+  return {
+    db: await getDb(),
+    keyRing: loadKeyRing(e),
+    publicUrl: e.ROTOR_PUBLIC_URL,
+    transport: mailTransport(),
+    mail: { budgetMs: e.ROTOR_MAIL_BUDGET_SECONDS * 1000, concurrency: e.ROTOR_MAIL_CONCURRENCY },
+  };
 }
