@@ -13,7 +13,7 @@
  *
  * Options (environment): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_RUNS (3), BENCH_SECONDS (10), BENCH_MOUNTS (self-hosted,route-handler,bare), BENCH_PORT
- * (3900), BENCH_DATABASE (rotor_bench), BENCH_CPU_PROF (a folder: profile the servers, node --cpu-prof).
+ * (3900), BENCH_DATABASE (rotor_bench), BENCH_CPU_PROF (a folder: profile the servers, node --cpu-prof), BENCH_CASES (secret,jwt).
  */
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
@@ -38,6 +38,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const mounts = (process.env.BENCH_MOUNTS ?? "self-hosted,route-handler,bare").split(",");
 const CONNECTIONS = 32;
+/** BENCH_CASES=secret skips private_key_jwt (a profile of the secret path alone). */
+const withJwt = (process.env.BENCH_CASES ?? "secret,jwt").split(",").includes("jwt");
 
 requireBuild();
 const db = await freshDatabase("rotor_bench");
@@ -131,7 +133,7 @@ for (const mount of mounts) {
       secret.push(s);
       console.info(`${mount.padEnd(13)} run ${run} client_secret_basic ${fmt(s)}  ${cpuText(s)}`);
       // The bare yardstick does client_secret_basic only.
-      if (mount === "bare") continue;
+      if (mount === "bare" || !withJwt) continue;
       const expected = mount === "self-hosted" ? 2600 : 1000;
       const j = await measured(server, () => jwtCase(expected));
       jwt.push(j);

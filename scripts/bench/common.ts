@@ -66,13 +66,21 @@ export async function startServer(
   );
   if (busy) throw new Error(`port ${PORT} is already in use: stop whatever listens there first`);
   const bin = path.resolve("node_modules/.bin");
-  const [cmd, args] =
-    mount === "self-hosted"
-      ? [`${bin}/tsx`, ["scripts/server.ts"]]
-      : mount === "bare"
-        ? [`${bin}/tsx`, ["scripts/bench/bare-token-server.ts"]]
-        : [`${bin}/next`, ["start", "-p", String(PORT)]];
+  const script = mount === "self-hosted" ? "scripts/server.ts" : mount === "bare" ? "scripts/bench/bare-token-server.ts" : null;
+  // Node refuses --cpu-prof in NODE_OPTIONS: a profiled server is node itself, with tsx as a loader.
   const profile = process.env.BENCH_CPU_PROF;
+  const [cmd, args] = profile
+    ? [
+        process.execPath,
+        [
+          "--cpu-prof",
+          `--cpu-prof-dir=${path.resolve(profile)}`,
+          ...(script ? ["--import", "tsx", script] : ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)]),
+        ],
+      ]
+    : script
+      ? [`${bin}/tsx`, [script]]
+      : [`${bin}/next`, ["start", "-p", String(PORT)]];
   const child = spawn(cmd, args, {
     env: {
       ...process.env,
@@ -87,7 +95,6 @@ export async function startServer(
       PORT: String(PORT),
       HOSTNAME: "127.0.0.1",
       ROTOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "rotor-bench-")),
-      ...(profile ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --cpu-prof --cpu-prof-dir=${path.resolve(profile)}`.trim() } : {}),
       ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
