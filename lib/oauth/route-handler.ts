@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { TextResponse } from "./buffered";
 import type { MachinePath } from "./machine";
 import { getMachine } from "./runtime";
 import { withMachineHeaders } from "./security";
@@ -9,6 +10,10 @@ import { withMachineHeaders } from "./security";
  * as the self-hosted mount.
  */
 export function routeHandlersFor(path: MachinePath) {
-  const handle = async (request: Request) => withMachineHeaders(await (await getMachine()).routes[path](request), env().ROTOR_PUBLIC_URL);
+  const handle = async (request: Request) => {
+    const response = withMachineHeaders(await (await getMachine()).routes[path](request), env().ROTOR_PUBLIC_URL);
+    // Next sends an ordinary Response; the core's JSON answers keep their text aside (buffered.ts).
+    return response instanceof TextResponse ? response.toResponse() : response;
+  };
   return { GET: handle, HEAD: handle, POST: handle, PUT: handle, PATCH: handle, DELETE: handle, OPTIONS: handle };
 }
