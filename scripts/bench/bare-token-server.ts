@@ -7,11 +7,15 @@
  * headers. What it leaves out is what Rotor adds around that work (rate limits, usage recording,
  * the fetch Request/Response round trip, drizzle), so the difference is the price of those.
  *
+ * BARE_SIGNER=node-crypto (mount "bare-node-crypto") signs with node:crypto's sign() instead of
+ * jose, as lib/oauth/access-token.ts does: jose 6 turns a KeyObject into a WebCrypto key on every
+ * call, so the plain "bare" mount pays more for its signature than Rotor does.
+ *
  * Not a server to deploy: no private_key_jwt, no scope or audience parameters, no error detail.
  * Environment as for scripts/server.ts: DATABASE_URL, ROTOR_ENCRYPTION_KEYS, ROTOR_PUBLIC_URL,
  * PORT, HOSTNAME.
  */
-import { createHash, type KeyObject, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, type KeyObject, randomUUID, sign, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SignJWT } from "jose";
 import postgres from "postgres";
@@ -45,6 +49,14 @@ function answer(res: ServerResponse, status: number, body: string) {
   res.end(body);
 }
 const refuse = (res: ServerResponse, status: number, error: string) => answer(res, status, JSON.stringify({ error }));
+
+const nodeCrypto = process.env.BARE_SIGNER === "node-crypto";
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+function nodeCryptoJwt(alg: string, signer: { kid: string; key: KeyObject }, claims: Record<string, unknown>): string {
+  const input = `${b64({ alg, kid: signer.kid, typ: "at+jwt" })}.${b64(claims)}`;
+  const signature = sign("sha256", Buffer.from(input), alg === "ES256" ? { key: signer.key, dsaEncoding: "ieee-p1363" } : signer.key);
+  return `${input}.${signature.toString("base64url")}`;
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -93,15 +105,18 @@ async function token(req: IncomingMessage, res: ServerResponse) {
   const scope = (client.allowed_scopes as string[]).join(" ");
   const ttl = client.access_token_ttl_seconds as number;
   const iat = Math.floor(now.getTime() / 1000);
-  const accessToken = await new SignJWT({ client_id: clientId, scope })
-    .setProtectedHeader({ alg: client.access_token_alg as string, kid: signer.kid, typ: "at+jwt" })
-    .setIssuer(issuer)
-    .setSubject(clientId)
-    .setAudience(audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ttl)
-    .setJti(randomUUID())
-    .sign(signer.key);
+  const claims = { client_id: clientId, scope, iss: issuer, sub: clientId, aud: audience, iat, exp: iat + ttl, jti: randomUUID() };
+  const accessToken = nodeCrypto
+    ? nodeCryptoJwt(client.access_token_alg as string, signer, claims)
+    : await new SignJWT({ client_id: clientId, scope })
+        .setProtectedHeader({ alg: client.access_token_alg as string, kid: signer.kid, typ: "at+jwt" })
+        .setIssuer(issuer)
+        .setSubject(clientId)
+        .setAudience(audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttl)
+        .setJti(randomUUID())
+        .sign(signer.key);
   answer(res, 200, JSON.stringify({ access_token: accessToken, token_type: "Bearer", expires_in: ttl, ...(scope ? { scope } : {}) }));
 }
 

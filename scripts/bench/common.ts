@@ -66,7 +66,7 @@ export async function startServer(
   );
   if (busy) throw new Error(`port ${PORT} is already in use: stop whatever listens there first`);
   const bin = path.resolve("node_modules/.bin");
-  const script = mount === "self-hosted" ? "scripts/server.ts" : mount === "bare" ? "scripts/bench/bare-token-server.ts" : null;
+  const script = mount === "self-hosted" ? "scripts/server.ts" : mount.startsWith("bare") ? "scripts/bench/bare-token-server.ts" : null;
   // Node refuses --cpu-prof in NODE_OPTIONS: a profiled server is node itself, with tsx as a loader.
   const profile = process.env.BENCH_CPU_PROF;
   const [cmd, args] = profile
@@ -95,6 +95,7 @@ export async function startServer(
       PORT: String(PORT),
       HOSTNAME: "127.0.0.1",
       ROTOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "rotor-bench-")),
+      ...(mount === "bare-node-crypto" ? { BARE_SIGNER: "node-crypto" } : {}),
       ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
