@@ -6,21 +6,41 @@
  * start`), and drives it with autocannon from this same 2-core machine: 32 connections, one server
  * process. client_secret_basic runs for a fixed duration; private_key_jwt sends assertions signed
  * before the timed run, each used exactly once. Three runs per case; prints each run and the
- * medians. A benchmark, not a test: it asserts nothing and never runs in `npm test`.
+ * medians. The third mount, "bare" (scripts/bench/bare-token-server.ts), does the same
+ * client_secret_basic work with node:http, jose and postgres.js alone: the yardstick, in the same
+ * run ("bare-node-crypto": the same, signing with node:crypto as Rotor now does). CPU per request
+ * is the server's process tree's, and beside it that of the Postgres backends
+ * serving the bench database. A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  *
  * Options (environment): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_RUNS (3), BENCH_SECONDS (10), BENCH_MOUNTS (self-hosted,route-handler).
+ * BENCH_RUNS (3), BENCH_SECONDS (10), BENCH_MOUNTS (self-hosted,route-handler,bare), BENCH_PORT
+ * (3900), BENCH_DATABASE (rotor_bench), BENCH_CPU_PROF (a folder: profile the servers, node --cpu-prof), BENCH_CASES (secret,jwt).
  */
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { JWT_BEARER_ASSERTION_TYPE } from "@/lib/oauth/constants";
 import { addKey, basic, provisionClient } from "@/lib/oauth/testing";
-import { fmt, freshDatabase, issuer, load, median, processTreeCpuMs, type Result, requireBuild, startServer, stop } from "./bench/common";
+import {
+  cpuSince,
+  databaseCpuMs,
+  fmt,
+  freshDatabase,
+  issuer,
+  load,
+  median,
+  processTreeCpuMs,
+  type Result,
+  requireBuild,
+  startServer,
+  stop,
+} from "./bench/common";
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const mounts = (process.env.BENCH_MOUNTS ?? "self-hosted,route-handler").split(",");
+const mounts = (process.env.BENCH_MOUNTS ?? "self-hosted,route-handler,bare").split(",");
 const CONNECTIONS = 32;
+/** BENCH_CASES=secret skips private_key_jwt (a profile of the secret path alone). */
+const withJwt = (process.env.BENCH_CASES ?? "secret,jwt").split(",").includes("jwt");
 
 requireBuild();
 const db = await freshDatabase("rotor_bench");
@@ -54,12 +74,19 @@ async function signAssertions(count: number): Promise<string[]> {
   return out;
 }
 
-/** A load run, with the server's CPU time per completed request (µs) measured around it. */
-async function measured(server: { pid?: number }, run: () => Promise<Result>): Promise<Result & { cpuUs: number }> {
+type Measured = Result & { cpuUs: number; dbCpuUs: number };
+
+/** A load run, with the server's and its Postgres backends' CPU time per completed request (µs) measured around it. */
+async function measured(server: { pid?: number }, run: () => Promise<Result>): Promise<Measured> {
+  const dbBefore = await databaseCpuMs(db.serverUrl, db.name);
   const before = processTreeCpuMs(server.pid!);
   const r = await run();
-  return { ...r, cpuUs: ((processTreeCpuMs(server.pid!) - before) * 1000) / Math.max(1, r.total) };
+  const serverMs = processTreeCpuMs(server.pid!) - before;
+  const dbMs = cpuSince(dbBefore, await databaseCpuMs(db.serverUrl, db.name));
+  const per = (ms: number) => (ms * 1000) / Math.max(1, r.total);
+  return { ...r, cpuUs: per(serverMs), dbCpuUs: per(dbMs) };
 }
+const cpuText = (r: Measured) => `server CPU ${r.cpuUs.toFixed(0)} us/request (+ Postgres ${r.dbCpuUs.toFixed(0)})`;
 
 const secretCase = () =>
   load({
@@ -100,28 +127,32 @@ for (const mount of mounts) {
       headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(secretClient.clientId, secretClient.secret) },
       body: "grant_type=client_credentials",
     });
-    const secret: (Result & { cpuUs: number })[] = [];
-    const jwt: (Result & { cpuUs: number })[] = [];
+    const secret: Measured[] = [];
+    const jwt: Measured[] = [];
     for (let run = 1; run <= runs; run++) {
       const s = await measured(server, secretCase);
       secret.push(s);
-      console.info(`${mount.padEnd(13)} run ${run} client_secret_basic ${fmt(s)}  server CPU ${s.cpuUs.toFixed(0)} us/request`);
+      console.info(`${mount.padEnd(13)} run ${run} client_secret_basic ${fmt(s)}  ${cpuText(s)}`);
+      // The bare yardstick does client_secret_basic only.
+      if (mount.startsWith("bare") || !withJwt) continue;
       const expected = mount === "self-hosted" ? 2600 : 1000;
       const j = await measured(server, () => jwtCase(expected));
       jwt.push(j);
-      console.info(`${mount.padEnd(13)} run ${run} private_key_jwt     ${fmt(j)}  server CPU ${j.cpuUs.toFixed(0)} us/request`);
+      console.info(`${mount.padEnd(13)} run ${run} private_key_jwt     ${fmt(j)}  ${cpuText(j)}`);
     }
     for (const [name, results] of [
       ["client_secret_basic", secret],
       ["private_key_jwt", jwt],
     ] as const) {
+      if (results.length === 0) continue;
       const rps = median(results.map((r) => r.rps)).toFixed(0);
       const p50 = median(results.map((r) => r.p50));
       const p99 = median(results.map((r) => r.p99));
       const cpu = median(results.map((r) => r.cpuUs)).toFixed(0);
+      const dbCpu = median(results.map((r) => r.dbCpuUs)).toFixed(0);
       const failed = results.reduce((n, r) => n + r.non2xx, 0);
       summary.push(
-        `${mount.padEnd(13)} ${name.padEnd(20)} median ${rps.padStart(6)} req/s  p50 ${p50} ms  p99 ${p99} ms  non-2xx ${failed}  server CPU ${cpu} us/request`,
+        `${mount.padEnd(13)} ${name.padEnd(20)} median ${rps.padStart(6)} req/s  p50 ${p50} ms  p99 ${p99} ms  non-2xx ${failed}  server CPU ${cpu} us/request (+ Postgres ${dbCpu})`,
       );
     }
   } finally {

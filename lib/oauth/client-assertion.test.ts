@@ -319,6 +319,17 @@ describe("verifying a client assertion against the client's keys", () => {
     );
   });
 
+  it("verifies with the key it was given, never one remembered for another client under the same id and kid (keys at a JWKS URL are named by kid alone)", async () => {
+    const published = (publicKey: KeyObject) => registered("jwks:shared", "shared", "RS256", publicKey);
+    // One client's key is used first, then another client publishing the same kid signs with its own.
+    expect((await verify(await sign("RS256", "shared"), [published(rsa.publicKey)])).keyId).toBe("jwks:shared");
+    expect((await verify(await sign("RS256", "shared", otherRsa.privateKey), [published(otherRsa.publicKey)])).keyId).toBe("jwks:shared");
+    // And the first client's private key does not verify against the second client's published key.
+    expect(await refusal(async () => verify(await sign("RS256", "shared"), [published(otherRsa.publicKey)]))).toEqual(
+      unverified("The assertion's signature does not verify with the registered key."),
+    );
+  });
+
   it("refuses a client without keys and a kid that is not registered", async () => {
     expect(await refusal(async () => verify(await sign("RS256", "kid-1"), []))).toEqual(
       unverified("This client has no active public key registered for private_key_jwt."),

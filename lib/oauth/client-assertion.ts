@@ -138,8 +138,13 @@ export function readClientAssertion(
 
 const keyCache = new Map<string, KeyObject>();
 
+/**
+ * Imported keys are remembered by their material, never by id and kid: a key from a JWKS URL is
+ * named by its kid alone (lib/oauth/client-jwks-source.ts), so two clients publishing the same kid,
+ * or one client replacing the key behind a kid, must never be verified with a remembered key.
+ */
 function importKey(key: RegisteredKey): KeyObject {
-  const cacheKey = `${key.id}:${key.kid}`;
+  const cacheKey = JSON.stringify(key.jwk);
   let imported = keyCache.get(cacheKey);
   if (!imported) {
     imported = createPublicKey({ key: key.jwk as never, format: "jwk" });

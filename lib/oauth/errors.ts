@@ -1,4 +1,5 @@
 import { errorSummary, isDataException } from "@/lib/error-summary";
+import { TextResponse } from "./buffered";
 
 /**
  * RFC 6749 5.2 error responses, built in one place. invalid_client is 401, with a
@@ -62,14 +63,14 @@ export function oauthErrorResponse(error: OAuthError, basicUsed: boolean, extraH
   if (error.error === "invalid_client" && (basicUsed || error.challenge))
     headers["WWW-Authenticate"] = 'Basic realm="oauth", charset="UTF-8"';
   if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
-  return new Response(JSON.stringify({ error: error.error, error_description: error.description }), { status: error.status, headers });
+  return new TextResponse(JSON.stringify({ error: error.error, error_description: error.description }), { status: error.status, headers });
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   // A cacheable answer (metadata, JWKS) says so once: Pragma: no-cache beside a max-age contradicts it.
   const base =
     headers["Cache-Control"] && headers["Cache-Control"] !== "no-store" ? { "Content-Type": JSON_HEADERS["Content-Type"] } : JSON_HEADERS;
-  return new Response(JSON.stringify(body), { status, headers: { ...base, ...headers } });
+  return new TextResponse(JSON.stringify(body), { status, headers: { ...base, ...headers } });
 }
 
 /**

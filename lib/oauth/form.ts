@@ -1,3 +1,4 @@
+import { BufferedRequest } from "./buffered";
 import { MAX_FORM_BYTES } from "./constants";
 import { OAuthError } from "./errors";
 
@@ -43,7 +44,16 @@ function decode(part: string): string {
   }
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
 async function readBounded(request: Request): Promise<string> {
+  // The self-hosted mount read (and bounded) the body already: no stream to make and drain.
+  if (request instanceof BufferedRequest) {
+    const bytes = request.bodyBytes;
+    if (bytes.byteLength > MAX_FORM_BYTES)
+      throw new OAuthError("invalid_request", `The request body is larger than ${MAX_FORM_BYTES} bytes.`, 413);
+    return utf8.decode(bytes);
+  }
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -58,7 +68,7 @@ async function readBounded(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+  return utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
 }
 
 /** A parameter that must be present and non-empty. */

@@ -4,6 +4,7 @@ import { errorSummary } from "@/lib/error-summary";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from "@/lib/http/client-address";
 import { log } from "@/lib/log/logger";
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
+import { BufferedRequest, TextResponse } from "./buffered";
 import { MAX_FORM_BYTES } from "./constants";
 import type { FetchHandler } from "./machine";
 import { machineHeaders } from "./security";
@@ -15,7 +16,13 @@ const HARD_CAP_BYTES = 8 * 1024 * 1024;
  * paths, with none of Next.js's per-request cost. The body is read with a bound; a larger one is
  * cut at bound + 1 bytes so the handler refuses it as it would any oversized body.
  */
-export async function serveFetch(handler: FetchHandler, req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
+export async function serveFetch(
+  handler: FetchHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  origin: string,
+  baseline: Record<string, string> = machineHeaders(origin),
+): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   if (req.method !== "GET" && req.method !== "HEAD") {
@@ -35,18 +42,18 @@ export async function serveFetch(handler: FetchHandler, req: IncomingMessage, re
     if (value === undefined || name === "content-length") continue;
     headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const body = chunks.length ? Buffer.concat(chunks) : undefined;
-  const request = new Request(`${origin}${req.url ?? "/"}`, {
-    method: req.method,
-    headers,
-    body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
-  });
+  const url = `${origin}${req.url ?? "/"}`;
+  const method = req.method ?? "GET";
+  // The body is whole and bounded already: handed over as bytes, with a stream only if asked for.
+  const request = chunks.length
+    ? new BufferedRequest(url, { method, headers }, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+    : new Request(url, { method, headers });
   const response = await handler(request);
-  const out: Record<string, string> = { ...machineHeaders(origin) };
+  const out: Record<string, string> = { ...baseline };
   response.headers.forEach((value, name) => {
     out[name] = value;
   });
-  const text = req.method === "HEAD" ? "" : await response.text();
+  const text = req.method === "HEAD" ? "" : response instanceof TextResponse ? response.bodyText : await response.text();
   out["content-length"] = String(Buffer.byteLength(text));
   res.writeHead(response.status, out);
   res.end(text);
@@ -95,7 +102,7 @@ export function machineListener(
       else res.writeHead(404, { ...baseline, "Content-Type": "application/json" }).end('{"error":"not_found"}');
       return;
     }
-    serveFetch(handler, req, res, origin).catch((error: unknown) => {
+    serveFetch(handler, req, res, origin, baseline).catch((error: unknown) => {
       log().error({ err: errorSummary(error) }, "machine path: unexpected failure");
       if (!res.headersSent) res.writeHead(503, { ...baseline, "Content-Type": "application/json", "Retry-After": "1" });
       res.end('{"error":"temporarily_unavailable"}');

@@ -2,6 +2,7 @@ import { env } from "@/lib/env";
 import { HEALTH_METHODS, healthz } from "@/lib/health/readiness";
 import { log } from "@/lib/log/logger";
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
+import { TextResponse } from "./buffered";
 import type { MachinePath } from "./machine";
 import { getMachine } from "./runtime";
 import { withMachineHeaders } from "./security";
@@ -23,7 +24,8 @@ export function routeHandlersFor(path: MachinePath) {
         { method: request.method, path, status: response.status, durationMs: Math.round((performance.now() - started) * 10) / 10 },
         "request",
       );
-      return response;
+      // Next sends an ordinary Response; the core's JSON answers keep their text aside (buffered.ts).
+      return response instanceof TextResponse ? response.toResponse() : response;
     });
   };
   return { GET: handle, HEAD: handle, POST: handle, PUT: handle, PATCH: handle, DELETE: handle, OPTIONS: handle };

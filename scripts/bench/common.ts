@@ -16,7 +16,8 @@ import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { cliContext } from "@/lib/oauth/testing";
 
-export const PORT = 3900;
+/** BENCH_PORT: where the server under test listens (3900 unless told), so benchmarks can run side by side. */
+export const PORT = Number(process.env.BENCH_PORT ?? 3900);
 export const issuer = `http://127.0.0.1:${PORT}`;
 
 export function requireBuild(): void {
@@ -27,7 +28,9 @@ export function requireBuild(): void {
 }
 
 /** A fresh database named `name` on the server, migrated and seeded; returns what provisioning needs. */
-export async function freshDatabase(name: string) {
+export async function freshDatabase(defaultName: string) {
+  // BENCH_DATABASE names it otherwise, so two people benchmarking on one server do not drop each other's.
+  const name = process.env.BENCH_DATABASE ?? defaultName;
   const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -41,10 +44,15 @@ export async function freshDatabase(name: string) {
   await handle.migrate();
   await seedDemoData(handle.db, { now: new Date(), keyRing });
   const org = (await findOrganisationBySlug(handle.db, "northwind"))!;
-  return { url: url.toString(), keySpec, handle, ctx: cliContext(handle.db, org, keyRing) };
+  return { url: url.toString(), serverUrl, name, keySpec, handle, ctx: cliContext(handle.db, org, keyRing) };
 }
 
-/** The production server of one mount: `tsx scripts/server.ts` (self-hosted) or `next start` (route handlers). */
+/**
+ * The production server of one mount: `tsx scripts/server.ts` (self-hosted), `next start` (route
+ * handlers), or the bare yardstick (scripts/bench/bare-token-server.ts, token endpoint only).
+ * BENCH_CPU_PROF=<folder> runs it under `node --cpu-prof`; each process writes a .cpuprofile there
+ * when it exits.
+ */
 export async function startServer(
   mount: string,
   databaseUrl: string,
@@ -58,7 +66,21 @@ export async function startServer(
   );
   if (busy) throw new Error(`port ${PORT} is already in use: stop whatever listens there first`);
   const bin = path.resolve("node_modules/.bin");
-  const [cmd, args] = mount === "self-hosted" ? [`${bin}/tsx`, ["scripts/server.ts"]] : [`${bin}/next`, ["start", "-p", String(PORT)]];
+  const script = mount === "self-hosted" ? "scripts/server.ts" : mount.startsWith("bare") ? "scripts/bench/bare-token-server.ts" : null;
+  // Node refuses --cpu-prof in NODE_OPTIONS: a profiled server is node itself, with tsx as a loader.
+  const profile = process.env.BENCH_CPU_PROF;
+  const [cmd, args] = profile
+    ? [
+        process.execPath,
+        [
+          "--cpu-prof",
+          `--cpu-prof-dir=${path.resolve(profile)}`,
+          ...(script ? ["--import", "tsx", script] : ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)]),
+        ],
+      ]
+    : script
+      ? [`${bin}/tsx`, [script]]
+      : [`${bin}/next`, ["start", "-p", String(PORT)]];
   const child = spawn(cmd, args, {
     env: {
       ...process.env,
@@ -73,6 +95,7 @@ export async function startServer(
       PORT: String(PORT),
       HOSTNAME: "127.0.0.1",
       ROTOR_DATA_DIR: mkdtempSync(path.join(tmpdir(), "rotor-bench-")),
+      ...(mount === "bare-node-crypto" ? { BARE_SIGNER: "node-crypto" } : {}),
       ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -128,7 +151,14 @@ export async function load(options: autocannon.Options & { connections?: number 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export const fmt = (r: Result) =>
-  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} of ${r.total}`;
+  `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  non-2xx ${r.non2xx} of ${r.total}${
+    r.non2xx
+      ? ` (${Object.entries(r.statuses)
+          .filter(([status]) => !status.startsWith("2"))
+          .map(([status, n]) => `${status}: ${n}`)
+          .join(", ")})`
+      : ""
+  }`;
 
 /**
  * CPU time (user + system, ms) used so far by a process and all its descendants, from /proc
@@ -158,4 +188,36 @@ export function processTreeCpuMs(rootPid: number): number {
   };
   visit(rootPid);
   return (total * 1000) / ticks;
+}
+
+/**
+ * CPU time (ms) used so far by the Postgres backends serving database `name` (the server's own
+ * processes, not children of ours), so a mount's cost can include the work it asks of Postgres.
+ * Backends that ended since are not counted: the servers keep their pools open during a run.
+ */
+export async function databaseCpuMs(serverUrl: string, name: string): Promise<Map<number, number>> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
+    const out = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      } catch {
+        // Ended, or on another machine: not counted.
+      }
+    }
+    return out;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The CPU ms the backends in `after` used since `before` (a backend that started since counts from zero). */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
