@@ -299,9 +299,15 @@ describe("authentication behind the rate limits (docs/security.md, Rate limits)"
 
   it("counts invalid_client as a failure, and anything else as neither", async () => {
     const wrong = recorder();
-    await expect(authenticateGuarded(ctx(), wrong, "192.0.2.1", basic(client.clientId, next.replace(/.$/, "x")), form({}))).rejects.toThrow(
-      OAuthError,
-    );
+    await expect(
+      authenticateGuarded(
+        ctx(),
+        wrong,
+        "192.0.2.1",
+        basic(client.clientId, `${next.slice(0, -1)}${next.endsWith("x") ? "y" : "x"}`),
+        form({}),
+      ),
+    ).rejects.toThrow(OAuthError);
     expect(wrong.calls).toEqual(["begin client_one 192.0.2.1", "failed client_one 192.0.2.1"]);
     const malformed = recorder();
     await expect(authenticateGuarded(ctx(), malformed, null, "Bearer x", form({}))).rejects.toThrow(OAuthError);

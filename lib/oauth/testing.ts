@@ -82,9 +82,16 @@ export function jwtForm(token: string, extra: Record<string, string> = {}) {
  * A one-character typo of `value`: its last character replaced by a different one, whatever it
  * was (always appending or substituting the same letter is no typo for a value that ends in it).
  */
+/**
+ * The value with one character changed. A compact JWS gets the first character of its signature
+ * changed, never the last: the last base64url character of a signature carries unused low bits
+ * (RFC 4648 4), so w, x, y and z there decode to the same bytes and a "typo" could still verify.
+ */
 export function typoOf(value: string): string {
-  const last = value.slice(-1);
-  return `${value.slice(0, -1)}${last === "x" ? "y" : "x"}`;
+  const dot = value.lastIndexOf(".");
+  const at = dot > 0 && dot < value.length - 1 ? dot + 1 : value.length - 1;
+  const swapped = value[at] === "x" ? "y" : "x";
+  return `${value.slice(0, at)}${swapped}${value.slice(at + 1)}`;
 }
 
 export function basic(clientId: string, secret: string): string {
