@@ -10,18 +10,26 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const ID = /^[1-9]\d{0,18}$/;
 
 export function encodeAuditCursor(position: AuditPosition): string {
-  return Buffer.from(`${position.occurredAt}|${position.id}`, "utf8").toString("base64url");
+  return Buffer.from(`${position.direction === "newer" ? "n" : "o"}|${position.occurredAt}|${position.id}`, "utf8").toString("base64url");
 }
 
 /** The position a cursor names; a cursor this code did not make is refused, naming the parameter. */
 export function decodeAuditCursor(cursor: string): AuditPosition {
-  const [occurredAt, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || !occurredAt || !id || !TIME.test(occurredAt) || !ID.test(id) || Number.isNaN(Date.parse(occurredAt))) {
+  const [way, occurredAt, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (
+    rest.length > 0 ||
+    (way !== "o" && way !== "n") ||
+    !occurredAt ||
+    !id ||
+    !TIME.test(occurredAt) ||
+    !ID.test(id) ||
+    Number.isNaN(Date.parse(occurredAt))
+  ) {
     throw new DomainError(
       "invalid",
       "cursor is not one this server gave out. Pass nextCursor from the previous page exactly, or leave cursor out for the newest events.",
       "cursor",
     );
   }
-  return { occurredAt, id };
+  return { occurredAt, id, direction: way === "n" ? "newer" : "older" };
 }

@@ -8,6 +8,8 @@ export interface AuditPage {
   events: AuditEventView[];
   /** The cursor of the next (older) page; null on the last page. */
   nextCursor: string | null;
+  /** The cursor of the page before (newer events); null on the first page. */
+  newerCursor: string | null;
 }
 
 /**
@@ -33,11 +35,19 @@ async function search(ctx: PlatformContext, organisationId: string | undefined, 
   const after = cursor ? decodeAuditCursor(cursor) : null;
   // One more than the page: whether it exists says whether there is a next page.
   const rows = await searchRows(ctx.db, { organisationId, ...filter }, after, limit + 1);
-  const page = rows.slice(0, limit);
+  const more = rows.length > limit;
+  // A page of newer events comes nearest-first: turn it round to newest first.
+  const page = after?.direction === "newer" ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+  const first = page[0];
   const last = page.at(-1);
+  const at = (row: (typeof page)[number], direction: "older" | "newer") =>
+    encodeAuditCursor({ occurredAt: row.occurred_at, id: row.id, direction });
+  const olderExist = after?.direction === "newer" ? true : more;
+  const newerExist = after === null ? false : after.direction === "older" ? true : more;
   return {
     events: page.map((row) => toAuditEventView(row)),
-    nextCursor: rows.length > limit && last ? encodeAuditCursor({ occurredAt: last.occurred_at, id: last.id }) : null,
+    nextCursor: olderExist && last ? at(last, "older") : null,
+    newerCursor: newerExist && first ? at(first, "newer") : null,
   };
 }
 

@@ -43,6 +43,8 @@ export interface AuditSearchFilter {
 export interface AuditPosition {
   occurredAt: string;
   id: string;
+  /** Which way from there: older events (the next page) or newer ones (back). */
+  direction: "older" | "newer";
 }
 
 export interface AuditSearchRow {
@@ -111,12 +113,16 @@ function conditions(filter: AuditSearchFilter, after: AuditPosition | null): SQL
            or a.metadata->>'client' ilike ${pattern} or a.metadata->>'email' ilike ${pattern} or a.metadata->>'name' ilike ${pattern})`,
     );
   }
-  // Descending order: the next page holds what sorts strictly before the last row shown.
-  if (after) parts.push(sql`(a.occurred_at, a.id) < (${after.occurredAt}::timestamptz, ${after.id}::bigint)`);
+  // The next page holds what sorts strictly before the last row shown; going back, strictly after the first.
+  if (after?.direction === "older") parts.push(sql`(a.occurred_at, a.id) < (${after.occurredAt}::timestamptz, ${after.id}::bigint)`);
+  if (after?.direction === "newer") parts.push(sql`(a.occurred_at, a.id) > (${after.occurredAt}::timestamptz, ${after.id}::bigint)`);
   return sql.join(parts, sql` and `);
 }
 
-/** One page, newest first, after `after` (or from the newest); `limit` rows at most. */
+/**
+ * One page after `after` (or from the newest), `limit` rows at most: older ones newest first; newer
+ * ones oldest first (the ones nearest the position), for the caller to turn round.
+ */
 export async function searchAuditEvents(
   db: Executor,
   filter: AuditSearchFilter,
@@ -133,7 +139,7 @@ export async function searchAuditEvents(
              ${targetName} as target_name, kc.name as target_client
       from audit_event a ${joins}
       where ${conditions(filter, after)}
-      order by a.occurred_at desc, a.id desc
+      order by ${after?.direction === "newer" ? sql`a.occurred_at asc, a.id asc` : sql`a.occurred_at desc, a.id desc`}
       limit ${limit}`,
   );
 }

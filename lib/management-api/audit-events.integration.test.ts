@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, DatabaseHandle } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
+import { cliIn, personIn } from "@/db/testing/contexts";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
 import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
@@ -227,6 +228,31 @@ describe("GET /api/v1/audit-events", () => {
 
   it("refuses a call without a valid token", async () => {
     expect((await call(listAuditEventsEndpoint, "rtr_pat_nope", "")).status).toBe(401);
+  });
+});
+
+describe("the portal's Newer and Older links", () => {
+  it("go back from any page to exactly the page before it", async () => {
+    const { searchAuditEvents } = await import("@/lib/audit/search-audit-events");
+    const ctx = cliIn(handle.db, (await findOrganisationBySlug(handle.db, "northwind"))!);
+    const first = await searchAuditEvents(ctx, { limit: 2 });
+    expect(first.newerCursor).toBeNull();
+    const second = await searchAuditEvents(ctx, { limit: 2, cursor: first.nextCursor! });
+    const third = await searchAuditEvents(ctx, { limit: 2, cursor: second.nextCursor! });
+    const backToSecond = await searchAuditEvents(ctx, { limit: 2, cursor: third.newerCursor! });
+    expect(backToSecond.events.map((e) => e.id)).toEqual(second.events.map((e) => e.id));
+    const backToFirst = await searchAuditEvents(ctx, { limit: 2, cursor: backToSecond.newerCursor! });
+    expect(backToFirst.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    expect(backToFirst.newerCursor).toBeNull();
+    expect(backToFirst.nextCursor).not.toBeNull();
+  });
+
+  it("are refused to a member, who may not read the audit log", async () => {
+    const { searchAuditEvents } = await import("@/lib/audit/search-audit-events");
+    const northwind = (await findOrganisationBySlug(handle.db, "northwind"))!;
+    const mo = (await findUserByEmail(handle.db, "mo.member@northwind.example"))!;
+    const member = personIn(handle.db, northwind, { userId: mo.id, label: "mo", role: "member" });
+    await expect(searchAuditEvents(member, {})).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 

@@ -106,5 +106,6 @@ export const setJwksUriEndpoint = managementRoute(
  */
 export const listAuditEventsEndpoint = managementRoute({ scope: "read" }, async ({ ctx, url }) => {
   const input = auditQueryParams.parse(Object.fromEntries(url.searchParams));
-  return { status: 200, body: await searchAuditEvents(ctx, input) };
+  const { events, nextCursor } = await searchAuditEvents(ctx, input);
+  return { status: 200, body: { events, nextCursor } };
 });
