@@ -256,6 +256,34 @@ describe("the portal's Newer and Older links", () => {
   });
 });
 
+describe("the audit log's export", () => {
+  it("holds exactly the filtered events, every page of them, as CSV and as JSON Lines", async () => {
+    const { auditFilterExport } = await import("@/lib/audit/audit-export-response");
+    const ctx = cliIn(handle.db, (await findOrganisationBySlug(handle.db, "northwind"))!);
+    const expected = (await everyEvent(northwindToken, "?actorType=api_token")).map((e) => e.id);
+    expect(expected.length).toBeGreaterThan(1);
+    const csv = await (await auditFilterExport(ctx, new URLSearchParams({ format: "csv", actorType: "api_token" }))).text();
+    const lines = csv.split("\r\n").filter(Boolean);
+    expect(lines[0]).toMatch(/^id,occurredAt,/);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(expected);
+    const jsonl = await (await auditFilterExport(ctx, new URLSearchParams({ format: "jsonl", actorType: "api_token" }))).text();
+    expect(
+      jsonl
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(expected);
+  });
+
+  it("is refused to a member before anything is sent", async () => {
+    const { auditFilterExport } = await import("@/lib/audit/audit-export-response");
+    const northwind = (await findOrganisationBySlug(handle.db, "northwind"))!;
+    const mo = (await findUserByEmail(handle.db, "mo.member@northwind.example"))!;
+    const member = personIn(handle.db, northwind, { userId: mo.id, label: "mo", role: "member" });
+    await expect(auditFilterExport(member, new URLSearchParams({ format: "csv" }))).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
 describe("what the audit trail holds", () => {
   it("holds no secret value, token, sign-in link or private key in any event", async () => {
     const events = await rows<Record<string, unknown>>(handle.db, sql`select * from audit_event`);

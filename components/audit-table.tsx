@@ -1,0 +1,53 @@
+import { DataTable } from "./data-table";
+
+/** One audit event as the table shows it: every field already in words. */
+export interface AuditRow {
+  id: string;
+  when: string;
+  /** ISO 8601, for the <time> element. */
+  whenIso: string;
+  actor: string;
+  source: string;
+  what: string;
+  target: string;
+  changes: { field: string; before: string; after: string }[];
+  clientAddress: string;
+}
+
+/** The audit log's table: who, what in plain words, on what, what changed, from where. */
+export function AuditTable({ rows, caption, empty }: { rows: AuditRow[]; caption: string; empty: React.ReactNode }) {
+  return (
+    <DataTable
+      caption={caption}
+      empty={empty}
+      rows={rows}
+      rowKey={(r) => r.id}
+      columns={[
+        { header: "When", rowHeader: true, cell: (r) => <time dateTime={r.whenIso}>{r.when}</time> },
+        { header: "Actor", cell: (r) => <span className="break-all">{r.actor}</span> },
+        { header: "Source", cell: (r) => r.source },
+        { header: "Action", cell: (r) => r.what },
+        { header: "Target", cell: (r) => <span className="break-all">{r.target}</span> },
+        {
+          header: "Before and after",
+          cell: (r) =>
+            r.changes.length === 0 ? (
+              "—"
+            ) : (
+              <dl className="space-y-1">
+                {r.changes.map((c) => (
+                  <div key={c.field}>
+                    <dt className="font-semibold">{c.field}</dt>
+                    <dd className="break-all">
+                      {c.before} → {c.after}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            ),
+        },
+        { header: "Client address", cell: (r) => r.clientAddress },
+      ]}
+    />
+  );
+}
