@@ -144,14 +144,26 @@ export async function searchAuditEvents(
   );
 }
 
-/** Deletes events older than `before`, a batch at a time; returns how many went (retention). */
-export async function deleteAuditEventsBefore(db: Executor, before: Date, batch = 5000): Promise<number> {
+/**
+ * Retention: deletes events that occurred at or before `before`, in batches so no one statement holds
+ * long locks; returns how many went.
+ */
+export async function sweepAuditEvents(db: Executor, before: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteAuditBatch(db, before, batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+async function deleteAuditBatch(db: Executor, before: Date, batch: number): Promise<number> {
   const [row] = await rows<{ n: number }>(
     db,
     sql`
       with gone as (
         delete from audit_event where id in (
-          select id from audit_event where occurred_at < ${before.toISOString()}::timestamptz limit ${batch}
+          select id from audit_event where occurred_at <= ${before.toISOString()}::timestamptz limit ${batch}
         ) returning 1
       )
       select count(*)::int as n from gone`,

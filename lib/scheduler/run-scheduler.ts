@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/auth/email-sign-in";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { sweepAuditEvents } from "@/lib/data/audit-search";
 import { sweepIdempotencyRecords } from "@/lib/data/idempotency";
 import { expireUndelivered } from "@/lib/data/outbox";
 import { sweepConsumedAssertions } from "@/lib/data/token-store";
@@ -21,6 +22,8 @@ export interface SchedulerDeps {
   publicUrl: string;
   /** Absent: enqueue only (the benchmark measures due computation, not delivery). */
   transport?: MailTransport;
+  /** Audit events older than this many days are deleted (ROTOR_AUDIT_RETENTION_DAYS); default 400. */
+  auditRetentionDays?: number;
 }
 
 export interface SchedulerSummary {
@@ -40,6 +43,8 @@ export interface SchedulerSummary {
     signInLinksExpired: number;
     idempotencyRecordsSwept: number;
     clientAddressesSwept: number;
+    /** Audit events past the deployment's retention (docs/domain.md, "The audit log"). */
+    auditEventsSwept: number;
   };
   durationMs: number;
 }
@@ -65,6 +70,7 @@ export async function runScheduler(deps: SchedulerDeps, now: Date): Promise<Sche
     signInLinksExpired: await expireUndelivered(deps.db, ["sign_in_link"], new Date(now.getTime() - SIGN_IN_LINK_MINUTES * 60_000)),
     idempotencyRecordsSwept: await sweepIdempotencyRecords(deps.db, new Date(now.getTime() - IDEMPOTENCY_KEEP_MS)),
     clientAddressesSwept: await sweepClientAddresses(deps.db, new Date(now.getTime() - 2 * KNOWN_FOR_MS)),
+    auditEventsSwept: await sweepAuditEvents(deps.db, new Date(now.getTime() - (deps.auditRetentionDays ?? 400) * 86_400_000)),
   };
   return {
     at: now.toISOString(),

@@ -26,5 +26,11 @@ export function usesDevMailbox(): boolean {
 
 export async function schedulerDeps(): Promise<SchedulerDeps> {
   const e = env();
-  return { db: await getDb(), keyRing: loadKeyRing(e), publicUrl: e.ROTOR_PUBLIC_URL, transport: mailTransport() };
+  return {
+    db: await getDb(),
+    keyRing: loadKeyRing(e),
+    publicUrl: e.ROTOR_PUBLIC_URL,
+    transport: mailTransport(),
+    auditRetentionDays: e.ROTOR_AUDIT_RETENTION_DAYS,
+  };
 }
