@@ -12,10 +12,22 @@ export interface AuditRow {
   target: string;
   changes: { field: string; before: string; after: string }[];
   clientAddress: string;
+  /** Shown in the operator's view, across organisations. */
+  organisation?: string;
 }
 
 /** The audit log's table: who, what in plain words, on what, what changed, from where. */
-export function AuditTable({ rows, caption, empty }: { rows: AuditRow[]; caption: string; empty: React.ReactNode }) {
+export function AuditTable({
+  rows,
+  caption,
+  empty,
+  showOrganisation = false,
+}: {
+  rows: AuditRow[];
+  caption: string;
+  empty: React.ReactNode;
+  showOrganisation?: boolean;
+}) {
   return (
     <DataTable
       caption={caption}
@@ -33,6 +45,7 @@ export function AuditTable({ rows, caption, empty }: { rows: AuditRow[]; caption
             </time>
           ),
         },
+        ...(showOrganisation ? [{ header: "Organisation", cell: (r: AuditRow) => r.organisation ?? "Platform" }] : []),
         { header: "Actor", cell: (r) => <span className="break-all">{r.actor}</span> },
         { header: "Source", cell: (r) => r.source },
         { header: "Action", cell: (r) => r.what },

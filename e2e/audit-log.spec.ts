@@ -79,3 +79,24 @@ test("someone from another organisation gets not found for the export", async ({
   const res = await page.request.get(`${tab}/export?format=csv`);
   expect(res.status()).toBe(404);
 });
+
+test("the platform operator reads every organisation's events, and one organisation's when filtered", async ({ page }) => {
+  await signInAs(page, people.operator);
+  await page.goto("/platform");
+  await page.getByRole("link", { name: /^Audit log/ }).click();
+  const table = page.getByRole("table", { name: "Audit log of every organisation" });
+  await expect(table).toContainText("Northwind Insurance");
+  const filters = page.getByRole("search", { name: "Filter the audit log" });
+  await filters.getByLabel("Organisation").selectOption({ label: "Finvu Data Services" });
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/[?&]organisation=finvu/);
+  const organisations = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.querySelectorAll("td")[0]?.textContent));
+  expect(organisations.length).toBeGreaterThan(0);
+  expect(new Set(organisations)).toEqual(new Set(["Finvu Data Services"]));
+});
+
+test("an organisation admin who is not an operator cannot open the platform's audit log", async ({ page }) => {
+  await signInAs(page, people.northwindAdmin);
+  const opened = await page.goto("/platform/audit-log");
+  expect(opened?.status()).toBe(404);
+});

@@ -168,15 +168,13 @@ describe("the housekeeping sweeps", () => {
       ["audit-at", -400 * DAY],
       ["audit-after", -400 * DAY + SECOND],
     ] as const) {
-      await handle.db
-        .insert(auditEvents)
-        .values({
-          organisationId: organisation.id,
-          actorType: "system",
-          actorLabel: label,
-          action: "session.demo_sign_in",
-          occurredAt: at(ms),
-        });
+      await handle.db.insert(auditEvents).values({
+        organisationId: organisation.id,
+        actorType: "system",
+        actorLabel: label,
+        action: "session.demo_sign_in",
+        occurredAt: at(ms),
+      });
     }
     const auditLeft = async () =>
       (await handle.db.select({ label: auditEvents.actorLabel }).from(auditEvents).where(eq(auditEvents.action, "session.demo_sign_in")))

@@ -9,6 +9,7 @@ export interface AuditFilterValues {
   action?: string | undefined;
   targetType?: string | undefined;
   target?: string | undefined;
+  organisation?: string | undefined;
 }
 
 export interface Option {
@@ -30,7 +31,10 @@ export function AuditFilterForm({
   actorTypes,
   targetTypes,
   filtered,
+  organisations,
 }: {
+  /** The operator's view: filter by organisation (by slug). */
+  organisations?: Option[];
   path: string;
   values: AuditFilterValues;
   actions: Option[];
@@ -42,6 +46,21 @@ export function AuditFilterForm({
   return (
     <search aria-label="Filter the audit log">
       <form method="get" action={path} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        {organisations ? (
+          <div className="space-y-1">
+            <label htmlFor="audit-organisation" className={label}>
+              Organisation
+            </label>
+            <select id="audit-organisation" name="organisation" defaultValue={values.organisation ?? ""} className={field}>
+              <option value="">Every organisation</option>
+              {organisations.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="space-y-1">
           <label htmlFor="audit-from" className={label}>
             From (day)

@@ -2,18 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { type AuditRow, AuditTable } from "@/components/audit-table";
 import { AuditFilterForm } from "@/components/forms/audit/audit-filter-form";
-import { SOURCE_LABELS } from "@/lib/audit/audit-event-view";
 import { auditFilterHref, auditSearchOf, isAuditFiltered, parseAuditFilter } from "@/lib/audit/audit-filter";
 import { auditOptions } from "@/lib/audit/audit-options";
+import { auditRowsOf } from "@/lib/audit/audit-rows";
 import { searchAuditEvents } from "@/lib/audit/search-audit-events";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
-import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
-
-const display = (value: unknown) =>
-  value === null || value === undefined ? "none" : typeof value === "string" ? value : JSON.stringify(value);
 
 /**
  * The organisation's audit log (docs/domain.md, "The audit log"): for its admins and designated
@@ -43,17 +39,7 @@ export default async function AuditLogPage({
   );
   const path = `/orgs/${organisation.slug}/manage/audit-log`;
   const filters = { ...form, cursor: undefined };
-  const rows: AuditRow[] = page.events.map((e) => ({
-    id: e.id,
-    when: formatDateTime(new Date(e.occurredAt), organisation.locale, organisation.timeZone),
-    whenIso: e.occurredAt,
-    actor: e.actor.label,
-    source: SOURCE_LABELS[e.source],
-    what: e.description,
-    target: e.target?.name ?? "—",
-    changes: e.changes.map((c) => ({ field: c.field, before: display(c.before), after: display(c.after) })),
-    clientAddress: e.clientAddress ?? "—",
-  }));
+  const rows: AuditRow[] = auditRowsOf(page.events, organisation.locale, organisation.timeZone);
   const link = "rounded border border-brand-700 px-3 py-1 text-sm font-semibold text-brand-700 hover:bg-brand-50";
   const { actions, actorTypes, targetTypes } = auditOptions();
   return (
