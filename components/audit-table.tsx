@@ -46,10 +46,10 @@ export function AuditTable({
           ),
         },
         ...(showOrganisation ? [{ header: "Organisation", cell: (r: AuditRow) => r.organisation ?? "Platform" }] : []),
-        { header: "Actor", cell: (r) => <span className="break-all">{r.actor}</span> },
+        { header: "Actor", cell: (r) => <span className="block min-w-40 break-words">{r.actor}</span> },
         { header: "Source", cell: (r) => r.source },
         { header: "Action", cell: (r) => r.what },
-        { header: "Target", cell: (r) => <span className="break-all">{r.target}</span> },
+        { header: "Target", cell: (r) => <span className="block min-w-40 break-words">{r.target}</span> },
         {
           header: "Before and after",
           cell: (r) =>
@@ -60,7 +60,7 @@ export function AuditTable({
                 {r.changes.map((c) => (
                   <div key={c.field}>
                     <dt className="font-semibold">{c.field}</dt>
-                    <dd className="break-all">
+                    <dd className="min-w-40 break-words">
                       {c.before} → {c.after}
                     </dd>
                   </div>
