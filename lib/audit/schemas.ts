@@ -60,6 +60,11 @@ export const auditQueryParams = z
         .optional(),
       cursor: z.string().optional(),
     },
-    { error: "Unknown query parameter; the filters are from, to, actor, actorType, action, targetType, target, limit and cursor." },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `Unknown query parameter ${issue.keys.join(", ")}; the filters are from, to, actor, actorType, action, targetType, target, limit and cursor.`
+          : undefined,
+    },
   )
   .pipe(auditSearchInput);

@@ -224,6 +224,7 @@ describe("GET /api/v1/audit-events", () => {
   it("refuses an unknown parameter rather than ignoring a misspelt filter", async () => {
     const res = await call(listAuditEventsEndpoint, northwindToken, "?acton=secret.rotated");
     expect(res.status).toBe(422);
+    expect((await res.json()).errors[0].message).toMatch(/^Unknown query parameter acton; the filters are /);
   });
 
   it("refuses a call without a valid token", async () => {
