@@ -544,7 +544,12 @@ export const auditEvents = pgTable(
     userAgent: text("user_agent"),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_event_org_time_idx").on(t.organisationId, t.occurredAt)],
+  // The audit log pages by (occurred_at, id) descending within an organisation, and across
+  // organisations for the operator and the retention sweep (docs/domain.md, "The audit log").
+  (t) => [
+    index("audit_event_org_time_id_idx").on(t.organisationId, t.occurredAt, t.id),
+    index("audit_event_time_id_idx").on(t.occurredAt, t.id),
+  ],
 );
 
 /** Seed 001's "user token": the SPOC's personal token for the management API. */

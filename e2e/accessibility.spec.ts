@@ -29,6 +29,9 @@ const pages: { who: string | null; as: string; path: string }[] = [
     "/orgs/northwind/manage/active-users",
     "/orgs/northwind/manage/deactivated-users",
     "/orgs/northwind/manage/api",
+    "/orgs/northwind/manage/audit-log",
+    // The audit log's empty state for filters nothing matches.
+    "/orgs/northwind/manage/audit-log?target=nothing-matches-this",
     "/orgs/northwind/dev-tools",
     "/account",
     // Step-up: the "confirm it's you" form a signed-in person meets before a dangerous action.
@@ -38,7 +41,7 @@ const pages: { who: string | null; as: string; path: string }[] = [
   ].map((path) => ({ who: people.northwindAdmin, as: "an organisation admin", path })),
   // The member's Home, and the refusal page a member meets on the API tab.
   ...["/orgs/northwind", "/orgs/northwind/manage/api"].map((path) => ({ who: people.northwindMember, as: "a member", path })),
-  ...["/platform", "/platform/clients"].map((path) => ({ who: people.operator, as: "the platform operator", path })),
+  ...["/platform", "/platform/clients", "/platform/audit-log"].map((path) => ({ who: people.operator, as: "the platform operator", path })),
   // Home of an organisation without a designated user (its alert), for a person in two organisations (the switcher).
   { who: people.twoOrganisations, as: "a person in two organisations", path: "/orgs/contoso" },
 ];

@@ -7,6 +7,9 @@ export function describeAuditEvent(
   const client = typeof metadata.client === "string" ? ` of client ${metadata.client}` : "";
   const tail = typeof metadata.maskedTail === "string" ? ` ending ${metadata.maskedTail}` : "";
   const kid = typeof metadata.kid === "string" ? ` ${metadata.kid.slice(0, 16)}` : "";
+  const clientId = typeof metadata.clientId === "string" ? ` ${metadata.clientId}` : client;
+  const person = typeof metadata.email === "string" ? ` of ${metadata.email}` : "";
+  const who = typeof metadata.email === "string" ? ` ${metadata.email}` : " a user";
   switch (action) {
     case "secret.rotated":
       return typeof metadata.previousSecretLastDay === "string"
@@ -30,16 +33,61 @@ export function describeAuditEvent(
     case "policy.updated":
       return "changed the rotation policy";
     case "api_token.created":
-      return "created a personal API token";
+      return typeof metadata.name === "string" ? `created the personal API token ${quoted(metadata.name)}` : "created a personal API token";
     case "api_token.revoked":
-      return "revoked a personal API token";
+      return typeof metadata.name === "string" ? `revoked the personal API token ${quoted(metadata.name)}` : "revoked a personal API token";
     case "user.deactivated":
-      return "de-activated a user";
+      return `de-activated${who}`;
     case "user.office_changed":
-      return typeof metadata.to === "string" ? `moved a user to ${metadata.to}` : "cleared a user's office";
+      return typeof metadata.to === "string" ? `moved${who} to ${metadata.to}` : `cleared the office${person}`;
     case "user.invitation_resent":
-      return "sent an invitation again";
+      return `sent the invitation to${who} again`;
+    case "secret.expired":
+      return `recorded that the secret${tail}${client} expired`;
+    case "key.expired":
+      return `recorded that key${kid}${client} expired`;
+    case "client.created":
+      return `created client ${quoted(metadata.name)}${clientId}`;
+    case "client.settings_updated":
+      return `changed the settings of client${clientId}`;
+    case "client.disabled":
+      return `disabled client${clientId}`;
+    case "client.enabled":
+      return `enabled client${clientId} again`;
+    case "office.added":
+      return `added the office ${quoted(metadata.name)}`;
+    case "office.updated":
+      return `changed the office ${quoted(metadata.name)}`;
+    case "office.closed":
+      return `closed the office ${quoted(metadata.name)}`;
+    case "office.reopened":
+      return `reopened the office ${quoted(metadata.name)}`;
+    case "organisation.created":
+      return `created the organisation ${quoted(metadata.name)}`;
+    case "operator.added":
+      return `made ${text(metadata.email, "someone")} a platform operator`;
+    case "operator.removed":
+      return `removed ${text(metadata.email, "someone")} from the platform operators`;
+    case "platform.limits_updated":
+      return "changed the platform's limits";
+    case "session.demo_sign_in":
+      return "signed in to the demo";
+    case "user.invited":
+      return `invited ${text(metadata.email, "a user")} as ${roleName(metadata.role)}`;
+    case "user.role_changed":
+      return `changed the role${person} from ${roleName(metadata.from)} to ${roleName(metadata.to)}`;
+    case "user.reactivated":
+      return `re-activated${who}`;
+    case "user.spoc_designated":
+      return `made ${text(metadata.email, "someone")} the designated user (SPOC)`;
     default:
+      // An action this list does not know yet still reads as words, never as a raw name.
       return action.replace(/[._]/g, " ");
   }
 }
+
+const text = (value: unknown, otherwise: string) => (typeof value === "string" && value !== "" ? value : otherwise);
+const quoted = (value: unknown) => (typeof value === "string" ? `"${value}"` : "(unnamed)");
+
+const ROLE_WORDS: Record<string, string> = { admin: "organisation admin", spoc: "designated user (SPOC)", member: "member" };
+const roleName = (value: unknown) => (typeof value === "string" ? (ROLE_WORDS[value] ?? value) : "none");

@@ -148,6 +148,16 @@ const envSchema = z
      * Revealing, rotating or revoking a credential and registering a key need a sign-in within this
      * many minutes; an older session is asked to sign in again first (docs/security.md).
      */
+    /**
+     * Audit events older than this many days are deleted by the scheduler's run (docs/domain.md,
+     * "The audit log"); 400 keeps a year and a month, for a yearly review.
+     */
+    ROTOR_AUDIT_RETENTION_DAYS: z.coerce
+      .number({ error: "must be a whole number of days" })
+      .int({ error: "must be a whole number of days" })
+      .min(30, { error: "must be at least 30 days" })
+      .max(36_500, { error: "must be at most 36500 days" })
+      .default(400),
     ROTOR_STEP_UP_MINUTES: z.coerce
       .number({ error: "must be a whole number of minutes" })
       .int({ error: "must be a whole number of minutes" })

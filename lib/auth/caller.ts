@@ -56,6 +56,31 @@ export interface OrganisationAccess {
  * Next's answers. Another organisation's data is "not found", never "forbidden" (docs/security.md).
  */
 export async function requireOrganisationAccess(slug: string, permission: Permission): Promise<OrganisationAccess> {
+  const decided = await decideAccess(slug, permission);
+  if (decided.outcome === "allowed") return decided.access;
+  if (decided.outcome === "sign-in") redirect("/signin");
+  if (decided.outcome === "not-found") notFound();
+  forbidden();
+}
+
+/**
+ * The same check for a route handler (a download), which answers with a status rather than
+ * Next's pages: 401 signed out, 404 for an organisation that is not theirs, 403 for a role that
+ * may not.
+ */
+export async function organisationAccessForRoute(
+  slug: string,
+  permission: Permission,
+): Promise<{ ok: true; access: OrganisationAccess } | { ok: false; status: 401 | 403 | 404 }> {
+  const decided = await decideAccess(slug, permission);
+  if (decided.outcome === "allowed") return { ok: true, access: decided.access };
+  return { ok: false, status: decided.outcome === "sign-in" ? 401 : decided.outcome === "not-found" ? 404 : 403 };
+}
+
+async function decideAccess(
+  slug: string,
+  permission: Permission,
+): Promise<{ outcome: "sign-in" | "not-found" | "forbidden" } | { outcome: "allowed"; access: OrganisationAccess }> {
   const caller = await getCaller();
   const db = await getDb();
   const organisation = caller ? await findOrganisationBySlug(db, slug) : null;
@@ -64,11 +89,9 @@ export async function requireOrganisationAccess(slug: string, permission: Permis
     { signedIn: caller !== null, organisationExists: organisation !== null, activeRole: membership?.role ?? null },
     permission,
   );
-  if (decision.outcome === "sign-in") redirect("/signin");
-  if (decision.outcome === "not-found") notFound();
-  if (decision.outcome === "forbidden") forbidden();
+  if (decision.outcome !== "allowed") return { outcome: decision.outcome };
   // The decision allowed it, so both were found.
-  return { caller: caller!, organisation: organisation!, role: decision.role };
+  return { outcome: "allowed", access: { caller: caller!, organisation: organisation!, role: decision.role } };
 }
 
 export async function requireOperator(): Promise<Caller> {

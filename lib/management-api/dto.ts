@@ -146,3 +146,39 @@ export const clientSettingsBody = z
   .strictObject(clientSettingsFields)
   .partial()
   .meta({ id: "ClientSettingsRequest", description: "Only the settings to change; one left out stays as it is" });
+
+/** One audit event (docs/domain.md, "The audit log"); never a secret value. */
+export const auditEventDto = z
+  .object({
+    id: z.string().describe("The event's id; with occurredAt, its place in the order"),
+    occurredAt: z.iso.datetime(),
+    organisation: z.object({ slug: z.string(), name: z.string() }).nullable(),
+    actor: z.object({
+      label: z.string().describe('Who acted: an e-mail, "someone@example.com (API token "name")", "CLI", "Scheduler"'),
+      type: z.enum(["user", "api_token", "cli", "system"]),
+    }),
+    source: z.enum(["portal", "api", "cli", "scheduler"]),
+    action: z.string().describe("The catalogue's action, like secret.rotated"),
+    description: z.string().describe("What happened in plain words, following the actor"),
+    target: z
+      .object({
+        type: z.string(),
+        id: z.string(),
+        name: z
+          .string()
+          .describe("The client's name, a secret by tail and label, a key by kid, a person, an office; the id where no name is known"),
+      })
+      .nullable(),
+    changes: z
+      .array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() }))
+      .describe("For settings changes, each changed field as it was and as it became"),
+    clientAddress: z.string().nullable(),
+  })
+  .meta({ id: "AuditEvent" });
+
+export const auditEventPageDto = z
+  .object({
+    events: z.array(auditEventDto).describe("Newest first"),
+    nextCursor: z.string().nullable().describe("Pass as cursor for the next, older page; null on the last page"),
+  })
+  .meta({ id: "AuditEventPage" });

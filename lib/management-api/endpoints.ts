@@ -1,3 +1,5 @@
+import { auditQueryParams } from "@/lib/audit/schemas";
+import { searchAuditEvents } from "@/lib/audit/search-audit-events";
 import { listClients } from "@/lib/credentials/list-clients";
 import { readClientCredentials } from "@/lib/credentials/read-client-credentials";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
@@ -97,3 +99,13 @@ export const setJwksUriEndpoint = managementRoute(
     return { status: 200, body: await setJwksUri(ctx, input) };
   },
 );
+
+/**
+ * The organisation's audit log, filtered and a page at a time (docs/domain.md, "The audit log"):
+ * each query parameter is validated, and a bad one is a 422 naming it.
+ */
+export const listAuditEventsEndpoint = managementRoute({ scope: "read" }, async ({ ctx, url }) => {
+  const input = auditQueryParams.parse(Object.fromEntries(url.searchParams));
+  const { events, nextCursor } = await searchAuditEvents(ctx, input);
+  return { status: 200, body: { events, nextCursor } };
+});

@@ -19,6 +19,7 @@ describe("the management API's OpenAPI document", () => {
       "/clients/{clientId}/keys",
       "/clients/{clientId}/jwks-uri",
       "/clients/{clientId}/keys/{keyId}/revoke",
+      "/audit-events",
       "/organisations/{organisation}/clients",
       "/organisations/{organisation}/clients/{clientId}",
       "/organisations/{organisation}/clients/{clientId}/disable",

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { AUDIT_ACTOR_TYPES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX } from "@/lib/audit/schemas";
+import { AUDIT_ACTIONS } from "@/lib/data/audit";
+import { AUDIT_TARGET_TYPES } from "@/lib/data/audit-search";
 import "./dto";
 
 /**
@@ -6,6 +9,7 @@ import "./dto";
  * validate with and answer in (dto.ts), so the description cannot drift from the behaviour.
  */
 
+const query = (name: string, description: string, schema: object) => ({ name, in: "query", required: false, description, schema });
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 const json = (schema: object, description: string) => ({ description, content: { "application/json": { schema } } });
 const problems = (...statuses: number[]) =>
@@ -17,7 +21,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   404: "No such organisation, or no such client or credential in it",
   409: "Refused by a rotation rule (two live secrets, last live secret, two active keys), a client already disabled or enabled, or a request in progress",
   410: "The secret cannot be shown (show-once policy, revoked or expired)",
-  422: "Invalid fields, or an Idempotency-Key reused for a different request",
+  422: "Invalid fields or query parameters, or an Idempotency-Key reused for a different request",
 };
 
 function componentSchemas(): Record<string, unknown> {
@@ -155,6 +159,30 @@ export function buildOpenApiDocument(publicUrl: string) {
           summary: "Revoke a public key now",
           parameters: [idempotencyKey],
           responses: { "200": json(ref("Revoked"), "Revoked"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/audit-events": {
+        get: {
+          operationId: "listAuditEvents",
+          security: [{ personalToken: ["read"] }],
+          summary: "Search your organisation's audit log",
+          description:
+            "Newest first, a page at a time: pass nextCursor as cursor for the next page until it is null. Filters combine; a bad value is a 422 naming the parameter. Events never hold a secret, token, sign-in link or private key.",
+          parameters: [
+            query("from", "Events at or after this instant", { type: "string", format: "date-time" }),
+            query("to", "Events before this instant", { type: "string", format: "date-time" }),
+            query("actor", "Part of the actor's label (an e-mail, CLI, Scheduler), case-insensitive", { type: "string", maxLength: 200 }),
+            query("actorType", "The kind of actor", { type: "string", enum: [...AUDIT_ACTOR_TYPES] }),
+            query("action", "One action of the catalogue", { type: "string", enum: [...AUDIT_ACTIONS] }),
+            query("targetType", "The kind of target", { type: "string", enum: [...AUDIT_TARGET_TYPES] }),
+            query("target", "The target's id, or part of its name (client, person, office, secret label or tail, key id)", {
+              type: "string",
+              maxLength: 200,
+            }),
+            query("limit", `Events per page (default ${AUDIT_PAGE_DEFAULT})`, { type: "integer", minimum: 1, maximum: AUDIT_PAGE_MAX }),
+            query("cursor", "nextCursor from the previous page", { type: "string" }),
+          ],
+          responses: { "200": json(ref("AuditEventPage"), "One page of events"), ...problems(401, 403, 422) },
         },
       },
       "/organisations/{organisation}/clients": {

@@ -71,6 +71,7 @@ describe("a scheduler run with nothing due", () => {
         signInLinksExpired: 0,
         idempotencyRecordsSwept: 0,
         clientAddressesSwept: 0,
+        auditEventsSwept: 0,
       },
       durationMs: 0,
     });
@@ -161,6 +162,25 @@ describe("the housekeeping sweeps", () => {
       await recordClientAddress(handle.db, { clientId: client.clientId, address, at: at(ms) });
     }
 
+    // Audit events are kept for ROTOR_AUDIT_RETENTION_DAYS, 400 unless set (docs/domain.md, "The audit log").
+    for (const [label, ms] of [
+      ["audit-before", -400 * DAY - SECOND],
+      ["audit-at", -400 * DAY],
+      ["audit-after", -400 * DAY + SECOND],
+    ] as const) {
+      await handle.db.insert(auditEvents).values({
+        organisationId: organisation.id,
+        actorType: "system",
+        actorLabel: label,
+        action: "session.demo_sign_in",
+        occurredAt: at(ms),
+      });
+    }
+    const auditLeft = async () =>
+      (await handle.db.select({ label: auditEvents.actorLabel }).from(auditEvents).where(eq(auditEvents.action, "session.demo_sign_in")))
+        .map((r) => r.label)
+        .sort();
+
     const first = await runScheduler(deps(), now);
     expect(first.housekeeping).toEqual({
       assertionsSwept: 2,
@@ -168,6 +188,7 @@ describe("the housekeeping sweeps", () => {
       signInLinksExpired: 2,
       idempotencyRecordsSwept: 2,
       clientAddressesSwept: 2,
+      auditEventsSwept: 2,
     });
     const statuses = async () =>
       Object.fromEntries(
@@ -187,6 +208,7 @@ describe("the housekeeping sweeps", () => {
     const keys = async () =>
       Promise.all(["key-before", "key-at", "key-after"].map(async (k) => (await findIdempotencyRecord(handle.db, token.id, k)) !== null));
     expect(await keys()).toEqual([false, false, true]);
+    expect(await auditLeft()).toEqual(["audit-after"]);
     const known = async () =>
       Promise.all(["192.0.2.1", "192.0.2.2", "192.0.2.3"].map((a) => isKnownClientAddress(handle.db, client.clientId, a, new Date(0))));
     expect(await known()).toEqual([false, false, true]);
@@ -201,6 +223,7 @@ describe("the housekeeping sweeps", () => {
       signInLinksExpired: 1,
       idempotencyRecordsSwept: 1,
       clientAddressesSwept: 1,
+      auditEventsSwept: 1,
     });
     expect(await statuses()).toEqual({
       [links.before!]: "dead",
@@ -209,6 +232,7 @@ describe("the housekeeping sweeps", () => {
       [invitation]: "pending",
     });
     expect(await keys()).toEqual([false, false, false]);
+    expect(await auditLeft()).toEqual([]);
     expect(await known()).toEqual([false, false, false]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { SIGN_IN_LINK_MINUTES } from "@/lib/auth/email-sign-in";
 import type { KeyRing } from "@/lib/crypto/encryption";
+import { sweepAuditEvents } from "@/lib/data/audit-search";
 import { sweepIdempotencyRecords } from "@/lib/data/idempotency";
 import { expireUndelivered } from "@/lib/data/outbox";
 import { sweepConsumedAssertions } from "@/lib/data/token-store";
@@ -29,6 +30,8 @@ export interface SchedulerDeps {
    * once budgetMs has passed since the run started; at most `concurrency` sends at once.
    */
   mail?: { budgetMs?: number; concurrency?: number };
+  /** Audit events older than this many days are deleted (ROTOR_AUDIT_RETENTION_DAYS); default 400. */
+  auditRetentionDays?: number;
 }
 
 export interface SchedulerSummary {
@@ -48,6 +51,8 @@ export interface SchedulerSummary {
     signInLinksExpired: number;
     idempotencyRecordsSwept: number;
     clientAddressesSwept: number;
+    /** Audit events past the deployment's retention (docs/domain.md, "The audit log"). */
+    auditEventsSwept: number;
   };
   durationMs: number;
 }
@@ -99,6 +104,7 @@ async function runSteps(deps: SchedulerDeps, now: Date, started: number): Promis
     signInLinksExpired: await expireUndelivered(deps.db, ["sign_in_link"], new Date(now.getTime() - SIGN_IN_LINK_MINUTES * 60_000)),
     idempotencyRecordsSwept: await sweepIdempotencyRecords(deps.db, new Date(now.getTime() - IDEMPOTENCY_KEEP_MS)),
     clientAddressesSwept: await sweepClientAddresses(deps.db, new Date(now.getTime() - 2 * KNOWN_FOR_MS)),
+    auditEventsSwept: await sweepAuditEvents(deps.db, new Date(now.getTime() - (deps.auditRetentionDays ?? 400) * 86_400_000)),
   };
   return {
     at: now.toISOString(),

@@ -32,5 +32,6 @@ export async function schedulerDeps(): Promise<SchedulerDeps> {
     publicUrl: e.ROTOR_PUBLIC_URL,
     transport: mailTransport(),
     mail: { budgetMs: e.ROTOR_MAIL_BUDGET_SECONDS * 1000, concurrency: e.ROTOR_MAIL_CONCURRENCY },
+    auditRetentionDays: e.ROTOR_AUDIT_RETENTION_DAYS,
   };
 }

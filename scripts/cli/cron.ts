@@ -21,7 +21,13 @@ export function cronCommands(program: Command): void {
         const now = opts.now ? new Date(parse(instant, opts.now, { "": "--now" })) : new Date();
         const e = env();
         const summary = await runScheduler(
-          { db: await database(), keyRing: loadKeyRing(e), publicUrl: e.ROTOR_PUBLIC_URL, transport: mailTransport() },
+          {
+            db: await database(),
+            keyRing: loadKeyRing(e),
+            publicUrl: e.ROTOR_PUBLIC_URL,
+            transport: mailTransport(),
+            auditRetentionDays: e.ROTOR_AUDIT_RETENTION_DAYS,
+          },
           now,
         );
         emit(cmd, summary, [

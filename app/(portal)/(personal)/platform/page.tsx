@@ -46,6 +46,11 @@ export default async function PlatformPage() {
           Clients: create one, change its settings, disable or enable it
         </Link>
       </p>
+      <p>
+        <Link href="/platform/audit-log" className="font-semibold text-brand-700 underline">
+          Audit log: every organisation&apos;s events, searchable
+        </Link>
+      </p>
       <section aria-labelledby="health-heading" className="space-y-3">
         <h2 id="health-heading" className="text-xl font-semibold">
           Credential health across organisations

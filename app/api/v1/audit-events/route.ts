@@ -1,0 +1,3 @@
+import { listAuditEventsEndpoint } from "@/lib/management-api/endpoints";
+
+export const GET = listAuditEventsEndpoint;
