@@ -123,7 +123,7 @@ describe("the mail transport a deployment uses", () => {
 });
 
 describe("the scheduler's dependencies", () => {
-  it("are the configured database, the configured key ring, the public origin, the chosen transport and the mail limits", async () => {
+  it("are the configured database, the configured key ring, the public origin, the chosen transport, the mail limits and the audit retention", async () => {
     const database = await createTestDatabase();
     const where = database.url
       ? { DATABASE_URL: database.url }
@@ -136,6 +136,7 @@ describe("the scheduler's dependencies", () => {
         ROTOR_ENCRYPTION_KEYS: keySpec,
         ROTOR_MAIL_BUDGET_SECONDS: "120",
         ROTOR_MAIL_CONCURRENCY: "3",
+        ROTOR_AUDIT_RETENTION_DAYS: "90",
       });
       const configured = await import("@/lib/data/database");
       try {
@@ -146,6 +147,7 @@ describe("the scheduler's dependencies", () => {
           publicUrl: "https://portal.rotor.example",
           transport: devMailbox,
           mail: { budgetMs: 120_000, concurrency: 3 },
+          auditRetentionDays: 90,
         });
         expect(deps.db).toBe(await configured.getDb());
       } finally {
