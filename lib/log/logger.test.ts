@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { generateClientSecret } from "@/lib/crypto/client-secret";
-import { createLogger, scrubMessage } from "./logger";
+import { createLogger, redactFields, scrubMessage } from "./logger";
 import { requestIdFrom, withRequestId } from "./request-context";
 
 /** A logger writing into an array of parsed lines. */
@@ -63,6 +63,14 @@ describe("the logger (docs/observability.md)", () => {
     expect(text).toContain("cid_kept");
     expect(text).toContain('"n":"public"');
     expect(lines[0]).toMatchObject({ authorization: "[redacted]", headers: { cookie: "[redacted]" }, jwk: { d: "[redacted]" } });
+  });
+
+  it("leaves a line without such fields as it is (no copy), and looks inside lists too", () => {
+    const line = { method: "POST", path: "/oauth/token", status: 200, nested: { list: [1, 2] } };
+    expect(redactFields(line)).toBe(line);
+    const withList = { keys: [{ kid: "k1", d: "sentinel" }] };
+    expect(redactFields(withList)).toEqual({ keys: [{ kid: "k1", d: "[redacted]" }] });
+    expect(withList.keys[0]?.d).toBe("sentinel");
   });
 
   it("replaces a Rotor secret, a personal API token or a JWT inside a message, and keeps the rest of it", () => {
