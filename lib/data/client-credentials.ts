@@ -6,8 +6,24 @@ import { maskSecret } from "@/lib/crypto/tokens";
 import { daysLeft, expiryDateOf, publicKeyState, type RotationPolicy, secretState } from "@/lib/rotation/secret-state";
 import type { OrganisationDto } from "./organisations";
 
-/** A client's settings as the management API shows them, read-only (the operator changes them: lib/clients). */
-function clientSettingsView(c: typeof oauthClients.$inferSelect) {
+type ClientSettingsRow = Pick<
+  typeof oauthClients.$inferSelect,
+  | "clientId"
+  | "name"
+  | "allowedScopes"
+  | "allowedAudiences"
+  | "defaultAudience"
+  | "accessTokenTtlSeconds"
+  | "accessTokenAlg"
+  | "legacyAudience"
+  | "disabledAt"
+>;
+
+/**
+ * A client's settings as the management API shows them: the organisation's read-only listing and
+ * the operator's endpoints (lib/management-api/platform-endpoints.ts) answer the same shape.
+ */
+export function clientSettingsView(c: ClientSettingsRow) {
   return {
     clientId: c.clientId,
     name: c.name,

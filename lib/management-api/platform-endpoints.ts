@@ -4,7 +4,7 @@ import { listClientsOfOrganisation, readClientOfOrganisation } from "@/lib/clien
 import { clientSwitchInput, updateClientSettingsInput } from "@/lib/clients/schemas";
 import { updateClientSettings } from "@/lib/clients/update-client-settings";
 import type { OrganisationContext } from "@/lib/context";
-import type { ClientDto } from "@/lib/data/clients";
+import { clientSettingsView } from "@/lib/data/client-credentials";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { DomainError } from "@/lib/errors";
 import { createClient } from "@/lib/organisations/create-client";
@@ -28,35 +28,20 @@ async function inOrganisation({ ctx, params }: PlatformRequest<unknown>): Promis
   return { ...ctx, organisation, role: null };
 }
 
-/** A client as the API shows it: the same shape as the organisation's own listing (clientDto). */
-export function clientBody(c: ClientDto) {
-  return {
-    clientId: c.clientId,
-    name: c.name,
-    scopes: c.allowedScopes,
-    audiences: c.allowedAudiences,
-    defaultAudience: c.defaultAudience,
-    accessTokenLifetimeSeconds: c.accessTokenTtlSeconds,
-    accessTokenAlg: c.accessTokenAlg,
-    legacyAudience: c.legacyAudience,
-    disabledAt: c.disabledAt?.toISOString() ?? null,
-  };
-}
-
 export const listOrganisationClientsEndpoint = platformRoute({}, async (request) => ({
   status: 200,
-  body: { clients: (await listClientsOfOrganisation(await inOrganisation(request))).map(clientBody) },
+  body: { clients: (await listClientsOfOrganisation(await inOrganisation(request))).map(clientSettingsView) },
 }));
 
 export const createClientEndpoint = platformRoute({ body: createClientBody, idempotent: true }, async (request) => {
   const input = createClientInput.parse(request.body);
   const { client } = await createClient(await inOrganisation(request), input);
-  return { status: 201, body: clientBody(client) };
+  return { status: 201, body: clientSettingsView(client) };
 });
 
 export const readClientEndpoint = platformRoute({}, async (request) => ({
   status: 200,
-  body: clientBody(await readClientOfOrganisation(await inOrganisation(request), request.params.clientId ?? "")),
+  body: clientSettingsView(await readClientOfOrganisation(await inOrganisation(request), request.params.clientId ?? "")),
 }));
 
 /** PATCH: only the settings sent change (RFC 5789); the rest stay as they are. */
@@ -64,17 +49,17 @@ export const updateClientSettingsEndpoint = platformRoute({ body: clientSettings
   const ctx = await inOrganisation(request);
   const current = await readClientOfOrganisation(ctx, request.params.clientId ?? "");
   const input = updateClientSettingsInput.parse({ ...request.body, clientId: current.clientId });
-  return { status: 200, body: clientBody(await updateClientSettings(ctx, input)) };
+  return { status: 200, body: clientSettingsView(await updateClientSettings(ctx, input)) };
 });
 
 export const disableClientEndpoint = platformRoute({ idempotent: true }, async (request) => {
   const ctx = await inOrganisation(request);
   const input = clientSwitchInput.parse({ clientId: (await readClientOfOrganisation(ctx, request.params.clientId ?? "")).clientId });
-  return { status: 200, body: clientBody(await disableClient(ctx, input)) };
+  return { status: 200, body: clientSettingsView(await disableClient(ctx, input)) };
 });
 
 export const enableClientEndpoint = platformRoute({ idempotent: true }, async (request) => {
   const ctx = await inOrganisation(request);
   const input = clientSwitchInput.parse({ clientId: (await readClientOfOrganisation(ctx, request.params.clientId ?? "")).clientId });
-  return { status: 200, body: clientBody(await enableClient(ctx, input)) };
+  return { status: 200, body: clientSettingsView(await enableClient(ctx, input)) };
 });
