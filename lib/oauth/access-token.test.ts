@@ -45,6 +45,15 @@ describe("signing an access token (RFC 9068 2)", () => {
     });
   });
 
+  it("names the kid of the signer it is given each time, even for a key object it signed with under another kid", async () => {
+    const first = await signAccessToken(keys, "ES256", claims, now);
+    const renamed: PublishedKeys = { ...keys, signers: { ES256: { kid: "es-renamed", key: ec.privateKey } } };
+    const second = await signAccessToken(renamed, "ES256", claims, now);
+    expect(decodeProtectedHeader(first).kid).toBe("es-1");
+    expect(decodeProtectedHeader(second)).toEqual({ alg: "ES256", kid: "es-renamed", typ: "at+jwt" });
+    expect(decodeProtectedHeader(await signAccessToken(keys, "ES256", claims, now)).kid).toBe("es-1");
+  });
+
   it("answers 503 server_error while no key signs for the algorithm", async () => {
     const error = await signAccessToken(keys, "RS256", claims, now).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
