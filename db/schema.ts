@@ -18,6 +18,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import { WEBHOOK_EVENT_TYPES } from "../lib/webhooks/event-types";
 
 /**
  * Rotor's whole data model. Where the database can make a bad state impossible it does:
@@ -634,6 +635,123 @@ export const signingKeys = pgTable(
       sql`${t.activatesAt} >= ${t.createdAt} and ${t.retiresAt} > ${t.activatesAt} and ${t.removeAfter} >= ${t.retiresAt}`,
     ),
     check("signing_key_public_only", sql`not (${t.publicJwk} ? 'd')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (docs/webhooks.md)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An HTTPS address told about credential events: an organisation's (its admins and designated
+ * user register it) or, with no organisation, the operator's, told about every organisation.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoint",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Null: a platform-wide endpoint, registered by an operator. */
+    organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** The event types it is sent (lib/webhooks/catalogue.ts); at least one. */
+    eventTypes: text("event_types").array().notNull(),
+    createdAt: createdAt(),
+    createdByUserId: text("created_by_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** Set by a person, or by delivery once the endpoint has kept failing (disabledReason "failing"). */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    disabledReason: text("disabled_reason"),
+    /** The first failed attempt since its last success; null while it answers. */
+    failingSince: timestamp("failing_since", { withTimezone: true }),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  },
+  (t) => [
+    index("webhook_endpoint_org_idx").on(t.organisationId),
+    check("webhook_endpoint_url", sql`${t.url} ~ '^https?://' and length(${t.url}) <= 2000`),
+    check("webhook_endpoint_description", sql`${t.description} is null or length(${t.description}) between 1 and 200`),
+    check("webhook_endpoint_events", sql`cardinality(${t.eventTypes}) >= 1`),
+    check(
+      "webhook_endpoint_known_events",
+      sql`${t.eventTypes} <@ array[${sql.raw(WEBHOOK_EVENT_TYPES.map((e) => `'${e}'`).join(", "))}]::text[]`,
+    ),
+    check("webhook_endpoint_disabled", sql`(${t.disabledAt} is null) = (${t.disabledReason} is null)`),
+    check("webhook_endpoint_failures", sql`${t.consecutiveFailures} >= 0`),
+  ],
+);
+
+/**
+ * An endpoint's signing secrets (Standard Webhooks' whsec_ keys). The current one has no
+ * expiry; a rotation gives the old one an expiry, and until then every delivery carries a
+ * signature by each, so a receiver can switch keys without missing an event.
+ */
+export const webhookSigningSecrets = pgTable(
+  "webhook_signing_secret",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** AES-256-GCM ciphertext of the whsec_ value: deliveries must sign with it. */
+    ciphertext: text("ciphertext").notNull(),
+    encryptionKeyId: text("encryption_key_id").notNull(),
+    maskedTail: text("masked_tail").notNull(),
+    createdAt: createdAt(),
+    /** Null: the current secret; otherwise it signs until then. */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("webhook_signing_secret_one_current").on(t.endpointId).where(sql`${t.expiresAt} is null`),
+    check("webhook_signing_secret_masked_tail", sql`length(${t.maskedTail}) between 1 and 8`),
+  ],
+);
+
+/**
+ * What happened, as sent: the whole JSON body (type, timestamp, data; never a secret value). Written
+ * by the database itself when the change is audited or a reminder is recorded (migration
+ * 0023_webhooks), so no code path can change a credential without its event.
+ */
+export const webhookEvents = pgTable(
+  "webhook_event",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id").references(() => organisations.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    /** For events that happen once per thing (a reminder day, an old secret still in use). */
+    dedupeKey: text("dedupe_key").unique(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("webhook_event_time_idx").on(t.occurredAt)],
+);
+
+/** One event for one endpoint: sent once (the unique key), retried with the e-mail outbox's backoff. */
+export const webhookDeliveries = pgTable(
+  "webhook_delivery",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: outboxStatus("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The last attempt: the receiver's status code (null if none came), how long it took, and why it failed. */
+    lastStatusCode: integer("last_status_code"),
+    lastLatencyMs: integer("last_latency_ms"),
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("webhook_delivery_once").on(t.eventId, t.endpointId),
+    index("webhook_delivery_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_delivery_endpoint_idx").on(t.endpointId, t.createdAt),
+    check("webhook_delivery_attempts", sql`${t.attempts} >= 0`),
+    check("webhook_delivery_sent_has_time", sql`(${t.status} = 'sent') = (${t.deliveredAt} is not null)`),
   ],
 );
 

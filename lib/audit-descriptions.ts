@@ -80,6 +80,18 @@ export function describeAuditEvent(
       return `re-activated${who}`;
     case "user.spoc_designated":
       return `made ${text(metadata.email, "someone")} the designated user (SPOC)`;
+    case "webhook.created":
+      return `added the webhook endpoint ${text(metadata.url, "(unknown)")}`;
+    case "webhook.updated":
+      return `changed the webhook endpoint ${text(metadata.url, "(unknown)")}`;
+    case "webhook.deleted":
+      return `deleted the webhook endpoint ${text(metadata.url, "(unknown)")}`;
+    case "webhook.disabled":
+      return `turned off the webhook endpoint ${text(metadata.url, "(unknown)")}`;
+    case "webhook.enabled":
+      return `turned on the webhook endpoint ${text(metadata.url, "(unknown)")}`;
+    case "webhook.secret_rotated":
+      return `rotated the signing secret of the webhook endpoint ${text(metadata.url, "(unknown)")}`;
     default:
       // An action this list does not know yet still reads as words, never as a raw name.
       return action.replace(/[._]/g, " ");

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import type { z } from "zod";
 import { type ActionState, fromError, fromZodError } from "@/lib/action-state";
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from "@/lib/log/request-context";
+import { deliverWebhooksSoon } from "@/lib/webhooks/deliver-soon";
 import { setNotice } from "./notice";
 
 /*
@@ -79,6 +80,8 @@ async function runFormAction<Input, Caller>(spec: FormActionSpec<Input, Caller>)
     // Domain refusals become messages; notFound(), forbidden() and redirect() are rethrown (lib/action-state.ts).
     return fromError(error, spec.values);
   }
+  // A change may have recorded webhook events: send them now rather than at the next scheduler run.
+  deliverWebhooksSoon();
   if (typeof spec.revalidate === "string") revalidatePath(spec.revalidate);
   else if (spec.revalidate) revalidatePath(spec.revalidate.path, spec.revalidate.type);
   if (spec.announce) await setNotice(typeof outcome === "string" ? outcome : outcome.message);

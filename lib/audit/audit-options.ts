@@ -14,6 +14,7 @@ const TARGET_LABELS: Record<AuditTargetType, string> = {
   office: "Office",
   organisation: "Organisation",
   personal_api_token: "API token",
+  webhook_endpoint: "Webhook endpoint",
 };
 
 const ACTOR_LABELS: Record<(typeof AUDIT_ACTOR_TYPES)[number], string> = {

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "organisation.manage",
   "policy.manage",
   "audit.view",
+  /** Register and manage the organisation's webhook endpoints (docs/webhooks.md). */
+  "webhooks.manage",
   /** Expiry reminders and notices about the organisation's credentials are e-mailed to these roles. */
   "reminders.receive",
 ] as const;
@@ -31,6 +33,7 @@ const grants: Record<MembershipRole, readonly Permission[]> = {
     "organisation.manage",
     "policy.manage",
     "audit.view",
+    "webhooks.manage",
     "reminders.receive",
   ],
   // The designated user rotates secrets and registers keys (seed 001).
@@ -42,6 +45,7 @@ const grants: Record<MembershipRole, readonly Permission[]> = {
     "credentials.rotate",
     "secrets.reveal",
     "audit.view",
+    "webhooks.manage",
     "reminders.receive",
   ],
   // Members see nothing of the credentials.

@@ -21,6 +21,7 @@ export const AUDIT_TARGET_TYPES = [
   "office",
   "organisation",
   "personal_api_token",
+  "webhook_endpoint",
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 

@@ -87,6 +87,20 @@ export interface AuditEventShapes {
   "user.reactivated": { target: "user"; metadata: { email: string | null } };
   "user.office_changed": { target: "user"; metadata: { email: string | null; from: string | null; to: string | null } };
   "user.spoc_designated": { target: "membership"; metadata: { email: string; previous: string | null; apiTokensRevoked: number } };
+  /** A webhook endpoint (docs/webhooks.md): its address and events, never its signing secret. */
+  "webhook.created": { target: "webhook_endpoint"; metadata: { url: string; eventTypes: string[] } };
+  "webhook.updated": {
+    target: "webhook_endpoint";
+    metadata: {
+      url: string;
+      before: { url: string; description: string | null; eventTypes: string[] };
+      after: { url: string; description: string | null; eventTypes: string[] };
+    };
+  };
+  "webhook.deleted": { target: "webhook_endpoint"; metadata: { url: string } };
+  "webhook.disabled": { target: "webhook_endpoint"; metadata: { url: string } };
+  "webhook.enabled": { target: "webhook_endpoint"; metadata: { url: string } };
+  "webhook.secret_rotated": { target: "webhook_endpoint"; metadata: { url: string; maskedTail: string; previousSecretUntil: string } };
 }
 
 export type AuditAction = keyof AuditEventShapes;
@@ -125,6 +139,12 @@ export const AUDIT_ACTIONS = [
   "user.reactivated",
   "user.office_changed",
   "user.spoc_designated",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.disabled",
+  "webhook.enabled",
+  "webhook.secret_rotated",
 ] as const satisfies readonly AuditAction[];
 
 /** Who did it: a person, their API token, the CLI, or the scheduler. */

@@ -23,3 +23,8 @@ export function idempotencyCipherContext(tokenId: string, key: string): CipherCo
 export function outboxLinkCipherContext(messageId: string): CipherContext {
   return { table: "email_outbox", column: "data.sealedUrl", row: messageId };
 }
+
+/** A webhook endpoint's signing secret (docs/webhooks.md). */
+export function webhookSecretCipherContext(secretId: string): CipherContext {
+  return { table: "webhook_signing_secret", column: "ciphertext", row: secretId };
+}

@@ -257,7 +257,7 @@ export function dueReminders(db: Executor, credential: "secret" | "key", at: str
  * Records that these reminders are sent (unique per credential and offset): returns the ones this
  * run recorded; a concurrent run that recorded one first wins it, with its e-mail.
  */
-export async function recordReminderDeliveries(tx: Executor, due: DueReminder[]): Promise<Map<string, string>> {
+export async function recordReminderDeliveries(tx: Executor, due: DueReminder[], at: Date): Promise<Map<string, string>> {
   if (due.length === 0) return new Map();
   const inserted = await tx
     .insert(reminderDeliveries)
@@ -267,6 +267,8 @@ export async function recordReminderDeliveries(tx: Executor, due: DueReminder[])
         publicKeyId: d.credential === "key" ? d.credential_id : null,
         thresholdDays: d.threshold,
         dueOn: d.today,
+        // The run's instant: the expiring webhook event is dated by it (migration 0023_webhooks).
+        createdAt: at,
       })),
     )
     .onConflictDoNothing()

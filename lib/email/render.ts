@@ -10,6 +10,7 @@ import { Invitation } from "./templates/invitation";
 import { JwksFailing } from "./templates/jwks-failing";
 import { MissedSuccessor, type MissedSuccessorProps } from "./templates/missed-successor";
 import { SignInLink } from "./templates/sign-in-link";
+import { WebhookDisabled } from "./templates/webhook-disabled";
 import { reminderSubject } from "./wording";
 
 /**
@@ -90,6 +91,19 @@ export interface JwksFailingData {
   timeZone: string;
 }
 
+/** A webhook endpoint turned off for failing (lib/webhooks/deliver.ts); the link is the deployment's own page. */
+export interface WebhookDisabledData {
+  owner: string;
+  /** The portal path of the endpoint's page, such as /orgs/acme/manage/webhooks/<id>. */
+  path: string;
+  url: string;
+  failures: number;
+  reason: string;
+  failingSince: string;
+  locale: string;
+  timeZone: string;
+}
+
 /** What an invitation stores in the outbox: names only, never a link or token; the URL is the deployment's. */
 export interface InvitationData {
   service: string;
@@ -153,6 +167,18 @@ export async function renderMessage(
       reason: d.reason,
       failingSince: formatDateTime(new Date(d.failingSince), d.locale, d.timeZone),
       apiTabUrl: `${publicUrl}/orgs/${d.slug}/manage/api`,
+    });
+    return renderBoth(element);
+  }
+  if (template === "webhook-disabled") {
+    const d = data as unknown as WebhookDisabledData;
+    const element = createElement(WebhookDisabled, {
+      owner: d.owner,
+      url: d.url,
+      failures: d.failures,
+      reason: d.reason,
+      failingSince: formatDateTime(new Date(d.failingSince), d.locale, d.timeZone),
+      endpointUrl: `${publicUrl}${d.path}`,
     });
     return renderBoth(element);
   }

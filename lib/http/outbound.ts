@@ -140,6 +140,50 @@ export async function outboundGet(raw: string, limits: OutboundLimits, headers: 
   }
 }
 
+export interface OutboundPostResult {
+  status: number;
+  /** The start of the answer, at most maxBytes (a receiver's error page, shown to its owner). */
+  body: string;
+}
+
+/**
+ * POST `body` to `raw` within `limits` (a webhook delivery). A redirect is not followed: the
+ * receiver answered, but not with success, and the event is signed for the address it was sent to.
+ * The answer is read up to maxBytes and the rest dropped, so a huge answer costs nothing.
+ */
+export async function outboundPost(
+  raw: string,
+  body: string,
+  limits: OutboundLimits,
+  headers: Record<string, string> = {},
+): Promise<OutboundPostResult> {
+  const url = checkOutboundUrl(raw, limits);
+  try {
+    const answer = await request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Rotor-Webhooks", ...headers },
+      body,
+      dispatcher: limits.allowPrivateAddresses ? anyAddress : publicOnly,
+      signal: AbortSignal.timeout(limits.timeoutMs),
+    });
+    return { status: answer.statusCode, body: await readPrefix(answer.body, limits.maxBytes) };
+  } catch (error) {
+    throw explain(error, limits);
+  }
+}
+
+/** The first maxBytes of an answer; the rest is not read. */
+async function readPrefix(body: AsyncIterable<Uint8Array> & { destroy?: () => unknown }, maxBytes: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size >= maxBytes) break;
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString("utf8");
+}
+
 async function readBounded(body: AsyncIterable<Uint8Array>, maxBytes: number, limits: OutboundLimits): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;

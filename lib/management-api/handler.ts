@@ -14,6 +14,7 @@ import { countRateLimitRefusal } from "@/lib/metrics/record";
 import { retryAfterSeconds } from "@/lib/rate-limit/limit";
 import { getRateLimits } from "@/lib/rate-limit/runtime";
 import { clientAddress } from "@/lib/request-meta";
+import { deliverWebhooksSoon } from "@/lib/webhooks/deliver-soon";
 import { type ApiResult, jsonResponse, requestFingerprint, withIdempotency } from "./idempotency";
 import { problem, STATUS_FOR } from "./problem";
 
@@ -182,6 +183,8 @@ function serve(
         body = parsed.data;
       }
       const url = new URL(request.url);
+      // A change may have recorded webhook events: sent once the answer has gone (docs/webhooks.md).
+      if (request.method !== "GET") deliverWebhooksSoon();
       const run = async () => admitted(await route.params, body, url);
       if (options.idempotent) {
         return await withIdempotency(

@@ -15,7 +15,7 @@ export async function enqueueReminders(db: Database, credential: "secret" | "key
   for (;;) {
     const page = await schedulerTransaction(db, async (tx) => {
       const due = await dueReminders(tx, credential, at, PAGE);
-      const won = await recordReminderDeliveries(tx, due);
+      const won = await recordReminderDeliveries(tx, due, now);
       const recipients = recipientsByOrganisation(await activeMembersOf(tx, [...new Set(due.map((d) => d.organisation_id))]));
       const mails = due.flatMap((d) => {
         const deliveryId = won.get(d.credential_id);

@@ -6,14 +6,17 @@ import { sweepIdempotencyRecords } from "@/lib/data/idempotency";
 import { expireUndelivered } from "@/lib/data/outbox";
 import { sweepConsumedAssertions } from "@/lib/data/token-store";
 import { sweepClientAddresses } from "@/lib/data/usage";
+import { recordOldSecretsStillInUse, sweepWebhookEvents } from "@/lib/data/webhooks";
 import { type DrainSummary, drainOutbox } from "@/lib/email/outbox";
 import type { MailTransport } from "@/lib/email/transport";
 import { errorSummary } from "@/lib/error-summary";
+import type { OutboundLimits } from "@/lib/http/outbound";
 import { log } from "@/lib/log/logger";
 import { IDEMPOTENCY_KEEP_MS } from "@/lib/management-api/idempotency";
 import { observeSchedulerRun } from "@/lib/metrics/record";
 import { ensureSigningKeys } from "@/lib/oauth/signing-keys";
 import { KNOWN_FOR_MS } from "@/lib/rate-limit/runtime";
+import { drainWebhooks, type WebhookDrainSummary } from "@/lib/webhooks/deliver";
 import { autoIssueDueSecrets } from "./auto-issue";
 import { recordExpiries } from "./expiries";
 import { noticeFailingJwks } from "./jwks-failures";
@@ -32,6 +35,11 @@ export interface SchedulerDeps {
   mail?: { budgetMs?: number; concurrency?: number };
   /** Audit events older than this many days are deleted (ROTOR_AUDIT_RETENTION_DAYS); default 400. */
   auditRetentionDays?: number;
+  /**
+   * Webhook delivery (docs/webhooks.md): where requests may go (lib/webhooks/policy.ts). Absent:
+   * events are recorded but not sent (the benchmark). signedAt: the clock signatures carry.
+   */
+  webhooks?: { limits: OutboundLimits; signedAt?: () => Date };
 }
 
 export interface SchedulerSummary {
@@ -44,6 +52,11 @@ export interface SchedulerSummary {
   /** Clients whose JWKS URL has kept failing, told to their people this run (lib/scheduler/jwks-failures.ts). */
   jwksFailuresTold: number;
   email: DrainSummary | null;
+  webhooks: {
+    /** old_secret.still_in_use events recorded this run (once per secret). */
+    oldSecretsStillInUse: number;
+    delivery: WebhookDrainSummary | null;
+  };
   housekeeping: {
     assertionsSwept: number;
     signingKeysCreated: string[];
@@ -53,6 +66,8 @@ export interface SchedulerSummary {
     clientAddressesSwept: number;
     /** Audit events past the deployment's retention (docs/domain.md, "The audit log"). */
     auditEventsSwept: number;
+    /** Webhook events past the same retention, none of their deliveries still waiting. */
+    webhookEventsSwept: number;
   };
   durationMs: number;
 }
@@ -60,7 +75,8 @@ export interface SchedulerSummary {
 /**
  * One scheduler run, each step idempotent, in the order of the reminder issue: issue the next
  * secrets that are due, record expiries, enqueue due reminders, deliver the outbox (until it is
- * empty or the run's mail budget is spent, several sends at once); then sweep
+ * empty or the run's mail budget is spent, several sends at once), record old secrets still in
+ * use and deliver the webhooks that wait (docs/webhooks.md); then sweep
  * used assertion ids and keep the signing keys rotating. Safe to run as often as you like, from as
  * many instances as you like, at the same moment.
  */
@@ -98,13 +114,26 @@ async function runSteps(deps: SchedulerDeps, now: Date, started: number): Promis
         elapsedMs: () => performance.now() - started,
       })
     : null;
+  const oldSecretsStillInUse = await recordOldSecretsStillInUse(deps.db, now.toISOString());
+  const delivery = deps.webhooks
+    ? await drainWebhooks(deps.db, deps.keyRing, {
+        now,
+        limits: deps.webhooks.limits,
+        signedAt: deps.webhooks.signedAt,
+        budgetMs: deps.mail?.budgetMs,
+        concurrency: deps.mail?.concurrency,
+        elapsedMs: () => performance.now() - started,
+      })
+    : null;
+  const retention = new Date(now.getTime() - (deps.auditRetentionDays ?? 400) * 86_400_000);
   const housekeeping = {
     assertionsSwept: await sweepConsumedAssertions(deps.db, now),
     signingKeysCreated: await ensureSigningKeys(deps.db, deps.keyRing, now),
     signInLinksExpired: await expireUndelivered(deps.db, ["sign_in_link"], new Date(now.getTime() - SIGN_IN_LINK_MINUTES * 60_000)),
     idempotencyRecordsSwept: await sweepIdempotencyRecords(deps.db, new Date(now.getTime() - IDEMPOTENCY_KEEP_MS)),
     clientAddressesSwept: await sweepClientAddresses(deps.db, new Date(now.getTime() - 2 * KNOWN_FOR_MS)),
-    auditEventsSwept: await sweepAuditEvents(deps.db, new Date(now.getTime() - (deps.auditRetentionDays ?? 400) * 86_400_000)),
+    auditEventsSwept: await sweepAuditEvents(deps.db, retention),
+    webhookEventsSwept: await sweepWebhookEvents(deps.db, retention),
   };
   return {
     at: now.toISOString(),
@@ -114,6 +143,7 @@ async function runSteps(deps: SchedulerDeps, now: Date, started: number): Promis
     reminders,
     jwksFailuresTold,
     email,
+    webhooks: { oldSecretsStillInUse, delivery },
     housekeeping,
     durationMs: Math.round(performance.now() - started),
   };

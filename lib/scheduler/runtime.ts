@@ -2,6 +2,7 @@ import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { getDb } from "@/lib/data/database";
 import { devMailbox, type MailTransport, resendTransport } from "@/lib/email/transport";
 import { env } from "@/lib/env";
+import { webhookLimits } from "@/lib/webhooks/policy";
 import type { SchedulerDeps } from "./run-scheduler";
 
 /**
@@ -33,5 +34,6 @@ export async function schedulerDeps(): Promise<SchedulerDeps> {
     transport: mailTransport(),
     mail: { budgetMs: e.ROTOR_MAIL_BUDGET_SECONDS * 1000, concurrency: e.ROTOR_MAIL_CONCURRENCY },
     auditRetentionDays: e.ROTOR_AUDIT_RETENTION_DAYS,
+    webhooks: { limits: webhookLimits(e) },
   };
 }

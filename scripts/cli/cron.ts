@@ -4,6 +4,7 @@ import { loadKeyRing } from "@/lib/crypto/key-ring-loader";
 import { env } from "@/lib/env";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { mailTransport } from "@/lib/scheduler/runtime";
+import { webhookLimits } from "@/lib/webhooks/policy";
 import { action, database, emit, parse } from "./shared";
 
 const instant = z.iso.datetime({ offset: true, error: "Give an ISO 8601 instant, e.g. 2026-11-21T09:00:00Z." });
@@ -27,11 +28,12 @@ export function cronCommands(program: Command): void {
             publicUrl: e.ROTOR_PUBLIC_URL,
             transport: mailTransport(),
             auditRetentionDays: e.ROTOR_AUDIT_RETENTION_DAYS,
+            webhooks: { limits: webhookLimits(e) },
           },
           now,
         );
         emit(cmd, summary, [
-          `Scheduler run at ${summary.at}: ${summary.autoIssued} secrets issued, ${summary.expired.secrets + summary.expired.keys} expiries recorded, ${summary.reminders.secrets + summary.reminders.keys} reminders enqueued, ${summary.email?.sent ?? 0} e-mails sent (${summary.durationMs} ms).`,
+          `Scheduler run at ${summary.at}: ${summary.autoIssued} secrets issued, ${summary.expired.secrets + summary.expired.keys} expiries recorded, ${summary.reminders.secrets + summary.reminders.keys} reminders enqueued, ${summary.email?.sent ?? 0} e-mails sent, ${summary.webhooks.delivery?.sent ?? 0} webhooks delivered (${summary.durationMs} ms).`,
         ]);
       }),
     );
