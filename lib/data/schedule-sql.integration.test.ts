@@ -81,7 +81,7 @@ function generate(count: number, seed: number): Case[] {
 }
 
 describe("the scheduler's SQL calendar", () => {
-  it("gives the day, the expiry day, the days left, the auto-issue day and the reminder threshold of lib/rotation, on 800 generated cases", async () => {
+  it("gives the day, the expiry day (also as the database function the webhook triggers use), the days left, the auto-issue day and the reminder threshold of lib/rotation, on 800 generated cases", async () => {
     const cases = generate(800, 20261128);
     const values = cases.map(
       (c, i) =>
@@ -94,9 +94,19 @@ describe("the scheduler's SQL calendar", () => {
       expiresAt: sql`expires_at`,
       now: sql`now_at`,
     };
-    const found = await rows<{ i: number; today: string; expiry: string; left: number; auto: boolean; threshold: number | null }>(
+    const found = await rows<{
+      i: number;
+      today: string;
+      expiry: string;
+      trigger_expiry: string;
+      left: number;
+      auto: boolean;
+      threshold: number | null;
+    }>(
       handle.db,
+      // rotor_expiry_day is the same rule as a database function, for the webhook triggers (migration 0023_webhooks).
       sql`select i, ${calendarDay(v.now, v.zone)}::text as today, ${expiryDay(v.expiresAt, v.zone)}::text as expiry,
+                 rotor_expiry_day(${v.expiresAt}, ${v.zone})::text as trigger_expiry,
                  ${daysLeftSql(v.expiresAt, v.now, v.zone)} as left, ${autoIssueDayReached(v.expiresAt, v.now, v.zone, v.overlap)} as auto,
                  ${reminderThresholdSql(v.expiresAt, v.now, v.zone, v.offsets)} as threshold
           from (values ${sql.join(values, sql`, `)}) as c(i, zone, overlap, offsets, expires_at, now_at)
@@ -117,12 +127,20 @@ describe("the scheduler's SQL calendar", () => {
         }),
         threshold: reminderThreshold(c.expiresAt, c.now, c.zone, c.offsets),
       };
-      const got = { today: row.today, expiry: row.expiry, left: Number(row.left), auto: row.auto, threshold: row.threshold };
+      const got = {
+        today: row.today,
+        expiry: row.expiry,
+        triggerExpiry: row.trigger_expiry,
+        left: Number(row.left),
+        auto: row.auto,
+        threshold: row.threshold,
+      };
       // autoIssueDue also needs the secret to be live at now: compare only where it is.
       const live = c.createdAt <= c.now && c.now < c.expiresAt;
       const differs =
         got.today !== expected.today ||
         got.expiry !== expected.expiry ||
+        got.triggerExpiry !== expected.expiry ||
         got.left !== expected.left ||
         (live && got.auto !== expected.auto) ||
         got.threshold !== expected.threshold;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, like } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { auditEvents, clientSecrets, emailOutbox } from "@/db/schema";
+import { auditEvents, clientSecrets, emailOutbox, webhookEvents } from "@/db/schema";
 import { aClient, aMember, anOrganisation, aPerson, aPublicKey, aSecret } from "@/db/testing/builders";
 import { holdRowLock, raceTest, waitForLockWaiters } from "@/db/testing/race";
 import { createTestDatabase } from "@/db/testing/test-database";
@@ -65,6 +65,7 @@ describe("a scheduler run with nothing due", () => {
       reminders: { secrets: 0, keys: 0 },
       jwksFailuresTold: 0,
       email: { sent: 0, retrying: 0, dead: 0 },
+      webhooks: { oldSecretsStillInUse: 0, delivery: null },
       housekeeping: {
         assertionsSwept: 0,
         signingKeysCreated: ["ES256", "RS256"],
@@ -72,6 +73,7 @@ describe("a scheduler run with nothing due", () => {
         idempotencyRecordsSwept: 0,
         clientAddressesSwept: 0,
         auditEventsSwept: 0,
+        webhookEventsSwept: 0,
       },
       durationMs: 0,
     });
@@ -176,6 +178,18 @@ describe("the housekeeping sweeps", () => {
         occurredAt: at(ms),
       });
     }
+    // Webhook events are kept as long, unless a delivery of theirs still waits (docs/webhooks.md).
+    for (const [label, ms] of [
+      ["hook-before", -400 * DAY - SECOND],
+      ["hook-at", -400 * DAY],
+      ["hook-after", -400 * DAY + SECOND],
+    ] as const) {
+      await handle.db.insert(webhookEvents).values({ organisationId: organisation.id, type: label, payload: {}, occurredAt: at(ms) });
+    }
+    const hooksLeft = async () =>
+      (await handle.db.select({ type: webhookEvents.type }).from(webhookEvents).where(like(webhookEvents.type, "hook-%")))
+        .map((r) => r.type)
+        .sort();
     const auditLeft = async () =>
       (await handle.db.select({ label: auditEvents.actorLabel }).from(auditEvents).where(eq(auditEvents.action, "session.demo_sign_in")))
         .map((r) => r.label)
@@ -189,6 +203,7 @@ describe("the housekeeping sweeps", () => {
       idempotencyRecordsSwept: 2,
       clientAddressesSwept: 2,
       auditEventsSwept: 2,
+      webhookEventsSwept: 2,
     });
     const statuses = async () =>
       Object.fromEntries(
@@ -209,6 +224,7 @@ describe("the housekeeping sweeps", () => {
       Promise.all(["key-before", "key-at", "key-after"].map(async (k) => (await findIdempotencyRecord(handle.db, token.id, k)) !== null));
     expect(await keys()).toEqual([false, false, true]);
     expect(await auditLeft()).toEqual(["audit-after"]);
+    expect(await hooksLeft()).toEqual(["hook-after"]);
     const known = async () =>
       Promise.all(["192.0.2.1", "192.0.2.2", "192.0.2.3"].map((a) => isKnownClientAddress(handle.db, client.clientId, a, new Date(0))));
     expect(await known()).toEqual([false, false, true]);
@@ -224,6 +240,7 @@ describe("the housekeeping sweeps", () => {
       idempotencyRecordsSwept: 1,
       clientAddressesSwept: 1,
       auditEventsSwept: 1,
+      webhookEventsSwept: 1,
     });
     expect(await statuses()).toEqual({
       [links.before!]: "dead",
@@ -233,6 +250,7 @@ describe("the housekeeping sweeps", () => {
     });
     expect(await keys()).toEqual([false, false, false]);
     expect(await auditLeft()).toEqual([]);
+    expect(await hooksLeft()).toEqual([]);
     expect(await known()).toEqual([false, false, false]);
   });
 });

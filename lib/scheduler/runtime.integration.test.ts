@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { parseKeyRing } from "@/lib/crypto/encryption";
+import { webhookLimits } from "@/lib/webhooks/policy";
 
 /*
  * What a scheduler run is given in a deployment (lib/scheduler/runtime.ts): the configured
@@ -123,7 +124,7 @@ describe("the mail transport a deployment uses", () => {
 });
 
 describe("the scheduler's dependencies", () => {
-  it("are the configured database, the configured key ring, the public origin, the chosen transport, the mail limits and the audit retention", async () => {
+  it("are the configured database, the configured key ring, the public origin, the chosen transport, the mail limits, the audit retention and where webhooks may go", async () => {
     const database = await createTestDatabase();
     const where = database.url
       ? { DATABASE_URL: database.url }
@@ -148,6 +149,7 @@ describe("the scheduler's dependencies", () => {
           transport: devMailbox,
           mail: { budgetMs: 120_000, concurrency: 3 },
           auditRetentionDays: 90,
+          webhooks: { limits: webhookLimits({ ROTOR_ENV: "test" }) },
         });
         expect(deps.db).toBe(await configured.getDb());
       } finally {
