@@ -42,29 +42,43 @@ const instant = (name: string) =>
     .transform((v) => new Date(v))
     .optional();
 
-/** The management API's query parameters (GET /api/v1/audit-events), all strings. */
+/** The management API's query parameters, all strings; each endpoint's own are strict (unknownParameter). */
+const auditQueryShape = {
+  from: instant("from"),
+  to: instant("to"),
+  actor: z.string().optional(),
+  actorType: z.string().optional(),
+  action: z.string().optional(),
+  targetType: z.string().optional(),
+  target: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: `limit is a whole number from 1 to ${AUDIT_PAGE_MAX}.` })
+    .transform(Number)
+    .optional(),
+  cursor: z.string().optional(),
+};
+
+/** A misspelt filter is refused rather than ignored, so no one reads an unfiltered page as a filtered one. */
+const unknownParameter = (filters: string) => ({
+  error: (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys"
+      ? `Unknown query parameter ${(issue.keys ?? []).join(", ")}; the filters are ${filters}.`
+      : undefined,
+});
+
+/** GET /api/v1/audit-events: an organisation's audit log. */
 export const auditQueryParams = z
-  .strictObject(
-    {
-      from: instant("from"),
-      to: instant("to"),
-      actor: z.string().optional(),
-      actorType: z.string().optional(),
-      action: z.string().optional(),
-      targetType: z.string().optional(),
-      target: z.string().optional(),
-      limit: z
-        .string()
-        .regex(/^\d{1,4}$/, { error: `limit is a whole number from 1 to ${AUDIT_PAGE_MAX}.` })
-        .transform(Number)
-        .optional(),
-      cursor: z.string().optional(),
-    },
-    {
-      error: (issue) =>
-        issue.code === "unrecognized_keys"
-          ? `Unknown query parameter ${issue.keys.join(", ")}; the filters are from, to, actor, actorType, action, targetType, target, limit and cursor.`
-          : undefined,
-    },
-  )
+  .strictObject(auditQueryShape, unknownParameter("from, to, actor, actorType, action, targetType, target, limit and cursor"))
   .pipe(auditSearchInput);
+
+/**
+ * GET /api/v1/platform/audit-events: the same filters across organisations, and `organisation`,
+ * one organisation's slug (the endpoint looks it up).
+ */
+export const platformAuditQueryParams = z
+  .strictObject(
+    { ...auditQueryShape, organisation: z.string().max(100, { error: "organisation is an organisation's slug." }).optional() },
+    unknownParameter("organisation, from, to, actor, actorType, action, targetType, target, limit and cursor"),
+  )
+  .pipe(z.object({ organisation: z.string().optional() }).and(auditSearchInput));

@@ -2,7 +2,7 @@ import { authorize, authorizeOperator, type OrganisationContext, type PlatformCo
 import { searchAuditEvents as searchRows } from "@/lib/data/audit-search";
 import { decodeAuditCursor, encodeAuditCursor } from "./audit-cursor";
 import { type AuditEventView, toAuditEventView } from "./audit-event-view";
-import { type AuditSearchInput, auditSearchInput } from "./schemas";
+import { AUDIT_PAGE_MAX, type AuditSearchInput, auditSearchInput } from "./schemas";
 
 export interface AuditPage {
   events: AuditEventView[];
@@ -52,13 +52,25 @@ async function search(ctx: PlatformContext, organisationId: string | undefined, 
 }
 
 /** Every matching event, page by page, for an export: never the whole set in memory at once. */
-export async function* eachAuditEvent(
+export function eachAuditEvent(
   ctx: OrganisationContext,
   input: Omit<AuditSearchInput, "cursor" | "limit">,
 ): AsyncGenerator<AuditEventView> {
+  return everyPage((cursor) => searchAuditEvents(ctx, { ...input, cursor, limit: AUDIT_PAGE_MAX }));
+}
+
+/** The operator's export: every matching event of every organisation (or one), page by page. */
+export function eachPlatformAuditEvent(
+  ctx: PlatformContext,
+  input: Omit<AuditSearchInput, "cursor" | "limit"> & { organisationId?: string | undefined },
+): AsyncGenerator<AuditEventView> {
+  return everyPage((cursor) => searchPlatformAuditEvents(ctx, { ...input, cursor, limit: AUDIT_PAGE_MAX }));
+}
+
+async function* everyPage(pageAt: (cursor: string | undefined) => Promise<AuditPage>): AsyncGenerator<AuditEventView> {
   let cursor: string | undefined;
   do {
-    const page = await searchAuditEvents(ctx, { ...input, cursor, limit: 200 });
+    const page = await pageAt(cursor);
     yield* page.events;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

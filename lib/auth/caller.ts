@@ -95,11 +95,21 @@ async function decideAccess(
 }
 
 export async function requireOperator(): Promise<Caller> {
+  const decided = await operatorForRoute();
+  if (decided.ok) return decided.caller;
+  if (decided.status === 401) redirect("/signin");
+  notFound();
+}
+
+/**
+ * The operator's check for a route handler (a download): 401 signed out, 404 for anyone who is not
+ * a platform operator, as the Platform pages answer them.
+ */
+export async function operatorForRoute(): Promise<{ ok: true; caller: Caller } | { ok: false; status: 401 | 404 }> {
   const caller = await getCaller();
   const decision = decideOperatorAccess({ signedIn: caller !== null, isOperator: caller?.isOperator ?? false });
-  if (decision === "sign-in") redirect("/signin");
-  if (decision === "not-found") notFound();
-  return caller!;
+  if (decision === "allowed") return { ok: true, caller: caller! };
+  return { ok: false, status: decision === "sign-in" ? 401 : 404 };
 }
 
 /** When this request's session was signed in (its cookie's row), or null without a valid session. */

@@ -1,16 +1,14 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Database, DatabaseHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
+import type { DatabaseHandle } from "@/db/client";
 import { cliIn, personIn } from "@/db/testing/contexts";
-import { createTestDatabase } from "@/db/testing/test-database";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
-import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { listClients } from "@/lib/data/client-credentials";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { rows } from "@/lib/data/sql-rows";
 import { findUserByEmail } from "@/lib/data/users";
+import { type ApiTestState, seededApiDatabase } from "./testing";
 
 /*
  * GET /api/v1/audit-events (docs/domain.md, "The audit log") on a real database: the filters,
@@ -18,7 +16,7 @@ import { findUserByEmail } from "@/lib/data/users";
  * parameters named in a 422; and, over every event the fixtures and these calls wrote, no secret
  * value, token, sign-in link or private key.
  */
-const state = vi.hoisted(() => ({ db: null as Database | null, handle: null as DatabaseHandle | null, keyRing: null as KeyRing | null }));
+const state = vi.hoisted((): ApiTestState => ({ db: null, handle: null, keyRing: null }));
 vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabaseHandle: async () => state.handle }));
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
@@ -89,11 +87,7 @@ async function tokenFor(email: string, organisation: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  handle = await createTestDatabase();
-  state.db = handle.db;
-  state.handle = handle;
-  state.keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
-  await seedDemoData(handle.db, { now: new Date(), keyRing: state.keyRing });
+  handle = await seededApiDatabase(state);
   northwindToken = await tokenFor("api-team@northwind.example", "northwind");
   finvuToken = await tokenFor("secret-rotation@finvu.example", "finvu");
   const northwind = (await findOrganisationBySlug(handle.db, "northwind"))!;

@@ -1,23 +1,21 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { calculateJwkThumbprint } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Database, DatabaseHandle } from "@/db/client";
-import { seedDemoData } from "@/db/seed";
-import { createTestDatabase } from "@/db/testing/test-database";
+import type { DatabaseHandle } from "@/db/client";
 import { createApiToken } from "@/lib/api-tokens/api-tokens";
-import { type KeyRing, parseKeyRing } from "@/lib/crypto/encryption";
 import { listClients } from "@/lib/data/client-credentials";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
 import { captureLogs } from "@/lib/log/testing";
 import { NUL_MESSAGE } from "@/lib/text-field";
+import { type ApiTestState, seededApiDatabase } from "./testing";
 
 /*
  * The management API's edges, on a real database: bad input is a 4xx that says what was wrong,
  * and whatever else fails is logged by class and SQLSTATE, never with a query's parameters.
  */
-const state = vi.hoisted(() => ({ db: null as Database | null, handle: null as DatabaseHandle | null, keyRing: null as KeyRing | null }));
+const state = vi.hoisted((): ApiTestState => ({ db: null, handle: null, keyRing: null }));
 vi.mock("@/lib/data/database", () => ({ getDb: async () => state.db, getDatabaseHandle: async () => state.handle }));
 vi.mock("@/lib/crypto/key-ring-loader", () => ({ loadKeyRing: () => state.keyRing }));
 
@@ -38,11 +36,7 @@ let clientId = "";
 const NUL = "\u0000";
 
 beforeAll(async () => {
-  handle = await createTestDatabase();
-  state.db = handle.db;
-  state.handle = handle;
-  state.keyRing = parseKeyRing(`t:${randomBytes(32).toString("base64")}`);
-  await seedDemoData(handle.db, { now: new Date(), keyRing: state.keyRing });
+  handle = await seededApiDatabase(state);
   const spoc = await findUserByEmail(handle.db, "api-team@northwind.example");
   const created = await createApiToken(
     handle.db,

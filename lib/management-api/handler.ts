@@ -81,7 +81,7 @@ export function managementRoute<Schema extends z.ZodType | undefined>(
   return serve(options, (principal, request, db, keyRing) => {
     if (principal.kind === "platform") {
       return insufficientScope(
-        "This is a platform operator's token: it acts for no one organisation. Use the operator's endpoints under /api/v1/organisations/{organisation}/clients, or a designated user's token for this one.",
+        "This is a platform operator's token: it acts for no one organisation. Use the operator's endpoints under /api/v1/organisations/{organisation}/clients and /api/v1/platform, or a designated user's token for this one.",
         options.scope,
       );
     }
@@ -117,7 +117,7 @@ export function platformRoute<Schema extends z.ZodType | undefined>(
   return serve(options, (principal, request, db, keyRing) => {
     if (principal.kind !== "platform") {
       return insufficientScope(
-        "Only a platform operator's token (scope platform) may manage an organisation's clients. Platform operators create one in the Platform area of the portal or with rotor operator token.",
+        "Only a platform operator's token (scope platform) may use the operator's endpoints (an organisation's clients, the audit log across organisations). Platform operators create one in the Platform area of the portal or with rotor operator token.",
         "platform",
       );
     }

@@ -24,6 +24,7 @@ describe("the management API's OpenAPI document", () => {
       "/organisations/{organisation}/clients/{clientId}",
       "/organisations/{organisation}/clients/{clientId}/disable",
       "/organisations/{organisation}/clients/{clientId}/enable",
+      "/platform/audit-events",
     ]);
     const schemas = doc.components.schemas as Record<string, { properties?: Record<string, unknown> }>;
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
@@ -50,14 +51,24 @@ describe("the operator's endpoints in the OpenAPI document", () => {
         .filter(([method]) => ["get", "post", "put", "patch"].includes(method))
         .map(([method, op]) => `${method.toUpperCase()} ${path} ${JSON.stringify((op as { security: unknown }).security)}`),
     );
-    expect(security.filter((line) => line.includes("/organisations/"))).toEqual([
+    const operators = (line: string) => line.includes("/organisations/") || line.includes("/platform/");
+    expect(security.filter(operators)).toEqual([
       'GET /organisations/{organisation}/clients [{"personalToken":["platform"]}]',
       'POST /organisations/{organisation}/clients [{"personalToken":["platform"]}]',
       'GET /organisations/{organisation}/clients/{clientId} [{"personalToken":["platform"]}]',
       'PATCH /organisations/{organisation}/clients/{clientId} [{"personalToken":["platform"]}]',
       'POST /organisations/{organisation}/clients/{clientId}/disable [{"personalToken":["platform"]}]',
       'POST /organisations/{organisation}/clients/{clientId}/enable [{"personalToken":["platform"]}]',
+      'GET /platform/audit-events [{"personalToken":["platform"]}]',
     ]);
-    expect(security.filter((line) => !line.includes("/organisations/") && line.includes("platform"))).toEqual([]);
+    expect(security.filter((line) => !operators(line) && line.includes("platform"))).toEqual([]);
+  });
+
+  it("read the audit log across organisations with the organisation's filters and cursor, and an organisation", () => {
+    const doc = buildOpenApiDocument("https://rotor.example");
+    const names = (path: "/audit-events" | "/platform/audit-events") =>
+      (doc.paths[path].get.parameters as { name: string }[]).map((p) => p.name);
+    expect(names("/platform/audit-events")).toEqual(["organisation", ...names("/audit-events")]);
+    expect(doc.paths["/platform/audit-events"].get.responses["200"]).toEqual(doc.paths["/audit-events"].get.responses["200"]);
   });
 });

@@ -24,6 +24,22 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: "Invalid fields or query parameters, or an Idempotency-Key reused for a different request",
 };
 
+/** The audit log's filters and paging, the same at both endpoints (lib/audit/schemas.ts). */
+const auditParameters = [
+  query("from", "Events at or after this instant", { type: "string", format: "date-time" }),
+  query("to", "Events before this instant", { type: "string", format: "date-time" }),
+  query("actor", "Part of the actor's label (an e-mail, CLI, Scheduler), case-insensitive", { type: "string", maxLength: 200 }),
+  query("actorType", "The kind of actor", { type: "string", enum: [...AUDIT_ACTOR_TYPES] }),
+  query("action", "One action of the catalogue", { type: "string", enum: [...AUDIT_ACTIONS] }),
+  query("targetType", "The kind of target", { type: "string", enum: [...AUDIT_TARGET_TYPES] }),
+  query("target", "The target's id, or part of its name (client, person, office, secret label or tail, key id)", {
+    type: "string",
+    maxLength: 200,
+  }),
+  query("limit", `Events per page (default ${AUDIT_PAGE_DEFAULT})`, { type: "integer", minimum: 1, maximum: AUDIT_PAGE_MAX }),
+  query("cursor", "nextCursor from the previous page", { type: "string" }),
+];
+
 function componentSchemas(): Record<string, unknown> {
   const { schemas } = z.toJSONSchema(z.globalRegistry, { uri: (id) => `#/components/schemas/${id}`, io: "output" }) as {
     schemas: Record<string, Record<string, unknown>>;
@@ -47,7 +63,7 @@ export function buildOpenApiDocument(publicUrl: string) {
       title: "Rotor management API",
       version: "1.0.0",
       description:
-        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (Secret Read and Secret Reset), and for the platform operator to create and configure organisations' clients. Authenticate with a personal API token. A designated user's token, from Account Management, has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys), and stops working when its owner stops being the designated user. A platform operator's token, from the Platform area or `rotor operator token`, has the scope `platform`: it serves only the endpoints under /organisations, in any organisation, and stops working when its owner stops being a platform operator. Errors are RFC 9457 problem details.",
+        "For the organisation's designated user (SPOC) to automate secret rotation and key registration (Secret Read and Secret Reset), and for the platform operator to create and configure organisations' clients and to read the audit log across organisations. Authenticate with a personal API token. A designated user's token, from Account Management, has the scope chosen when it was made: `read` (list and read) or `rotate` (read, and also rotate, revoke and register keys), and stops working when its owner stops being the designated user. A platform operator's token, from the Platform area or `rotor operator token`, has the scope `platform`: it serves only the endpoints under /organisations, in any organisation, and /platform, and stops working when its owner stops being a platform operator. Errors are RFC 9457 problem details.",
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     security: [{ personalToken: [] }],
@@ -168,20 +184,7 @@ export function buildOpenApiDocument(publicUrl: string) {
           summary: "Search your organisation's audit log",
           description:
             "Newest first, a page at a time: pass nextCursor as cursor for the next page until it is null. Filters combine; a bad value is a 422 naming the parameter. Events never hold a secret, token, sign-in link or private key.",
-          parameters: [
-            query("from", "Events at or after this instant", { type: "string", format: "date-time" }),
-            query("to", "Events before this instant", { type: "string", format: "date-time" }),
-            query("actor", "Part of the actor's label (an e-mail, CLI, Scheduler), case-insensitive", { type: "string", maxLength: 200 }),
-            query("actorType", "The kind of actor", { type: "string", enum: [...AUDIT_ACTOR_TYPES] }),
-            query("action", "One action of the catalogue", { type: "string", enum: [...AUDIT_ACTIONS] }),
-            query("targetType", "The kind of target", { type: "string", enum: [...AUDIT_TARGET_TYPES] }),
-            query("target", "The target's id, or part of its name (client, person, office, secret label or tail, key id)", {
-              type: "string",
-              maxLength: 200,
-            }),
-            query("limit", `Events per page (default ${AUDIT_PAGE_DEFAULT})`, { type: "integer", minimum: 1, maximum: AUDIT_PAGE_MAX }),
-            query("cursor", "nextCursor from the previous page", { type: "string" }),
-          ],
+          parameters: auditParameters,
           responses: { "200": json(ref("AuditEventPage"), "One page of events"), ...problems(401, 403, 422) },
         },
       },
@@ -252,6 +255,23 @@ export function buildOpenApiDocument(publicUrl: string) {
           responses: { "200": json(ref("Client"), "The client, disabledAt null"), ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
+      "/platform/audit-events": {
+        get: {
+          operationId: "listPlatformAuditEvents",
+          security: operatorOnly,
+          summary: "Search the audit log across organisations (platform operator)",
+          description:
+            "Every organisation's events and the platform's own, or one organisation's, newest first, a page at a time: the same filters and cursor as /audit-events, and organisation. Each event names its organisation (null for the platform's own). Events never hold a secret, token, sign-in link or private key.",
+          parameters: [
+            query("organisation", "One organisation's events only, by its slug; an organisation that does not exist is a 422", {
+              type: "string",
+              pattern: "^[a-z0-9-]+$",
+            }),
+            ...auditParameters,
+          ],
+          responses: { "200": json(ref("AuditEventPage"), "One page of events"), ...problems(401, 403, 422) },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -259,7 +279,7 @@ export function buildOpenApiDocument(publicUrl: string) {
           type: "http",
           scheme: "bearer",
           description:
-            "A personal API token (rtr_pat_...): a designated user's from Account Management, with the scope `read` or `rotate` (`rotate` includes `read`), for their organisation; or a platform operator's, with the scope `platform`, for the endpoints under /organisations only. A call the scope does not allow is 403 with WWW-Authenticate error=\"insufficient_scope\" (RFC 6750 3.1).",
+            "A personal API token (rtr_pat_...): a designated user's from Account Management, with the scope `read` or `rotate` (`rotate` includes `read`), for their organisation; or a platform operator's, with the scope `platform`, for the endpoints under /organisations and /platform only. A call the scope does not allow is 403 with WWW-Authenticate error=\"insufficient_scope\" (RFC 6750 3.1).",
         },
       },
       parameters: {

@@ -1,3 +1,5 @@
+import { platformAuditQueryParams } from "@/lib/audit/schemas";
+import { searchPlatformAuditEvents } from "@/lib/audit/search-audit-events";
 import { disableClient } from "@/lib/clients/disable-client";
 import { enableClient } from "@/lib/clients/enable-client";
 import { listClientsOfOrganisation, readClientOfOrganisation } from "@/lib/clients/read-clients";
@@ -15,8 +17,9 @@ import { type PlatformRequest, platformRoute } from "./handler";
 /*
  * The platform operator's endpoints (docs/domain.md, "Clients" and "The management API"): an
  * organisation's clients created, read, configured, disabled and enabled with a platform token,
- * through the same use cases and schemas as Platform > Clients and `rotor client`. Mounted by the
- * route files under app/api/v1/organisations.
+ * through the same use cases and schemas as Platform > Clients and `rotor client`; and the audit
+ * log across organisations, as Platform > Audit log reads it. Mounted by the route files under
+ * app/api/v1/organisations and app/api/v1/platform.
  */
 
 /** The organisation the path names, as the operator acting in it, with no role there. */
@@ -24,9 +27,12 @@ async function inOrganisation({ ctx, params }: PlatformRequest<unknown>): Promis
   const slug = params.organisation ?? "";
   // From a URL path: a slug that cannot exist is not looked up (a NUL byte would fail the query).
   const organisation = /^[a-z0-9-]{1,100}$/.test(slug) ? await findOrganisationBySlug(ctx.db, slug) : null;
-  if (!organisation) throw new DomainError("not_found", `There is no organisation ${slug.replace(/[^\x20-\x7e]/g, "?")}.`);
+  if (!organisation) throw new DomainError("not_found", noOrganisation(slug));
   return { ...ctx, organisation, role: null };
 }
+
+/** The refusal's words, the slug as sent but only printable (it comes from the request). */
+const noOrganisation = (slug: string) => `There is no organisation ${slug.replace(/[^\x20-\x7e]/g, "?")}.`;
 
 export const listOrganisationClientsEndpoint = platformRoute({}, async (request) => ({
   status: 200,
@@ -62,4 +68,18 @@ export const enableClientEndpoint = platformRoute({ idempotent: true }, async (r
   const ctx = await inOrganisation(request);
   const input = clientSwitchInput.parse({ clientId: (await readClientOfOrganisation(ctx, request.params.clientId ?? "")).clientId });
   return { status: 200, body: clientSettingsView(await enableClient(ctx, input)) };
+});
+
+/**
+ * Every organisation's audit log, or one's (`organisation`, a slug), filtered and a page at a time
+ * (docs/domain.md, "The audit log"): the organisation's endpoint's parameters and cursor
+ * (GET /api/v1/audit-events), each validated, a bad one a 422 naming it; an organisation that
+ * does not exist is a bad value of its parameter, not an empty page.
+ */
+export const listPlatformAuditEventsEndpoint = platformRoute({}, async ({ ctx, url }) => {
+  const { organisation: slug, ...input } = platformAuditQueryParams.parse(Object.fromEntries(url.searchParams));
+  const organisation = slug === undefined ? undefined : await findOrganisationBySlug(ctx.db, slug);
+  if (organisation === null) throw new DomainError("invalid", noOrganisation(slug ?? ""), "organisation");
+  const { events, nextCursor } = await searchPlatformAuditEvents(ctx, { ...input, organisationId: organisation?.id });
+  return { status: 200, body: { events, nextCursor } };
 });

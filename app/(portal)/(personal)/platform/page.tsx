@@ -147,9 +147,9 @@ export default async function PlatformPage() {
             <a className="text-brand-700 underline" href="/api/v1/openapi.json">
               management API
             </a>
-            &apos;s operator endpoints (/api/v1/organisations/…/clients): create an organisation&apos;s clients, change their settings,
-            disable or enable them. A token acts as you in every organisation, expires, and is shown only once. It stops working at once if
-            you stop being a platform operator.
+            &apos;s operator endpoints (/api/v1/organisations/…/clients, /api/v1/platform/audit-events): create an organisation&apos;s
+            clients, change their settings, disable or enable them, and read the audit log across organisations. A token acts as you in
+            every organisation, expires, and is shown only once. It stops working at once if you stop being a platform operator.
           </p>
         </div>
         <CreatePlatformTokenForm lifetimes={TOKEN_LIFETIMES} action={createPlatformTokenAction} />

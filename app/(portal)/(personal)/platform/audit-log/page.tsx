@@ -1,12 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditExportLinks } from "@/components/audit-export-links";
 import { AuditTable } from "@/components/audit-table";
 import { AuditFilterForm } from "@/components/forms/audit/audit-filter-form";
-import { auditFilterHref, auditSearchOf, isAuditFiltered, parseAuditFilter } from "@/lib/audit/audit-filter";
 import { auditOptions } from "@/lib/audit/audit-options";
 import { auditRowsOf } from "@/lib/audit/audit-rows";
+import {
+  isPlatformAuditFiltered,
+  parsePlatformAuditFilter,
+  platformAuditFilterHref,
+  platformAuditSearchOf,
+} from "@/lib/audit/platform-audit-filter";
 import { searchPlatformAuditEvents } from "@/lib/audit/search-audit-events";
 import { requireOperator } from "@/lib/auth/caller";
+import { platformContextFor } from "@/lib/auth/organisation-context";
 import { getDb } from "@/lib/data/database";
 import { listOrganisations } from "@/lib/data/organisations";
 
@@ -14,7 +21,8 @@ export const metadata: Metadata = { title: "Audit log" };
 
 /**
  * The platform operator's audit log across organisations (docs/domain.md, "The audit log"): the
- * same search as an organisation's tab, with an organisation filter; days are UTC days here.
+ * same search as an organisation's tab, with an organisation filter; days are UTC days here. The
+ * exports carry the same filters, the organisation among them.
  */
 export default async function PlatformAuditLogPage({
   searchParams,
@@ -23,24 +31,12 @@ export default async function PlatformAuditLogPage({
 }) {
   const caller = await requireOperator();
   const db = await getDb();
-  const params = await searchParams;
-  const form = parseAuditFilter(params);
+  const chosen = await parsePlatformAuditFilter(db, await searchParams);
   const organisations = await listOrganisations(db);
-  const slug = typeof params.organisation === "string" ? params.organisation : undefined;
-  const chosen = organisations.find((o) => o.slug === slug);
-  const page = await searchPlatformAuditEvents(
-    {
-      db,
-      isOperator: caller.isOperator,
-      actor: { type: "user", userId: caller.userId, label: caller.email ?? caller.userId },
-      clock: () => new Date(),
-    },
-    { ...auditSearchOf(form, "UTC"), limit: 50, organisationId: chosen?.id },
-  );
+  const page = await searchPlatformAuditEvents(await platformContextFor(caller), { ...platformAuditSearchOf(chosen), limit: 50 });
   const path = "/platform/audit-log";
-  const filters = { ...form, cursor: undefined };
-  const extra: Record<string, string> = chosen ? { organisation: chosen.slug } : {};
-  const filtered = isAuditFiltered(form) || chosen !== undefined;
+  const filters = { ...chosen, form: { ...chosen.form, cursor: undefined } };
+  const filtered = isPlatformAuditFiltered(chosen);
   const link = "rounded border border-brand-700 px-3 py-1 text-sm font-semibold text-brand-700 hover:bg-brand-50";
   const { actions, actorTypes, targetTypes } = auditOptions();
   return (
@@ -51,13 +47,17 @@ export default async function PlatformAuditLogPage({
         </Link>{" "}
         / Audit log
       </p>
-      <h1 className="text-2xl font-bold text-brand-900">Audit log</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <h1 className="text-2xl font-bold text-brand-900">Audit log</h1>
+        <AuditExportLinks hrefOf={(format) => platformAuditFilterHref(`${path}/export`, filters, { format })} />
+      </div>
       <p className="text-sm text-slate-700">
-        Every organisation&apos;s events and the platform&apos;s own, newest first. Days are UTC days.
+        Every organisation&apos;s events and the platform&apos;s own, newest first. Exports hold every event matching the filters, not only
+        this page, with each event&apos;s organisation. Days are UTC days.
       </p>
       <AuditFilterForm
         path={path}
-        values={{ ...form, organisation: chosen?.slug }}
+        values={{ ...chosen.form, organisation: chosen.organisation?.slug }}
         organisations={organisations.map((o) => ({ value: o.slug, label: o.name }))}
         actions={actions}
         actorTypes={actorTypes}
@@ -85,12 +85,15 @@ export default async function PlatformAuditLogPage({
       {page.newerCursor || page.nextCursor ? (
         <nav aria-label="Audit log pages" className="flex flex-wrap gap-3">
           {page.newerCursor ? (
-            <Link href={auditFilterHref(path, { ...filters, cursor: page.newerCursor }, extra)} className={link}>
+            <Link
+              href={platformAuditFilterHref(path, { ...filters, form: { ...filters.form, cursor: page.newerCursor } })}
+              className={link}
+            >
               Newer events
             </Link>
           ) : null}
           {page.nextCursor ? (
-            <Link href={auditFilterHref(path, { ...filters, cursor: page.nextCursor }, extra)} className={link}>
+            <Link href={platformAuditFilterHref(path, { ...filters, form: { ...filters.form, cursor: page.nextCursor } })} className={link}>
               Older events
             </Link>
           ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AuditExportLinks } from "@/components/audit-export-links";
 import { type AuditRow, AuditTable } from "@/components/audit-table";
 import { AuditFilterForm } from "@/components/forms/audit/audit-filter-form";
 import { auditFilterHref, auditSearchOf, isAuditFiltered, parseAuditFilter } from "@/lib/audit/audit-filter";
@@ -48,22 +49,7 @@ export default async function AuditLogPage({
         <h2 id="audit-heading" className="text-xl font-semibold">
           Audit log
         </h2>
-        <p className="flex flex-wrap gap-3 text-sm">
-          <a
-            href={auditFilterHref(`${path}/export`, filters, { format: "csv" })}
-            className="font-semibold text-brand-700 underline"
-            download
-          >
-            Export as CSV
-          </a>
-          <a
-            href={auditFilterHref(`${path}/export`, filters, { format: "jsonl" })}
-            className="font-semibold text-brand-700 underline"
-            download
-          >
-            Export as JSON Lines
-          </a>
-        </p>
+        <AuditExportLinks hrefOf={(format) => auditFilterHref(`${path}/export`, filters, { format })} />
       </div>
       <p className="text-sm text-slate-700">
         Every change to your organisation&apos;s credentials, settings and people, newest first. Exports hold every event matching the

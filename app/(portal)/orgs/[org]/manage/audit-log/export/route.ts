@@ -1,4 +1,4 @@
-import { auditFilterExport } from "@/lib/audit/audit-export-response";
+import { auditFilterExport, exportRefusal } from "@/lib/audit/audit-export-response";
 import { organisationAccessForRoute } from "@/lib/auth/caller";
 import { getDb } from "@/lib/data/database";
 
@@ -16,10 +16,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ org:
       403: "Your role in this organisation does not allow reading its audit log.",
       404: "Not found.",
     };
-    return new Response(words[decided.status], {
-      status: decided.status,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
-    });
+    return exportRefusal(decided.status, words[decided.status]);
   }
   const { caller, organisation, role } = decided.access;
   const ctx = {

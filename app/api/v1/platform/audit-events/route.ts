@@ -1,0 +1,3 @@
+import { listPlatformAuditEventsEndpoint } from "@/lib/management-api/platform-endpoints";
+
+export const GET = listPlatformAuditEventsEndpoint;
