@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
@@ -7,8 +8,9 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { emailOutbox, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
-import { aClient, aMember, anOperator, anOrganisation, aSecret } from "@/db/testing/builders";
+import { aClient, aMember, anOperator, anOrganisation, aPublicKey, aSecret } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
+import { rotorWebhookHandler } from "@/docs/examples/webhook-receiver";
 import { disableClient } from "@/lib/clients/disable-client";
 import type { CredentialContext, PlatformContext } from "@/lib/context";
 import { registerPublicKey } from "@/lib/credentials/register-public-key";
@@ -23,6 +25,7 @@ import type { OutboundLimits } from "@/lib/http/outbound";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
 import { createEndpoint } from "./create-endpoint";
 import { drainWebhooks } from "./deliver";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "./event-types";
 import { FAILING_FOR_MS, FAILURES_BEFORE_DISABLE, webhookLimits } from "./policy";
 import { readEndpoint } from "./read-endpoints";
 import { replayDelivery } from "./replay-delivery";
@@ -425,6 +428,36 @@ describe("the scheduler's events", () => {
       }),
     );
   });
+
+  it("key.expiring on the reminder days of a key with an expiry, and key.expired after its last day", async () => {
+    const DAY = 86_400_000;
+    const t0 = Date.UTC(2032, 0, 1, 9);
+    const organisation = await anOrganisation(handle.db, { timeZone: "UTC" });
+    const { user: spoc } = await aMember(handle.db, organisation, { role: "spoc" });
+    const client = await aClient(handle.db, organisation);
+    const key = await aPublicKey(handle.db, client, { alg: "ES256", createdAt: new Date(t0), expiresAt: new Date(t0 + 25 * DAY) });
+    const receiver = await aReceiver();
+    const { signingSecret } = await createEndpoint(webhookCtx(asPerson(spoc, organisation, "spoc", new Date(t0))), {
+      url: receiver.url,
+      description: null,
+      eventTypes: ["key.expiring", "key.expired"],
+    });
+    for (const day of [4, 5, 15, 25]) {
+      await runScheduler(
+        { db: handle.db, keyRing, publicUrl: "https://rotor.example", webhooks: { limits } },
+        new Date(t0 + day * DAY + 3_600_000),
+      );
+    }
+    const events = receiver.verified(signingSecret);
+    // Registered with 25 days left: the 30-day reminder is due at the first run (21 days left).
+    expect(events.map((e) => [e.type, e.data.reminderDays ?? null, e.data.daysLeft ?? null])).toEqual([
+      ["key.expiring", 30, 21],
+      ["key.expiring", 20, 20],
+      ["key.expiring", 10, 10],
+      ["key.expired", null, null],
+    ]);
+    for (const e of events) expect(e.data.key).toEqual(expect.objectContaining({ id: key.id, kid: key.kid, alg: "ES256" }));
+  });
 });
 
 describe("refusals", () => {
@@ -507,3 +540,83 @@ describe("deliveries are unique per event and endpoint", () => {
     ).rejects.toThrow();
   });
 });
+
+describe("docs/webhooks.md", () => {
+  const docs = readFileSync("docs/webhooks.md", "utf8");
+
+  it("shows the example receiver exactly as docs/examples/webhook-receiver.ts has it", () => {
+    const shown = docs.split("<!-- webhook-receiver.ts:begin -->\n```ts\n")[1]?.split("```\n<!-- webhook-receiver.ts:end -->")[0];
+    expect(shown).toBe(readFileSync("docs/examples/webhook-receiver.ts", "utf8"));
+  });
+
+  it("the example receiver verifies a real delivery, handles a replay once, and refuses a forged one", async () => {
+    const { ctx, client } = await anOrganisationWithSpoc();
+    const handled: { type: string }[] = [];
+    const seen = new Set<string>();
+    let handler: ReturnType<typeof rotorWebhookHandler> | null = null;
+    const answers: number[] = [];
+    const server = createServer((req, res) => {
+      res.on("finish", () => answers.push(res.statusCode));
+      void handler!(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rotor`;
+      const { endpoint, signingSecret } = await createEndpoint(webhookCtx(ctx), { url, description: null, eventTypes: ["secret.issued"] });
+      // The receiver knows an old secret too (mid-rotation on its side): either verifies.
+      handler = rotorWebhookHandler(["whsec_" + randomBytes(32).toString("base64"), signingSecret], seen, async (e) => {
+        handled.push(e);
+      });
+      await rotateSecret(ctx, { clientId: client.clientId, compromised: false });
+      await deliverAll();
+      const [delivery] = (await readEndpoint(webhookCtx(ctx), { endpointId: endpoint.id })).deliveries;
+      expect(await replayDelivery(webhookCtx(ctx), { endpointId: endpoint.id, deliveryId: delivery!.id })).toBe("sent");
+      expect(handled.map((e) => e.type)).toEqual(["secret.issued"]);
+      const forged = await fetch(url, {
+        method: "POST",
+        body: JSON.stringify({ type: "secret.issued", timestamp: new Date().toISOString(), data: {} }),
+        headers: { "webhook-id": "x", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,AAAA" },
+      });
+      expect(forged.status).toBe(401);
+      expect(answers).toEqual([204, 204, 401]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("gives an example for every event, each with the exact fields of an event Rotor sent in these tests", () => {
+    const examples = new Map<string, unknown>();
+    for (const [, type, json] of docs.matchAll(/<!-- example:([a-z_.]+) -->\n```json\n([\s\S]*?)```/g)) {
+      examples.set(type!, JSON.parse(json!));
+    }
+    expect([...examples.keys()].sort()).toEqual([...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE].sort());
+    const sent = new Map<string, unknown>();
+    for (const r of receivers.flatMap((x) => x.requests)) {
+      const event = JSON.parse(r.body) as { type: string; data: { change?: string } };
+      // client.changed's before/after depend on the change: compare with the example's (disabled).
+      if (event.type === "client.changed" && event.data.change !== "disabled") continue;
+      if (!sent.has(event.type)) sent.set(event.type, event);
+    }
+    expect([...sent.keys()].sort()).toEqual([...examples.keys()].sort());
+    const differences = [...examples].flatMap(([type, example]) => fieldDifferences(example, sent.get(type)).map((f) => `${type}: ${f}`));
+    expect(differences).toEqual([]);
+  });
+});
+
+/**
+ * Where two payloads' fields differ, all the way down: a field one has and the other lacks, or an
+ * object against a plain value. A null matches anything (a successor may be there or not).
+ */
+function fieldDifferences(a: unknown, b: unknown, path = ""): string[] {
+  if (a === null || b === null) return [];
+  const object = (v: unknown) => typeof v === "object" && !Array.isArray(v);
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) ? fieldDifferences(a[0] ?? null, b[0] ?? null, `${path}[0]`) : [path];
+  if (object(a) !== object(b)) return [path];
+  if (!object(a)) return typeof a === typeof b ? [] : [path];
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].flatMap((k) =>
+    k in x && k in y ? fieldDifferences(x[k], y[k], `${path}.${k}`) : [`${path}.${k}`],
+  );
+}
