@@ -54,7 +54,7 @@ export function rotorWebhookHandler(secrets: string[], seen: Set<string>, handle
 if (process.argv[1]?.endsWith("webhook-receiver.ts")) {
   const secrets = (process.env.ROTOR_WEBHOOK_SECRETS ?? "").split(",").filter(Boolean);
   const handler = rotorWebhookHandler(secrets, new Set(), async (event) => {
-    if (event.type === "secret.expiring") console.log("rotate", (event.data.client as { clientId: string }).clientId);
+    if (event.type === "secret.expiring") process.stdout.write(`rotate ${(event.data.client as { clientId: string }).clientId}\n`);
   });
   createServer((req, res) => void handler(req, res)).listen(Number(process.env.PORT ?? 8080));
 }

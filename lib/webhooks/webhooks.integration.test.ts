@@ -564,7 +564,7 @@ describe("docs/webhooks.md", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/rotor`;
       const { endpoint, signingSecret } = await createEndpoint(webhookCtx(ctx), { url, description: null, eventTypes: ["secret.issued"] });
       // The receiver knows an old secret too (mid-rotation on its side): either verifies.
-      handler = rotorWebhookHandler(["whsec_" + randomBytes(32).toString("base64"), signingSecret], seen, async (e) => {
+      handler = rotorWebhookHandler([`whsec_${randomBytes(32).toString("base64")}`, signingSecret], seen, async (e) => {
         handled.push(e);
       });
       await rotateSecret(ctx, { clientId: client.clientId, compromised: false });
