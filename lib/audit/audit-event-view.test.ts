@@ -36,6 +36,11 @@ describe("an audit event as people read it", () => {
     });
     expect(toAuditEventView(row({})).target?.name).toBe("ending Xy12 (client 0oaCLIENT)");
     expect(toAuditEventView(row({ target_type: "office", metadata: {} })).target?.name).toBe("s-1");
+    expect(
+      toAuditEventView(
+        row({ action: "webhook.deleted", target_type: "webhook_endpoint", metadata: { url: "https://hooks.example.com/r" } }),
+      ).target?.name,
+    ).toBe("https://hooks.example.com/r");
     expect(toAuditEventView(row({ target_type: null, target_id: null })).target).toBeNull();
   });
 

@@ -72,11 +72,13 @@ function targetOf(row: AuditSearchRow): AuditEventView["target"] {
       ? `ending ${m.maskedTail}`
       : row.target_type === "client_public_key" && typeof m.kid === "string"
         ? m.kid
-        : typeof m.name === "string"
-          ? m.name
-          : typeof m.email === "string"
-            ? m.email
-            : null;
+        : row.target_type === "webhook_endpoint" && typeof m.url === "string"
+          ? m.url
+          : typeof m.name === "string"
+            ? m.name
+            : typeof m.email === "string"
+              ? m.email
+              : null;
   const base = row.target_name ?? recorded ?? row.target_id;
   const client = row.target_client ?? (typeof m.client === "string" ? m.client : null);
   const ofClient = client && (row.target_type === "client_secret" || row.target_type === "client_public_key") ? ` (client ${client})` : "";

@@ -1,7 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkOutboundTarget, checkOutboundUrl, isPublicAddress, OutboundError, type OutboundLimits, outboundGet } from "./outbound";
+import {
+  checkOutboundTarget,
+  checkOutboundUrl,
+  isPublicAddress,
+  OutboundError,
+  type OutboundLimits,
+  outboundGet,
+  outboundPost,
+} from "./outbound";
 
 describe("only public unicast addresses are public", () => {
   it.each(["8.8.8.8", "1.1.1.1", "2001:4860:4860::8888"])("%s is public", (address) => {
@@ -101,6 +109,7 @@ describe("an address about to be written down is checked where its name points n
 });
 
 describe("a request to a test server", () => {
+  const posted: { method: string; type: string | undefined; signature: string | string[] | undefined; body: string }[] = [];
   let server: Server;
   let base: string;
   const routes: Record<string, (res: import("node:http").ServerResponse) => void> = {
@@ -145,13 +154,33 @@ describe("a request to a test server", () => {
       res.writeHead(302, { location: "/loop" });
       res.end();
     },
+    "/hook": (res) => {
+      res.writeHead(204);
+      res.end();
+    },
+    "/hook-huge": (res) => {
+      res.writeHead(500);
+      res.end("e".repeat(100_000));
+    },
     "/to-credentials": (res) => {
       res.writeHead(302, { location: "http://user:pw@127.0.0.1/jwks" });
       res.end();
     },
   };
   beforeAll(async () => {
-    server = createServer((req, res) => (routes[req.url ?? ""] ?? ((r) => r.writeHead(404).end()))(res));
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        posted.push({
+          method: req.method ?? "",
+          type: req.headers["content-type"],
+          signature: req.headers["webhook-signature"],
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
+        (routes[req.url ?? ""] ?? ((r) => r.writeHead(404).end()))(res);
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -220,6 +249,39 @@ describe("a request to a test server", () => {
   it("in production, refuses a name that resolves to a loopback address, on the address it resolved to", async () => {
     const port = new URL(base).port;
     await expect(outboundGet(`http://localhost:${port}/jwks`, { ...test, allowPrivateAddresses: false })).rejects.toThrow(
+      /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address\.$/,
+    );
+  });
+
+  it("posts a webhook's body and headers, and reads the status", async () => {
+    posted.length = 0;
+    expect(await outboundPost(`${base}/hook`, '{"type":"webhook.test"}', test, { "webhook-signature": "v1,abc" })).toEqual({
+      status: 204,
+      body: "",
+    });
+    expect(posted).toEqual([{ method: "POST", type: "application/json", signature: "v1,abc", body: '{"type":"webhook.test"}' }]);
+  });
+
+  it("does not follow a redirect from a webhook endpoint: the 3xx is the answer", async () => {
+    posted.length = 0;
+    expect((await outboundPost(`${base}/three`, "{}", test)).status).toBe(307);
+    expect(posted.map((p) => p.method)).toEqual(["POST"]);
+  });
+
+  it("keeps only the first maxBytes of a huge answer, without failing", async () => {
+    const answer = await outboundPost(`${base}/hook-huge`, "{}", test);
+    expect(answer).toEqual({ status: 500, body: "e".repeat(1024) });
+  });
+
+  it("gives up on a webhook endpoint that never answers, and refuses a private address in production", async () => {
+    await expect(outboundPost(`${base}/silent`, "{}", { ...test, timeoutMs: 300 })).rejects.toThrow(
+      new OutboundError("No complete answer within 0.3 s."),
+    );
+    await expect(outboundPost(`${base}/hook`, "{}", { ...test, allowPrivateAddresses: false })).rejects.toThrow(
+      new OutboundError("127.0.0.1 is not a public address."),
+    );
+    const port = new URL(base).port;
+    await expect(outboundPost(`http://localhost:${port}/hook`, "{}", { ...test, allowPrivateAddresses: false })).rejects.toThrow(
       /^localhost resolves to (127\.0\.0\.1|::1), which is not a public address\.$/,
     );
   });
