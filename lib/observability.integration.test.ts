@@ -15,13 +15,13 @@ import { setJwksUri } from "@/lib/credentials/set-jwks-uri";
 import { encrypt, parseKeyRing } from "@/lib/crypto/encryption";
 import { outboxLinkCipherContext } from "@/lib/data/cipher-contexts";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
-import { readOutboxHealth } from "@/lib/data/outbox";
 import { deliverMessage } from "@/lib/email/outbox";
 import { startFakeResend } from "@/lib/email/testing/fake-resend";
 import { resendTransport } from "@/lib/email/transport";
 import { parseEnv } from "@/lib/env";
 import { sendLogsTo } from "@/lib/log/logger";
 import { createMetricsEndpoint } from "@/lib/metrics/endpoint";
+import { readDeliveryGauges } from "@/lib/metrics/read-gauges";
 import { seriesValue } from "@/lib/metrics/testing";
 import { createMachine, type Machine } from "@/lib/oauth/machine";
 import { machineListener } from "@/lib/oauth/node-adapter";
@@ -93,7 +93,7 @@ beforeAll(async () => {
       throw new Error("connect ECONNREFUSED 127.0.0.1:9");
     },
   });
-  const metrics = createMetricsEndpoint({ token: () => METRICS_TOKEN, readOutbox: () => readOutboxHealth(handle.db, new Date()) });
+  const metrics = createMetricsEndpoint({ token: () => METRICS_TOKEN, readOutbox: () => readDeliveryGauges(handle.db, new Date()) });
   server = createServer(machineListener({ ...machine.routes, "/metrics": metrics }, ISSUER, { proxies: new BlockList() }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -293,6 +293,8 @@ describe("GET /metrics after token requests and a scheduler run", () => {
     expect(after).toMatch(/^rotor_outbox_pending_messages \d+$/m);
     expect(after).toMatch(/^rotor_outbox_oldest_pending_age_seconds [\d.]+$/m);
     expect(after).toMatch(/^rotor_outbox_dead_messages \d+$/m);
+    expect(after).toMatch(/^rotor_webhook_pending_deliveries \d+$/m);
+    expect(after).toMatch(/^rotor_webhook_deliveries_total\{result="sent"\} \d+$/m);
     expect(after).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });

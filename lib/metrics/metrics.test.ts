@@ -5,7 +5,7 @@ import { metrics, renderMetrics } from "./metrics";
 import { authFailureReason, countRateLimitRefusal, countSecretIssued, observeTokenRequest, tokenAuthMethod } from "./record";
 import { seriesValue } from "./testing";
 
-const outbox = async () => ({ pending: 3, oldestPendingAgeSeconds: 42.5, dead: 1 });
+const outbox = async () => ({ pending: 3, oldestPendingAgeSeconds: 42.5, dead: 1, webhooks: { pending: 7, dead: 2 } });
 const scrape = async () => (await renderMetrics(outbox)).text;
 const TOKEN = "m".repeat(40);
 
@@ -65,6 +65,8 @@ describe("the metrics (docs/observability.md)", () => {
     expect(seriesValue(text, "rotor_outbox_pending_messages")).toBe(3);
     expect(seriesValue(text, "rotor_outbox_oldest_pending_age_seconds")).toBe(42.5);
     expect(seriesValue(text, "rotor_outbox_dead_messages")).toBe(1);
+    expect(seriesValue(text, "rotor_webhook_pending_deliveries")).toBe(7);
+    expect(seriesValue(text, "rotor_webhook_dead_deliveries")).toBe(2);
     expect(text).toMatch(/^process_cpu_seconds_total /m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
@@ -78,6 +80,7 @@ describe("the metrics (docs/observability.md)", () => {
     ).text;
     expect(text).toMatch(/^rotor_outbox_pending_messages NaN$/im);
     expect(text).toMatch(/^rotor_outbox_dead_messages NaN$/im);
+    expect(text).toMatch(/^rotor_webhook_pending_deliveries NaN$/im);
   });
 
   it("counts refusals by limit and secrets by how they were issued, into one registry per process", async () => {

@@ -63,6 +63,8 @@ export interface OutboxGauges {
   /** Seconds since the oldest pending message was enqueued; 0 when none is pending. */
   oldestPendingAgeSeconds: number;
   dead: number;
+  /** Webhook deliveries waiting and given up on (lib/data/webhooks.ts, docs/webhooks.md). */
+  webhooks: { pending: number; dead: number };
 }
 
 function build() {
@@ -143,6 +145,19 @@ function build() {
       registers,
     }),
     outboxDead: new Gauge({ name: "rotor_outbox_dead_messages", help: "E-mails given up on (dead) in the outbox.", registers }),
+    webhookDeliveries: new Counter({
+      name: "rotor_webhook_deliveries_total",
+      help: "Webhook delivery attempts by the scheduler, by outcome (sent, retrying later, dead: given up).",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    webhookEndpointsDisabled: new Counter({
+      name: "rotor_webhook_endpoints_disabled_total",
+      help: "Webhook endpoints turned off by the scheduler for failing every attempt for a day.",
+      registers,
+    }),
+    webhookPending: new Gauge({ name: "rotor_webhook_pending_deliveries", help: "Webhook deliveries waiting to be sent.", registers }),
+    webhookDead: new Gauge({ name: "rotor_webhook_dead_deliveries", help: "Webhook deliveries given up on.", registers }),
   };
   // Every series with a closed label set exists from the start at 0, so rate() and alerts see the
   // first event rather than a series appearing out of nothing (Prometheus, "Avoid missing metrics").
@@ -156,6 +171,7 @@ function build() {
   for (const h of SECRET_ISSUERS) series.secretsIssued.inc({ how: h }, 0);
   for (const k of REMINDER_KINDS) series.remindersEnqueued.inc({ kind: k }, 0);
   for (const r of MAIL_RESULTS) series.mailDeliveries.inc({ result: r }, 0);
+  for (const r of MAIL_RESULTS) series.webhookDeliveries.inc({ result: r }, 0);
   return series;
 }
 
@@ -178,10 +194,12 @@ export async function renderMetrics(readOutbox: () => Promise<OutboxGauges>): Pr
     m.outboxPending.set(outbox.pending);
     m.outboxOldestPendingAge.set(outbox.oldestPendingAgeSeconds);
     m.outboxDead.set(outbox.dead);
+    m.webhookPending.set(outbox.webhooks.pending);
+    m.webhookDead.set(outbox.webhooks.dead);
   } catch (error) {
     // An unreadable database shows NaN (Prometheus's "no value") rather than stale figures, and
     // says why in the log; docs/observability.md alerts on it.
-    for (const gauge of [m.outboxPending, m.outboxOldestPendingAge, m.outboxDead]) gauge.set(Number.NaN);
+    for (const gauge of [m.outboxPending, m.outboxOldestPendingAge, m.outboxDead, m.webhookPending, m.webhookDead]) gauge.set(Number.NaN);
     log().error({ err: errorSummary(error) }, "metrics: could not read the outbox");
   }
   return { contentType: m.registry.contentType, text: await m.registry.metrics() };

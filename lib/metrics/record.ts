@@ -77,4 +77,9 @@ export function observeSchedulerRun(seconds: number, summary: SchedulerSummary |
   m.remindersEnqueued.inc({ kind: "secret" }, summary.reminders.secrets);
   m.remindersEnqueued.inc({ kind: "key" }, summary.reminders.keys);
   if (summary.email) for (const result of ["sent", "retrying", "dead"] as const) m.mailDeliveries.inc({ result }, summary.email[result]);
+  const hooks = summary.webhooks.delivery;
+  if (hooks) {
+    for (const result of ["sent", "retrying", "dead"] as const) m.webhookDeliveries.inc({ result }, hooks[result]);
+    m.webhookEndpointsDisabled.inc(hooks.endpointsDisabled);
+  }
 }
