@@ -113,13 +113,22 @@ CREATE FUNCTION rotor_webhook_key(key uuid) RETURNS jsonb LANGUAGE sql STABLE AS
   WHERE k.id = key
 $$;
 --> statement-breakpoint
+-- Whether any enabled endpoint would be sent this event: an event nobody subscribes to is not
+-- recorded (and its payload not built), so the scheduler's reminder wave costs one index probe per
+-- reminder where no endpoint listens.
+CREATE FUNCTION rotor_webhook_wanted(org uuid, kind text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM webhook_endpoint e
+    WHERE e.disabled_at IS NULL AND (e.organisation_id = org OR e.organisation_id IS NULL) AND kind = ANY (e.event_types))
+$$;
+--> statement-breakpoint
 -- Records one event; the body is Standard Webhooks' shape: type, timestamp, data. A dedupe key
 -- already taken records nothing (an event that happens once per thing). Returns the event's id.
 CREATE FUNCTION rotor_emit_webhook(org uuid, kind text, data jsonb, dedupe text, at timestamptz) RETURNS uuid LANGUAGE plpgsql AS $$
 DECLARE
   event_id uuid;
 BEGIN
-  IF data IS NULL THEN
+  IF data IS NULL OR NOT rotor_webhook_wanted(org, kind) THEN
     RETURN NULL;
   END IF;
   INSERT INTO webhook_event (organisation_id, type, payload, dedupe_key, occurred_at)
@@ -160,6 +169,11 @@ BEGIN
     RETURN NULL;
   END IF;
   target := NEW.target_id::uuid;
+  -- Nothing to build when no endpoint of the organisation or the platform listens at all.
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.disabled_at IS NULL
+                 AND (e.organisation_id = NEW.organisation_id OR e.organisation_id IS NULL)) THEN
+    RETURN NULL;
+  END IF;
   IF NEW.target_type = 'client_secret' THEN
     SELECT s.client_id, s.replaces_secret_id INTO client, previous FROM client_secret s WHERE s.id = target;
     IF NEW.action IN ('secret.rotated', 'secret.rotated_after_compromise', 'secret.auto_issued') THEN
@@ -225,6 +239,9 @@ BEGIN
     SELECT k.client_id, k.expires_at INTO client, expires FROM client_public_key k WHERE k.id = NEW.public_key_id;
   END IF;
   SELECT c.organisation_id, o.time_zone INTO org, zone FROM oauth_client c JOIN organisation o ON o.id = c.organisation_id WHERE c.id = client;
+  IF NOT rotor_webhook_wanted(org, CASE WHEN NEW.secret_id IS NOT NULL THEN 'secret.expiring' ELSE 'key.expiring' END) THEN
+    RETURN NULL;
+  END IF;
   PERFORM rotor_emit_webhook(org, CASE WHEN NEW.secret_id IS NOT NULL THEN 'secret.expiring' ELSE 'key.expiring' END,
     rotor_webhook_client(client) || jsonb_build_object(
       'reminderDays', NEW.threshold_days,

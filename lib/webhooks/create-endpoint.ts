@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { auditActor } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { insertEndpoint, type WebhookEndpointRow } from "@/lib/data/webhooks";
+import { displayUrl } from "./display-url";
 import { checkEndpointAddress } from "./endpoint-address";
 import type { EndpointFields } from "./schemas";
 import { generateSigningSecret, sealSigningSecret } from "./signing";
@@ -39,7 +40,7 @@ export async function createEndpoint(ctx: WebhookContext, input: EndpointFields)
       actor: auditActor(ctx.actor),
       action: "webhook.created",
       target: { type: "webhook_endpoint", id: row.id },
-      metadata: { url, eventTypes: input.eventTypes },
+      metadata: { url: displayUrl(url), eventTypes: input.eventTypes },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });

@@ -2,6 +2,7 @@ import { auditActor } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { findEndpoint, deleteEndpoint as remove } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/errors";
+import { displayUrl } from "./display-url";
 import { ENDPOINT_NOT_FOUND } from "./update-endpoint";
 import { authorizeWebhooks, authorizeWebhooksNow, ownerOf, type WebhookContext } from "./webhook-context";
 
@@ -18,7 +19,7 @@ export async function deleteEndpoint(ctx: WebhookContext, input: { endpointId: s
       actor: auditActor(ctx.actor),
       action: "webhook.deleted",
       target: { type: "webhook_endpoint", id: endpoint.id },
-      metadata: { url: endpoint.url },
+      metadata: { url: displayUrl(endpoint.url) },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });

@@ -6,6 +6,7 @@ import { listOperators } from "@/lib/data/users";
 import { findEndpointById } from "@/lib/data/webhooks";
 import type { WebhookDisabledData } from "@/lib/email/render";
 import { recipientsByOrganisation } from "@/lib/scheduler/notices";
+import { displayUrl } from "./display-url";
 import { endpointPath } from "./paths";
 
 /**
@@ -28,7 +29,7 @@ export async function tellOwnersEndpointDisabled(
   const data: WebhookDisabledData = {
     owner: organisation ? organisation.name : `${(await getPlatformSettings(tx)).serviceName} (platform-wide)`,
     path: endpointPath(organisation?.slug ?? null, endpoint.id),
-    url: endpoint.url,
+    url: displayUrl(endpoint.url),
     failures: streak.consecutiveFailures,
     reason: streak.reason,
     failingSince: streak.failingSince.toISOString(),

@@ -2,6 +2,7 @@ import { auditActor } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { findEndpoint, rotateSigningSecret } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/errors";
+import { displayUrl } from "./display-url";
 import type { RotateEndpointSecretInput } from "./schemas";
 import { generateSigningSecret, sealSigningSecret } from "./signing";
 import { ENDPOINT_NOT_FOUND } from "./update-endpoint";
@@ -32,7 +33,7 @@ export async function rotateEndpointSecret(
       actor: auditActor(ctx.actor),
       action: "webhook.secret_rotated",
       target: { type: "webhook_endpoint", id: endpoint.id },
-      metadata: { url: endpoint.url, maskedTail: sealed.maskedTail, previousSecretUntil: previousSecretUntil.toISOString() },
+      metadata: { url: displayUrl(endpoint.url), maskedTail: sealed.maskedTail, previousSecretUntil: previousSecretUntil.toISOString() },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });

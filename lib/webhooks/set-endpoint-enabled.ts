@@ -2,6 +2,7 @@ import { auditActor } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { disableEndpoint, enableEndpoint, findEndpoint } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/errors";
+import { displayUrl } from "./display-url";
 import { ENDPOINT_NOT_FOUND } from "./update-endpoint";
 import { authorizeWebhooks, authorizeWebhooksNow, ownerOf, type WebhookContext } from "./webhook-context";
 
@@ -24,7 +25,7 @@ export async function setEndpointEnabled(ctx: WebhookContext, input: { endpointI
       actor: auditActor(ctx.actor),
       action: input.enabled ? "webhook.enabled" : "webhook.disabled",
       target: { type: "webhook_endpoint", id: endpoint.id },
-      metadata: { url: endpoint.url },
+      metadata: { url: displayUrl(endpoint.url) },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });

@@ -2,6 +2,7 @@ import { auditActor } from "@/lib/context";
 import { recordEvent } from "@/lib/data/audit";
 import { findEndpoint, updateEndpoint as update } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/errors";
+import { displayUrl } from "./display-url";
 import { checkEndpointAddress } from "./endpoint-address";
 import type { UpdateEndpointInput } from "./schemas";
 import { authorizeWebhooks, authorizeWebhooksNow, ownerOf, type WebhookContext } from "./webhook-context";
@@ -18,12 +19,17 @@ export async function updateEndpoint(ctx: WebhookContext, input: UpdateEndpointI
     if (!endpoint) throw new DomainError("not_found", ENDPOINT_NOT_FOUND);
     const after = { url, description: input.description, eventTypes: input.eventTypes };
     await update(tx, endpoint.id, after);
+    const shown = (e: { url: string; description: string | null; eventTypes: string[] }) => ({ ...e, url: displayUrl(e.url) });
     await recordEvent(tx, {
       organisationId: ownerOf(ctx),
       actor: auditActor(ctx.actor),
       action: "webhook.updated",
       target: { type: "webhook_endpoint", id: endpoint.id },
-      metadata: { url, before: { url: endpoint.url, description: endpoint.description, eventTypes: endpoint.eventTypes }, after },
+      metadata: {
+        url: displayUrl(url),
+        before: shown({ url: endpoint.url, description: endpoint.description, eventTypes: endpoint.eventTypes }),
+        after: shown(after),
+      },
       ip: ctx.actor.ip,
       userAgent: ctx.actor.userAgent,
     });

@@ -7,7 +7,7 @@ import { exportSPKI, generateKeyPair } from "jose";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { emailOutbox, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
+import { auditEvents, emailOutbox, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import { aClient, aMember, anOperator, anOrganisation, aPublicKey, aSecret } from "@/db/testing/builders";
 import { createTestDatabase } from "@/db/testing/test-database";
 import { rotorWebhookHandler } from "@/docs/examples/webhook-receiver";
@@ -508,6 +508,37 @@ describe("refusals", () => {
         .insert(webhookEndpoints)
         .values({ organisationId: organisation.id, url: "https://x.example", eventTypes: ["secret.leaked"] }),
     ).rejects.toThrow();
+  });
+});
+
+describe("what is kept", () => {
+  it("an organisation no endpoint listens to records no events at all", async () => {
+    const { organisation, client, ctx } = await anOrganisationWithSpoc();
+    await rotateSecret(ctx, { clientId: client.clientId, compromised: true });
+    expect(await handle.db.select().from(webhookEvents).where(eq(webhookEvents.organisationId, organisation.id))).toEqual([]);
+  });
+
+  it("the audit trail names an endpoint by origin and path: a token in its query stays out", async () => {
+    const { organisation, ctx } = await anOrganisationWithSpoc();
+    const receiver = await aReceiver();
+    const { endpoint } = await createEndpoint(webhookCtx(ctx), {
+      url: `${receiver.url}?token=s3cret-in-query`,
+      description: null,
+      eventTypes: ["secret.issued"],
+    });
+    await rotateEndpointSecret(webhookCtx(ctx), { endpointId: endpoint.id, overlapHours: 0 });
+    await setEndpointEnabled(webhookCtx(ctx), { endpointId: endpoint.id, enabled: false });
+    const events = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.organisationId, organisation.id))
+      .orderBy(auditEvents.id);
+    expect(events.map((e) => [e.action, e.metadata.url])).toEqual([
+      ["webhook.created", `${receiver.url}?…`],
+      ["webhook.secret_rotated", `${receiver.url}?…`],
+      ["webhook.disabled", `${receiver.url}?…`],
+    ]);
+    expect(JSON.stringify(events)).not.toContain("s3cret");
   });
 });
 
