@@ -9,6 +9,12 @@ import { webhookLimits } from "./policy";
 
 /** A change's events go out within this much time after its answer; what is left waits for the scheduler. */
 const SOON_BUDGET_MS = 10_000;
+/**
+ * An event is due from the instant the database recorded it (its clock); this server's clock may
+ * be a little behind the database's, and an event judged "not yet due" here would wait for the
+ * next scheduler run (an hour). Five seconds ahead covers any NTP-kept pair.
+ */
+const CLOCK_SKEW_MS = 5_000;
 
 /**
  * After a change made through the portal or the management API has answered, sends the webhook
@@ -28,7 +34,7 @@ async function deliverNow(): Promise<void> {
   try {
     const e = env();
     await drainWebhooks(await getDb(), loadKeyRing(e), {
-      now: new Date(),
+      now: new Date(Date.now() + CLOCK_SKEW_MS),
       limits: webhookLimits(e),
       budgetMs: SOON_BUDGET_MS,
       concurrency: 2,
