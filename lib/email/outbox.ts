@@ -1,13 +1,15 @@
 import type { Database } from "@/db/client";
 import type { KeyRing } from "@/lib/crypto/encryption";
 import { claimDueMessages, claimMessage, markDead, markRetry, markSent, type OutboxRow } from "@/lib/data/outbox";
+import { drainConcurrently } from "@/lib/delivery/drain";
 import { errorSummary } from "@/lib/error-summary";
 import { log } from "@/lib/log/logger";
 import { renderMessage } from "./render";
 import type { MailTransport } from "./transport";
 
 export const MAX_ATTEMPTS = 12;
-const LEASE_MS = 5 * 60_000;
+/** How long a claimed message is another sender's: a sender that dies mid-send leaves it to run out (webhooks use the same). */
+export const LEASE_MS = 5 * 60_000;
 
 /**
  * Mail whose body holds a credential (a sign-in link): once delivered, or given up on, its link
@@ -129,21 +131,15 @@ export interface DrainOptions extends DeliveryOptions {
 export async function drainOutbox(db: Database, transport: MailTransport, options: DrainOptions): Promise<DrainSummary> {
   const summary: DrainSummary = { sent: 0, retrying: 0, dead: 0 };
   const started = performance.now();
-  const elapsed = options.elapsedMs ?? (() => performance.now() - started);
-  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const batch = Math.max(1, options.batch ?? DEFAULT_CLAIM_BATCH);
-  let empty = false;
-  const sender = async () => {
-    while (!empty && elapsed() < budget) {
-      const claimed = await claimDueMessages(db, options.now, new Date(options.now.getTime() + LEASE_MS), batch);
-      // Nothing left to claim: what other senders hold is theirs to finish.
-      if (claimed.length === 0) {
-        empty = true;
-        return;
-      }
-      for (const message of claimed) summary[await deliverClaimed(db, transport, message, options)]++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) }, sender));
+  await drainConcurrently({
+    claim: () => claimDueMessages(db, options.now, new Date(options.now.getTime() + LEASE_MS), batch),
+    deliver: async (message) => {
+      summary[await deliverClaimed(db, transport, message, options)]++;
+    },
+    budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    elapsedMs: options.elapsedMs ?? (() => performance.now() - started),
+  });
   return summary;
 }

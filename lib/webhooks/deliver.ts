@@ -11,7 +11,8 @@ import {
   recordEndpointSuccess,
   signingSecretsOf,
 } from "@/lib/data/webhooks";
-import { backoffMs, MAX_ATTEMPTS } from "@/lib/email/outbox";
+import { drainConcurrently } from "@/lib/delivery/drain";
+import { backoffMs, DEFAULT_BUDGET_MS, DEFAULT_CLAIM_BATCH, DEFAULT_CONCURRENCY, LEASE_MS, MAX_ATTEMPTS } from "@/lib/email/outbox";
 import { errorSummary } from "@/lib/error-summary";
 import { OutboundError, type OutboundLimits, outboundPost } from "@/lib/http/outbound";
 import { log } from "@/lib/log/logger";
@@ -27,8 +28,6 @@ import { openSigningSecret, signWebhook } from "./signing";
  * and its owners told by e-mail, once. A test event is tried once and never counts against its
  * endpoint.
  */
-
-const LEASE_MS = 5 * 60_000;
 
 export interface WebhookDeliveryOptions {
   now: Date;
@@ -121,30 +120,23 @@ export interface WebhookDrainOptions extends WebhookDeliveryOptions {
 
 /**
  * Delivers due webhooks until none is left or the budget is spent, `concurrency` senders at once,
- * as lib/email/outbox.ts drains mail: each sender claims a small batch (SKIP LOCKED), so no two
- * senders, here or in a concurrent run, hold the same delivery.
+ * exactly as the outbox drains mail (lib/delivery/drain.ts): each sender claims a small batch
+ * (SKIP LOCKED), so no two senders, here or in a concurrent run, hold the same delivery.
  */
 export async function drainWebhooks(db: Database, keyRing: KeyRing, options: WebhookDrainOptions): Promise<WebhookDrainSummary> {
   const summary: WebhookDrainSummary = { sent: 0, retrying: 0, dead: 0, endpointsDisabled: 0 };
   const started = performance.now();
-  const elapsed = options.elapsedMs ?? (() => performance.now() - started);
-  const budget = options.budgetMs ?? 50_000;
-  const batch = Math.max(1, options.batch ?? 10);
-  let empty = false;
-  const sender = async () => {
-    while (!empty && elapsed() < budget) {
-      const claimed = await claimDueDeliveries(db, options.now, new Date(options.now.getTime() + LEASE_MS), batch);
-      if (claimed.length === 0) {
-        empty = true;
-        return;
-      }
-      for (const delivery of claimed) {
-        const { outcome, disabled } = await deliverClaimed(db, keyRing, delivery, options);
-        summary[outcome]++;
-        if (disabled) summary.endpointsDisabled++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, sender));
+  const batch = Math.max(1, options.batch ?? DEFAULT_CLAIM_BATCH);
+  await drainConcurrently({
+    claim: () => claimDueDeliveries(db, options.now, new Date(options.now.getTime() + LEASE_MS), batch),
+    deliver: async (delivery) => {
+      const { outcome, disabled } = await deliverClaimed(db, keyRing, delivery, options);
+      summary[outcome]++;
+      if (disabled) summary.endpointsDisabled++;
+    },
+    budgetMs: options.budgetMs ?? DEFAULT_BUDGET_MS,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    elapsedMs: options.elapsedMs ?? (() => performance.now() - started),
+  });
   return summary;
 }
