@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { credentialLabelField, oldSecretChoiceShape, requireLastDayForUntil, revokeSecretInput } from "@/lib/credentials/schemas";
 import { storableText, textField } from "@/lib/text-field";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
+import { DEFAULT_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
+import { endpointUrlField, rotateEndpointSecretInput } from "@/lib/webhooks/schemas";
 
 /** Response shapes of the management API, also the source of its OpenAPI document. */
 
@@ -182,3 +185,89 @@ export const auditEventPageDto = z
     nextCursor: z.string().nullable().describe("Pass as cursor for the next, older page; null on the last page"),
   })
   .meta({ id: "AuditEventPage" });
+
+// --- webhooks (docs/webhooks.md) --------------------------------------------------------------
+
+export const webhookEndpointDto = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    description: z.string().nullable(),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    enabled: z.boolean(),
+    disabledAt: z.iso.datetime().nullable(),
+    disabledReason: z
+      .enum(["person", "failing"])
+      .nullable()
+      .describe("person: turned off by someone; failing: turned off by Rotor after failing every attempt for a day"),
+    failingSince: z.iso.datetime().nullable().describe("The first failed attempt since the last success; null while it answers"),
+    consecutiveFailures: z.int(),
+    createdAt: z.iso.datetime(),
+    signingSecrets: z
+      .array(
+        z.object({
+          maskedValue: z.string().describe("The last characters only"),
+          createdAt: z.iso.datetime(),
+          signsUntil: z.iso.datetime().nullable().describe("Null for the current secret; a rotated-out one signs until then"),
+        }),
+      )
+      .describe("The secrets that sign deliveries now, newest first"),
+  })
+  .meta({ id: "WebhookEndpoint" });
+
+export const webhookDeliveryDto = z
+  .object({
+    id: z.uuid(),
+    eventId: z.uuid().describe("The webhook-id header of every attempt"),
+    eventType: z.string(),
+    occurredAt: z.iso.datetime(),
+    status: z.enum(["pending", "sent", "dead"]).describe("pending: waiting or retrying; sent: a 2xx answer; dead: given up"),
+    attempts: z.int(),
+    nextAttemptAt: z.iso.datetime().nullable().describe("While pending"),
+    lastAttemptAt: z.iso.datetime().nullable(),
+    lastStatusCode: z.int().nullable(),
+    lastLatencyMs: z.int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "WebhookDelivery" });
+
+/** The body as sent; lib/webhooks/schemas.ts's endpointFields then normalises it (an empty description is none). */
+export const webhookEndpointBody = z
+  .object({
+    url: endpointUrlField.describe("https:// and, in production, a public address"),
+    description: storableText()
+      .trim()
+      .max(200, { error: "Keep the description to 200 characters." })
+      .nullable()
+      .optional()
+      .describe("What it is for, up to 200 characters"),
+    eventTypes: z
+      .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "That is not an event Rotor sends." }))
+      .min(1, { error: "Choose at least one event to send." })
+      .describe("The events to send (docs/webhooks.md, the event catalogue)"),
+  })
+  .strict()
+  .meta({ id: "WebhookEndpointRequest" });
+
+export const newWebhookEndpointDto = z
+  .object({
+    endpoint: webhookEndpointDto,
+    signingSecret: z
+      .string()
+      .nullable()
+      .describe("whsec_…, shown in this response only. Null in a replay (same Idempotency-Key): rotate the secret if it was lost."),
+  })
+  .meta({ id: "NewWebhookEndpoint" });
+
+export const rotateWebhookSecretBody = z
+  .object({ overlapHours: rotateEndpointSecretInput.shape.overlapHours.default(DEFAULT_SECRET_OVERLAP_HOURS) })
+  .strict()
+  .meta({ id: "RotateWebhookSecretRequest" });
+
+export const newWebhookSecretDto = z
+  .object({
+    signingSecret: z.string().nullable().describe("whsec_…, shown in this response only; null in a replay"),
+    previousSecretSignsUntil: z.iso.datetime(),
+  })
+  .meta({ id: "NewWebhookSecret" });

@@ -20,6 +20,14 @@ describe("the management API's OpenAPI document", () => {
       "/clients/{clientId}/jwks-uri",
       "/clients/{clientId}/keys/{keyId}/revoke",
       "/audit-events",
+      "/webhooks",
+      "/webhooks/{endpointId}",
+      "/webhooks/{endpointId}/disable",
+      "/webhooks/{endpointId}/enable",
+      "/webhooks/{endpointId}/rotate-secret",
+      "/webhooks/{endpointId}/test",
+      "/webhooks/{endpointId}/deliveries",
+      "/webhooks/{endpointId}/deliveries/{deliveryId}/replay",
       "/organisations/{organisation}/clients",
       "/organisations/{organisation}/clients/{clientId}",
       "/organisations/{organisation}/clients/{clientId}/disable",
@@ -30,6 +38,9 @@ describe("the management API's OpenAPI document", () => {
     expect(Object.keys(schemas.NewSecret?.properties ?? {})).toContain("value");
     expect(Object.keys(schemas.RegisterKeyRequest?.properties ?? {})).toEqual(["key", "kid", "expiresOn", "label"]);
     expect(Object.keys(schemas.JwksUriRequest?.properties ?? {})).toEqual(["jwksUri"]);
+    expect(Object.keys(schemas.WebhookEndpointRequest?.properties ?? {})).toEqual(["url", "description", "eventTypes"]);
+    expect(schemas.WebhookEndpointRequest).toMatchObject({ required: ["url", "eventTypes"], additionalProperties: false });
+    expect(Object.keys(schemas.NewWebhookEndpoint?.properties ?? {})).toEqual(["endpoint", "signingSecret"]);
     const settings = ["scopes", "audiences", "defaultAudience", "tokenTtlSeconds", "accessTokenAlg", "legacyAudience"];
     expect(Object.keys(schemas.CreateClientRequest?.properties ?? {})).toEqual(["name", ...settings]);
     expect(Object.keys(schemas.ClientSettingsRequest?.properties ?? {})).toEqual(settings);

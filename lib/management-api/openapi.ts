@@ -57,6 +57,7 @@ export function buildOpenApiDocument(publicUrl: string) {
   const organisation = { $ref: "#/components/parameters/organisation" };
   const operatorOnly = [{ personalToken: ["platform"] }];
   const idempotencyKey = { $ref: "#/components/parameters/idempotencyKey" };
+  const endpointId = { name: "endpointId", in: "path", required: true, schema: { type: "string", format: "uuid" } };
   return {
     openapi: "3.1.0",
     info: {
@@ -186,6 +187,130 @@ export function buildOpenApiDocument(publicUrl: string) {
             "Newest first, a page at a time: pass nextCursor as cursor for the next page until it is null. Filters combine; a bad value is a 422 naming the parameter. Events never hold a secret, token, sign-in link or private key.",
           parameters: auditParameters,
           responses: { "200": json(ref("AuditEventPage"), "One page of events"), ...problems(401, 403, 422) },
+        },
+      },
+      "/webhooks": {
+        get: {
+          operationId: "listWebhooks",
+          security: [{ personalToken: ["read"] }],
+          summary: "List the organisation's webhook endpoints (docs/webhooks.md)",
+          responses: {
+            "200": json(
+              { type: "object", properties: { endpoints: { type: "array", items: ref("WebhookEndpoint") } }, required: ["endpoints"] },
+              "Oldest first",
+            ),
+            ...problems(401, 403),
+          },
+        },
+        post: {
+          operationId: "createWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Register an endpoint for the chosen events; its signing secret is in this response only",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("WebhookEndpointRequest") } } },
+          responses: { "201": json(ref("NewWebhookEndpoint"), "The endpoint and its signing secret"), ...problems(400, 401, 403, 422) },
+        },
+      },
+      "/webhooks/{endpointId}": {
+        parameters: [endpointId],
+        get: {
+          operationId: "readWebhook",
+          security: [{ personalToken: ["read"] }],
+          summary: "Read an endpoint",
+          responses: { "200": json(ref("WebhookEndpoint"), "The endpoint"), ...problems(401, 403, 404, 422) },
+        },
+        put: {
+          operationId: "updateWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Change an endpoint's URL, description or events",
+          parameters: [idempotencyKey],
+          requestBody: { required: true, content: { "application/json": { schema: ref("WebhookEndpointRequest") } } },
+          responses: { "200": json(ref("WebhookEndpoint"), "The endpoint now"), ...problems(400, 401, 403, 404, 422) },
+        },
+        delete: {
+          operationId: "deleteWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Delete an endpoint with its signing secrets and deliveries",
+          responses: {
+            "200": json(
+              {
+                type: "object",
+                properties: { id: { type: "string", format: "uuid" }, deleted: { const: true } },
+                required: ["id", "deleted"],
+              },
+              "Deleted",
+            ),
+            ...problems(401, 403, 404, 422),
+          },
+        },
+      },
+      "/webhooks/{endpointId}/disable": {
+        parameters: [endpointId],
+        post: {
+          operationId: "disableWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Turn an endpoint off: events recorded meanwhile are not sent to it",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("WebhookEndpoint"), "The endpoint, enabled false"), ...problems(400, 401, 403, 404, 422) },
+        },
+      },
+      "/webhooks/{endpointId}/enable": {
+        parameters: [endpointId],
+        post: {
+          operationId: "enableWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Turn an endpoint back on: what waits for it is sent at once",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("WebhookEndpoint"), "The endpoint, enabled true"), ...problems(400, 401, 403, 404, 422) },
+        },
+      },
+      "/webhooks/{endpointId}/rotate-secret": {
+        parameters: [endpointId],
+        post: {
+          operationId: "rotateWebhookSecret",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "A new signing secret; the old one keeps signing for the overlap (24 hours unless given, 0 to stop it at once)",
+          parameters: [idempotencyKey],
+          requestBody: { required: false, content: { "application/json": { schema: ref("RotateWebhookSecretRequest") } } },
+          responses: {
+            "201": json(ref("NewWebhookSecret"), "The new secret, in this response only"),
+            ...problems(400, 401, 403, 404, 422),
+          },
+        },
+      },
+      "/webhooks/{endpointId}/test": {
+        parameters: [endpointId],
+        post: {
+          operationId: "testWebhook",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Send a webhook.test event now, signed like any other, and say how it went",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("WebhookDelivery"), "The test event's delivery"), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/webhooks/{endpointId}/deliveries": {
+        parameters: [endpointId],
+        get: {
+          operationId: "listWebhookDeliveries",
+          security: [{ personalToken: ["read"] }],
+          summary: "The endpoint's latest 50 deliveries, newest first",
+          responses: {
+            "200": json(
+              { type: "object", properties: { deliveries: { type: "array", items: ref("WebhookDelivery") } }, required: ["deliveries"] },
+              "Newest first",
+            ),
+            ...problems(401, 403, 404, 422),
+          },
+        },
+      },
+      "/webhooks/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: [endpointId, { name: "deliveryId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          operationId: "replayWebhookDelivery",
+          security: [{ personalToken: ["rotate"] }],
+          summary: "Send a delivery again now, with the same webhook-id",
+          parameters: [idempotencyKey],
+          responses: { "200": json(ref("WebhookDelivery"), "The delivery after this attempt"), ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
       "/organisations/{organisation}/clients": {

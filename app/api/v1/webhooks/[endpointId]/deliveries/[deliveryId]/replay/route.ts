@@ -1,0 +1,3 @@
+import { replayWebhookDeliveryEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const POST = replayWebhookDeliveryEndpoint;

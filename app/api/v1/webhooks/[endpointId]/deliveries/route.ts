@@ -1,0 +1,3 @@
+import { listWebhookDeliveriesEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const GET = listWebhookDeliveriesEndpoint;

@@ -1,0 +1,3 @@
+import { disableWebhookEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const POST = disableWebhookEndpoint;

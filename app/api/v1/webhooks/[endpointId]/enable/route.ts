@@ -1,0 +1,3 @@
+import { enableWebhookEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const POST = enableWebhookEndpoint;

@@ -1,0 +1,3 @@
+import { rotateWebhookSecretEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const POST = rotateWebhookSecretEndpoint;

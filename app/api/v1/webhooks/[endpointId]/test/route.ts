@@ -1,0 +1,3 @@
+import { testWebhookEndpoint } from "@/lib/management-api/webhook-endpoints";
+
+export const POST = testWebhookEndpoint;
