@@ -1,7 +1,6 @@
 "use client";
 
 import { useId } from "react";
-import { MAX_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
 import { FormMessage } from "../form-message";
 import { buttons } from "../forms/buttons";
 import { ConfirmedForm } from "../forms/confirmed-form";
@@ -16,7 +15,16 @@ import { SecretValue } from "../secret-value";
  */
 
 /** A new signing secret; the old one signs alongside it for the overlap chosen (0: stops at once). */
-export function RotateSigningSecretForm({ action, defaultOverlapHours }: { action: FormAction; defaultOverlapHours: number }) {
+export function RotateSigningSecretForm({
+  action,
+  defaultOverlapHours,
+  maxOverlapHours,
+}: {
+  action: FormAction;
+  defaultOverlapHours: number;
+  /** lib/webhooks/policy.ts's, handed in by the page: that module is server code (it reaches node:dns). */
+  maxOverlapHours: number;
+}) {
   const id = useId();
   return (
     <ConfirmedForm
@@ -39,8 +47,8 @@ export function RotateSigningSecretForm({ action, defaultOverlapHours }: { actio
             label="Overlap in hours"
             type="number"
             min={0}
-            max={MAX_SECRET_OVERLAP_HOURS}
-            hint={`How long the old secret keeps signing: up to ${MAX_SECRET_OVERLAP_HOURS} hours (a week). 0 stops it at once, after a leak.`}
+            max={maxOverlapHours}
+            hint={`How long the old secret keeps signing: up to ${maxOverlapHours} hours (a week). 0 stops it at once, after a leak.`}
             error={state.fieldErrors?.overlapHours}
             defaultValue={state.values?.overlapHours ?? String(defaultOverlapHours)}
             className="w-32 rounded border border-slate-500 px-2 py-1"

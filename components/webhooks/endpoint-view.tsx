@@ -1,6 +1,6 @@
 import type { DeliveryView } from "@/lib/data/webhooks";
 import { formatDateTime } from "@/lib/format";
-import { DEFAULT_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
+import { DEFAULT_SECRET_OVERLAP_HOURS, MAX_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
 import type { EndpointDetail } from "@/lib/webhooks/read-endpoints";
 import { DataTable } from "../data-table";
 import type { FormAction } from "../forms/use-form-action";
@@ -197,7 +197,11 @@ export function EndpointView({
             { header: "Signs until", cell: (s) => (s.expiresAt ? when(s.expiresAt) : "Until rotated (current)") },
           ]}
         />
-        <RotateSigningSecretForm action={actions.rotate} defaultOverlapHours={DEFAULT_SECRET_OVERLAP_HOURS} />
+        <RotateSigningSecretForm
+          action={actions.rotate}
+          defaultOverlapHours={DEFAULT_SECRET_OVERLAP_HOURS}
+          maxOverlapHours={MAX_SECRET_OVERLAP_HOURS}
+        />
       </section>
 
       <section aria-labelledby="switch-heading" className={section}>

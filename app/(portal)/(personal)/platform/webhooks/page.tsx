@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EndpointsView } from "@/components/webhooks/endpoints-view";
+import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOperator } from "@/lib/auth/caller";
 import { platformWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { readEndpoints } from "@/lib/webhooks/read-endpoints";
@@ -26,6 +27,7 @@ export default async function PlatformWebhooksPage() {
         ending, clients changed. Each organisation&apos;s admins and designated user can also add endpoints of their own on their Manage
         &gt; Webhooks tab. Times are UK times.
       </p>
+      <WebhookStepUpNotice returnTo="/platform/webhooks" />
       <EndpointsView
         slug={null}
         owner="the platform"

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EndpointView } from "@/components/webhooks/endpoint-view";
+import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOperator } from "@/lib/auth/caller";
 import { platformWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { isDomainError } from "@/lib/errors";
+import { endpointPath } from "@/lib/webhooks/paths";
 import { readEndpoint } from "@/lib/webhooks/read-endpoints";
 import { endpointIdField } from "@/lib/webhooks/schemas";
 import {
@@ -41,6 +43,7 @@ export default async function PlatformWebhookEndpointPage({ params }: { params: 
       </p>
       <h1 className="break-all text-2xl font-bold text-brand-900">{detail.endpoint.description ?? detail.endpoint.url}</h1>
       <p className="text-sm text-slate-700">A platform-wide endpoint: it receives every organisation&apos;s events. Times are UK times.</p>
+      <WebhookStepUpNotice returnTo={endpointPath(null, endpointId)} />
       <EndpointView
         detail={detail}
         locale="en-GB"

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { EndpointsView } from "@/components/webhooks/endpoints-view";
+import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { organisationWebhookContextFor } from "@/lib/auth/webhook-context-for";
+import { endpointsPath } from "@/lib/webhooks/paths";
 import { readEndpoints } from "@/lib/webhooks/read-endpoints";
 import { createEndpointAction } from "./actions";
 
@@ -23,6 +25,7 @@ export default async function WebhooksTabPage({ params }: { params: Promise<{ or
           Rotor tells these endpoints about {organisation.name}&apos;s API credentials as things happen: secrets issued, expiring, expired
           or revoked, keys registered or ending, clients changed. Your admins and designated user manage them.
         </p>
+        <WebhookStepUpNotice returnTo={endpointsPath(organisation.slug)} />
       </div>
       <EndpointsView
         slug={organisation.slug}

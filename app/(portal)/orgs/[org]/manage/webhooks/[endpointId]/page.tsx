@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EndpointView } from "@/components/webhooks/endpoint-view";
+import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { organisationWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { isDomainError } from "@/lib/errors";
-import { endpointsPath } from "@/lib/webhooks/paths";
+import { endpointPath, endpointsPath } from "@/lib/webhooks/paths";
 import { readEndpoint } from "@/lib/webhooks/read-endpoints";
 import { endpointIdField } from "@/lib/webhooks/schemas";
 import {
@@ -41,6 +42,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
       <h2 id="endpoint-heading" className="break-all text-xl font-semibold">
         {detail.endpoint.description ?? detail.endpoint.url}
       </h2>
+      <WebhookStepUpNotice returnTo={endpointPath(slug, endpointId)} />
       <EndpointView
         detail={detail}
         locale={organisation.locale}
