@@ -106,7 +106,8 @@ export function SendTestEventForm({ action, disabledReason }: { action: FormActi
         </SubmitButton>
       )}
       <div data-testid="test-event-result">
-        <FormMessage state={state} />
+        {/* Sent, but refused or unanswered: said as an alert, the receiver being what to fix. */}
+        <FormMessage state={state.values?.outcome === "failed" ? { ...state, status: "error" } : state} />
       </div>
     </form>
   );
@@ -116,7 +117,8 @@ export function SendTestEventForm({ action, disabledReason }: { action: FormActi
 export function ReplayDeliveryForm({ action, what }: { action: FormAction; what: string }) {
   const [state, formAction] = useFormAction(action);
   return (
-    <form action={formAction} className="space-y-1">
+    // relative: the button's screen-reader-only words are positioned inside the form, so they stay in the table's scroll area instead of widening a phone's page.
+    <form action={formAction} className="relative space-y-1">
       <SubmitButton className={buttons.secondaryCompact} pendingLabel="Sending…">
         Replay<span className="sr-only"> {what}</span>
       </SubmitButton>

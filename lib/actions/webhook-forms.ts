@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { submitted } from "@/lib/action-state";
-import { DomainError } from "@/lib/errors";
 import { createEndpoint } from "@/lib/webhooks/create-endpoint";
 import { deleteEndpoint } from "@/lib/webhooks/delete-endpoint";
 import { DEFAULT_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
@@ -144,13 +143,13 @@ export function sendTestEventSpec<Who>(endpointId: string, contextOf: ContextOf<
       if (delivery.status === "sent") {
         return `Test event delivered: the endpoint answered ${delivery.lastStatusCode ?? "with a 2xx status"}${latency}.`;
       }
-      // Said as the form's error: the receiver is what needs fixing.
-      throw new DomainError(
-        "conflict",
-        `The test event failed${delivery.lastStatusCode === null ? "" : ` (status ${delivery.lastStatusCode}${latency})`}: ${
-          delivery.lastError ?? "no answer"
+      // The test was sent, so the page is refreshed (the delivery is listed); the form shows the receiver's failure as its error.
+      return {
+        message: `The test event failed${delivery.lastLatencyMs === null ? "" : ` after ${delivery.lastLatencyMs} ms`}: ${
+          delivery.lastError ?? `the endpoint answered ${delivery.lastStatusCode ?? "nothing"}.`
         } Check that the receiver is running at this address and answers a signed POST with a 2xx status, then try again.`,
-      );
+        values: { outcome: "failed" },
+      };
     },
   };
 }

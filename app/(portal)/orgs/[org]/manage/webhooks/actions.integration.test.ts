@@ -14,6 +14,7 @@ import { idle } from "@/lib/action-state";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { parseKeyRing } from "@/lib/crypto/encryption";
 import { findOrganisationBySlug, type OrganisationDto } from "@/lib/data/organisations";
+import { listDeliveries } from "@/lib/data/webhooks";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 
 /*
@@ -68,7 +69,8 @@ beforeAll(async () => {
     });
     req.on("end", () => {
       received.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      if (req.url?.endsWith("/down")) res.writeHead(503, { "content-type": "text/plain" }).end("Down for maintenance");
+      else res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -164,6 +166,27 @@ describe("an endpoint's page", () => {
     const last = received.at(-1)!;
     const verified = new Webhook(created.value!).verify(last.body, last.headers) as { type: string };
     expect(verified.type).toBe("webhook.test");
+  });
+
+  it("says how a failed test event failed, as the form's error, and lists the delivery given up on", async () => {
+    await createEndpointAction("northwind", idle, endpointForm({ url: `${receiverUrl}/down`, eventTypes: ["client.changed"] }));
+    const [row] = await handle.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.url, `${receiverUrl}/down`));
+    const result = await sendTestEventAction("northwind", row!.id, idle, new FormData());
+    expect(result).toMatchObject({
+      status: "success",
+      values: { outcome: "failed" },
+      message: expect.stringMatching(
+        /^The test event failed after \d+ ms: The endpoint answered 503, not a 2xx status\. It said: Down for maintenance Check that the receiver is running/,
+      ),
+    });
+    const [delivery] = await listDeliveries(handle.db, row!.id, 5);
+    expect(delivery).toMatchObject({ eventType: "webhook.test", status: "dead", lastStatusCode: 503 });
+    // A test never counts against the endpoint.
+    const [after] = await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row!.id));
+    expect(after).toMatchObject({ consecutiveFailures: 0, disabledAt: null });
   });
 
   it("refuses an overlap longer than a week on its field, and rotates with one of 0 hours", async () => {
