@@ -188,7 +188,7 @@ export function EndpointView({
               header: "Secret",
               rowHeader: true,
               cell: (s) => (
-                <code className="font-mono" data-testid="signing-secret-tail">
+                <code className="whitespace-nowrap font-mono" data-testid="signing-secret-tail">
                   whsec_…{s.maskedTail}
                 </code>
               ),

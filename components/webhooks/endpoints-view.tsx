@@ -65,7 +65,7 @@ export function EndpointsView({
             rowHeader: true,
             cell: (e) => (
               <>
-                <Link href={endpointPath(slug, e.id)} className="break-all text-brand-700 underline">
+                <Link href={endpointPath(slug, e.id)} className="inline-block min-w-48 break-all text-brand-700 underline">
                   {e.url}
                 </Link>
                 {e.description ? <span className="block text-xs font-normal text-slate-700">{e.description}</span> : null}
