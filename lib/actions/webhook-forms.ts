@@ -143,11 +143,11 @@ export function sendTestEventSpec<Who>(endpointId: string, contextOf: ContextOf<
       if (delivery.status === "sent") {
         return `Test event delivered: the endpoint answered ${delivery.lastStatusCode ?? "with a 2xx status"}${latency}.`;
       }
+      // The receiver's own words may end without a full stop.
+      const said = delivery.lastError?.trim() ?? `The endpoint answered ${delivery.lastStatusCode ?? "nothing"}.`;
       // The test was sent, so the page is refreshed (the delivery is listed); the form shows the receiver's failure as its error.
       return {
-        message: `The test event failed${delivery.lastLatencyMs === null ? "" : ` after ${delivery.lastLatencyMs} ms`}: ${
-          delivery.lastError ?? `the endpoint answered ${delivery.lastStatusCode ?? "nothing"}.`
-        } Check that the receiver is running at this address and answers a signed POST with a 2xx status, then try again.`,
+        message: `The test event failed${delivery.lastLatencyMs === null ? "" : ` after ${delivery.lastLatencyMs} ms`}: ${/[.!?]$/.test(said) ? said : `${said}.`} Check that the receiver is running at this address and answers a signed POST with a 2xx status, then try again.`,
         values: { outcome: "failed" },
       };
     },

@@ -179,7 +179,7 @@ describe("an endpoint's page", () => {
       status: "success",
       values: { outcome: "failed" },
       message: expect.stringMatching(
-        /^The test event failed after \d+ ms: The endpoint answered 503, not a 2xx status\. It said: Down for maintenance Check that the receiver is running/,
+        /^The test event failed after \d+ ms: The endpoint answered 503, not a 2xx status\. It said: Down for maintenance\. Check that the receiver is running/,
       ),
     });
     const [delivery] = await listDeliveries(handle.db, row!.id, 5);
