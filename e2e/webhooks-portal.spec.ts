@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
 import { people, signInAs } from "./helpers";
@@ -101,6 +102,14 @@ test("an admin adds an endpoint, sees its signing secret once, and a test event 
   await expect(delivery).toContainText("Delivered");
   await expect(delivery.getByRole("cell").nth(3)).toHaveText("200");
 
+  // The endpoint's page with a delivery listed and the rotation panel open: no serious accessibility violation
+  // (e2e/accessibility.spec.ts scans the pages the demo has; it has no endpoint).
+  await page.getByRole("button", { name: "Rotate signing secret" }).click();
+  await expect(page.getByLabel("Overlap in hours")).toHaveValue("24");
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await page.getByRole("button", { name: "Cancel" }).click();
+
   // The receiver's side: one signed POST to its path, verified with the secret shown once.
   const got = received.filter((r) => r.path === path);
   expect(got).toHaveLength(1);
@@ -110,6 +119,18 @@ test("an admin adds an endpoint, sees its signing secret once, and a test event 
   expect(() =>
     new Webhook(`whsec_${Buffer.alloc(32, 1).toString("base64")}`).verify(got[0]!.body, got[0]!.headers as Record<string, string>),
   ).toThrow();
+
+  // Turning it off asks first; while off, no test event or replay can be sent; turning it on needs no confirmation.
+  await page.getByRole("button", { name: "Turn off this endpoint" }).click();
+  await page.getByRole("button", { name: "Yes, turn it off" }).click();
+  await expect(page.getByTestId("announcement")).toContainText("Endpoint turned off.");
+  const details = page.getByRole("region", { name: "Details" });
+  await expect(details.getByText("Off", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send test event" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Replay/ })).toHaveCount(0);
+  await page.getByRole("button", { name: "Turn on this endpoint" }).click();
+  await expect(details.getByText("On", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send test event" })).toBeVisible();
 
   // Deleting asks first, then goes back to the list, which no longer has it.
   await page.getByRole("button", { name: "Delete endpoint" }).click();
