@@ -50,7 +50,9 @@ vi.mock("@/lib/auth/caller", () => ({
   requireRecentSignIn: async () => {},
 }));
 
-const { createEndpointAction, rotateSigningSecretAction, sendTestEventAction } = await import("./actions");
+const { createEndpointAction, deleteEndpointAction, rotateSigningSecretAction, sendTestEventAction, updateEndpointAction } = await import(
+  "./actions"
+);
 
 let handle: DatabaseHandle;
 let receiver: Server;
@@ -203,6 +205,47 @@ describe("an endpoint's page", () => {
     const rotated = await rotateSigningSecretAction("northwind", row!.id, idle, now);
     expect(rotated).toMatchObject({ status: "success", message: expect.stringContaining("stopped signing at once") });
     expect(rotated.value).toMatch(/^whsec_/);
+  });
+
+  it("changes an endpoint's address and events, and answers a bad URL there with the URL field's message", async () => {
+    await createEndpointAction("northwind", idle, endpointForm({ url: `${receiverUrl}/edit`, eventTypes: ["key.revoked"] }));
+    const [row] = await handle.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.url, `${receiverUrl}/edit`));
+    const bad = await updateEndpointAction(
+      "northwind",
+      row!.id,
+      idle,
+      endpointForm({ url: "ftp://files.example.com", eventTypes: ["key.revoked"] }),
+    );
+    expect(bad).toMatchObject({ status: "error", fieldErrors: { url: expect.stringContaining("starting with https://") } });
+    const saved = await updateEndpointAction(
+      "northwind",
+      row!.id,
+      idle,
+      endpointForm({ url: `${receiverUrl}/edited`, description: "Edited", eventTypes: ["client.changed", "key.revoked"] }),
+    );
+    expect(saved).toMatchObject({ status: "success", message: expect.stringContaining("Endpoint saved.") });
+    const [after] = await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row!.id));
+    expect(after).toMatchObject({ url: `${receiverUrl}/edited`, description: "Edited", eventTypes: ["key.revoked", "client.changed"] });
+  });
+
+  it("answers an endpoint id that is not one without looking anything up, and another organisation's endpoint as not found", async () => {
+    expect(await sendTestEventAction("northwind", "not-a-uuid", idle, new FormData())).toMatchObject({
+      status: "error",
+      fieldErrors: { endpointId: "That is not a valid endpoint id." },
+    });
+    const finvu = await findOrganisationBySlug(handle.db, "finvu");
+    const [theirs] = await handle.db
+      .insert(webhookEndpoints)
+      .values({ organisationId: finvu!.id, url: "https://hooks.finvu.example/rotor", eventTypes: ["secret.issued"] })
+      .returning();
+    expect(await deleteEndpointAction("northwind", theirs!.id, idle, new FormData())).toMatchObject({
+      status: "error",
+      message: "There is no such webhook endpoint here. It may have been deleted.",
+    });
+    expect(await handle.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, theirs!.id))).toHaveLength(1);
   });
 
   it("refuses a member the test event too", async () => {
