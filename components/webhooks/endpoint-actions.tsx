@@ -33,6 +33,7 @@ export function RotateSigningSecretForm({
       triggerClass={buttons.secondary}
       submitLabel="Issue a new signing secret"
       submitClass={buttons.primary}
+      noValidate
       after={(state) => (state.value ? <SecretValue value={state.value} label="New signing secret (shown once)" /> : null)}
     >
       {(state) => (
