@@ -32,6 +32,8 @@ const pages: { who: string | null; as: string; path: string }[] = [
     "/orgs/northwind/manage/audit-log",
     // The audit log's empty state for filters nothing matches.
     "/orgs/northwind/manage/audit-log?target=nothing-matches-this",
+    // Webhooks: the endpoints (none in the demo: the empty state) and the form that adds one.
+    "/orgs/northwind/manage/webhooks",
     "/orgs/northwind/dev-tools",
     "/account",
     // Step-up: the "confirm it's you" form a signed-in person meets before a dangerous action.
@@ -41,7 +43,11 @@ const pages: { who: string | null; as: string; path: string }[] = [
   ].map((path) => ({ who: people.northwindAdmin, as: "an organisation admin", path })),
   // The member's Home, and the refusal page a member meets on the API tab.
   ...["/orgs/northwind", "/orgs/northwind/manage/api"].map((path) => ({ who: people.northwindMember, as: "a member", path })),
-  ...["/platform", "/platform/clients", "/platform/audit-log"].map((path) => ({ who: people.operator, as: "the platform operator", path })),
+  ...["/platform", "/platform/clients", "/platform/audit-log", "/platform/webhooks"].map((path) => ({
+    who: people.operator,
+    as: "the platform operator",
+    path,
+  })),
   // Home of an organisation without a designated user (its alert), for a person in two organisations (the switcher).
   { who: people.twoOrganisations, as: "a person in two organisations", path: "/orgs/contoso" },
 ];

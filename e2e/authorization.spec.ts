@@ -33,7 +33,17 @@ test("a member never sees the API tab, and is refused when asking for it directl
 
 test("one organisation's admin gets 'not found' for every page of another organisation", async ({ page }) => {
   await signInAs(page, people.northwindAdmin);
-  for (const path of ["", "/manage", "/manage/offices", "/manage/active-users", "/manage/deactivated-users", "/manage/api", "/dev-tools"]) {
+  for (const path of [
+    "",
+    "/manage",
+    "/manage/offices",
+    "/manage/active-users",
+    "/manage/deactivated-users",
+    "/manage/api",
+    "/manage/webhooks",
+    "/manage/webhooks/00000000-0000-4000-8000-000000000000",
+    "/dev-tools",
+  ]) {
     const response = await page.goto(`/orgs/finvu${path}`);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();

@@ -37,8 +37,8 @@ test.describe("an organisation admin in the portal", () => {
     await main.getByRole("link", { name: "Manage" }).click();
     await expect(page).toHaveURL(/\/manage\/offices$/);
     const tabs = page.getByRole("navigation", { name: "Manage organisation" });
-    // Seed 000's four tabs, then the audit log (issue 15) for admins and the designated user.
-    await expect(tabs.getByRole("link")).toHaveText(["Offices", "Active users", "De-activated users", "API", "Audit log"]);
+    // Seed 000's four tabs, then the audit log and webhooks (issue 15) for admins and the designated user.
+    await expect(tabs.getByRole("link")).toHaveText(["Offices", "Active users", "De-activated users", "API", "Audit log", "Webhooks"]);
   });
 
   test("sees offices, open and closed", async ({ page }) => {

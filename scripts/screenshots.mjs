@@ -63,6 +63,7 @@ await pages("Alice Adeyemi", [
   ["active-users", "/orgs/northwind/manage/active-users"],
   ["deactivated-users", "/orgs/northwind/manage/deactivated-users"],
   ["api", "/orgs/northwind/manage/api"],
+  ["webhooks", "/orgs/northwind/manage/webhooks"],
   ["dev-tools", "/orgs/northwind/dev-tools"],
   ["account", "/account"],
   ["confirm-its-you", "/signin?reauth=1&next=%2Forgs%2Fnorthwind%2Fmanage%2Fapi"],
@@ -89,6 +90,7 @@ for (const width of widths) {
 await pages("Olivia Operator", [
   ["platform", "/platform"],
   ["platform-clients", "/platform/clients"],
+  ["platform-webhooks", "/platform/webhooks"],
 ]);
 /** A client's Platform page, reached from the list (its ID is in the path), and its disable confirmation, cancelled. */
 for (const width of widths) {

@@ -21,6 +21,7 @@ export function ConfirmedForm({
   submitClass = buttons.danger,
   children,
   after,
+  noValidate,
 }: {
   action: FormAction;
   trigger: string;
@@ -33,13 +34,15 @@ export function ConfirmedForm({
   children: ReactNode | ((state: ActionState) => ReactNode);
   /** Shown under the message, e.g. a new secret. */
   after?: (state: ActionState) => ReactNode;
+  /** Leave the checking to the server, whose message says what to fix (a number field with bounds). */
+  noValidate?: boolean;
 }) {
   const [state, formAction] = useFormAction(action);
   const [open, setOpen] = useState(false);
   return (
     <div className="space-y-2">
       <Confirm trigger={trigger} triggerContext={triggerContext} triggerClass={triggerClass} open={open} setOpen={setOpen}>
-        <form action={formAction} className="space-y-2">
+        <form action={formAction} className="space-y-2" noValidate={noValidate}>
           {typeof children === "function" ? children(state) : children}
           <SubmitButton className={submitClass}>{submitLabel}</SubmitButton>
         </form>

@@ -49,6 +49,22 @@ export function operatorAction<Input>(spec: Spec<Input, Caller>) {
   return formAction({ ...spec, authorize: () => requireOperator() });
 }
 
+/**
+ * A dangerous action of the platform (a platform-wide webhook's address or signing secret): as
+ * operatorAction, and the sign-in must be recent, else the operator confirms who they are and
+ * comes back to `returnTo`. The operator is checked first, so anyone else still gets "not found".
+ */
+export function sensitiveOperatorAction<Input>(returnTo: string, spec: Spec<Input, Caller>) {
+  return formAction({
+    ...spec,
+    authorize: async () => {
+      const caller = await requireOperator();
+      await requireRecentSignIn(returnTo);
+      return caller;
+    },
+  });
+}
+
 /** An action on one's own things (API tokens); the use case checks the organisation it names. */
 export function signedInAction<Input>(spec: Spec<Input, Caller>) {
   return formAction({ ...spec, authorize: () => requireCaller() });

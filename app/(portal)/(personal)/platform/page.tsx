@@ -51,6 +51,11 @@ export default async function PlatformPage() {
           Audit log: every organisation&apos;s events, searchable
         </Link>
       </p>
+      <p>
+        <Link href="/platform/webhooks" className="font-semibold text-brand-700 underline">
+          Webhooks: platform-wide endpoints told of every organisation&apos;s credential events
+        </Link>
+      </p>
       <section aria-labelledby="health-heading" className="space-y-3">
         <h2 id="health-heading" className="text-xl font-semibold">
           Credential health across organisations

@@ -13,6 +13,7 @@ export default async function ManageLayout({ children, params }: { children: Rea
     { href: `${base}/deactivated-users`, label: "De-activated users", show: can(role, "users.view") },
     { href: `${base}/api`, label: "API", show: can(role, "api.view") },
     { href: `${base}/audit-log`, label: "Audit log", show: can(role, "audit.view") },
+    { href: `${base}/webhooks`, label: "Webhooks", show: can(role, "webhooks.manage") },
   ].filter((t) => t.show);
   return (
     <div className="space-y-4">
