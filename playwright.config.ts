@@ -26,7 +26,14 @@ function e2eDatabaseUrl(url: string): string {
 
 // A client's JWKS URL may be fetched again after a second (60 s in a deployment), so e2e/client-jwks.spec.ts
 // can publish a new key and use it without waiting a minute.
-const common = { NEXT_TELEMETRY_DISABLED: "1", ROTOR_DEMO: "true", ROTOR_ENV: "test", ROTOR_JWKS_REFETCH_SECONDS: "1" };
+// Warnings and errors only: an access line per request buried the test report in the CI log.
+const common = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  ROTOR_DEMO: "true",
+  ROTOR_ENV: "test",
+  ROTOR_JWKS_REFETCH_SECONDS: "1",
+  ROTOR_LOG_LEVEL: "warn",
+};
 const opPort = portBase + 100;
 const mailPort = portBase + 102;
 // The specs reach the test OpenID Provider and the main server's e-mail inboxes here (workers load this file too).
