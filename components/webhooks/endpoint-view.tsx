@@ -1,7 +1,6 @@
-import type { DeliveryView } from "@/lib/data/webhooks";
 import { formatDateTime } from "@/lib/format";
 import { DEFAULT_SECRET_OVERLAP_HOURS, MAX_SECRET_OVERLAP_HOURS } from "@/lib/webhooks/policy";
-import type { EndpointDetail } from "@/lib/webhooks/read-endpoints";
+import type { DeliveryView, EndpointDetail } from "@/lib/webhooks/read-endpoints";
 import { DataTable } from "../data-table";
 import type { FormAction } from "../forms/use-form-action";
 import { type BadgeTone, StatusBadge } from "../status-badge";

@@ -1,8 +1,8 @@
 import Link from "next/link";
-import type { EndpointSummary, WebhookEndpointRow } from "@/lib/data/webhooks";
 import { formatDateTime } from "@/lib/format";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { endpointPath } from "@/lib/webhooks/paths";
+import type { EndpointSummary, WebhookEndpointRow } from "@/lib/webhooks/read-endpoints";
 import { DataTable } from "../data-table";
 import type { FormAction } from "../forms/use-form-action";
 import { type BadgeTone, StatusBadge } from "../status-badge";

@@ -5,10 +5,14 @@ import {
   listDeliveries,
   listEndpoints,
   signingSecretsOf,
+  type WebhookEndpointRow,
 } from "@/lib/data/webhooks";
 import { DomainError } from "@/lib/errors";
 import { ENDPOINT_NOT_FOUND } from "./update-endpoint";
 import { authorizeWebhooks, ownerOf, type WebhookContext } from "./webhook-context";
+
+/** What the pages show, as the use cases answer it (components take these, never the data layer's module). */
+export type { DeliveryView, EndpointSummary, WebhookEndpointRow };
 
 /** The caller's endpoints: the organisation's, or the platform's. */
 export async function readEndpoints(ctx: WebhookContext): Promise<EndpointSummary[]> {

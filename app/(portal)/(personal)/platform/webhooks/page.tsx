@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { WebhookStepUpNotice } from "@/app/(portal)/webhook-step-up-notice";
 import { EndpointsView } from "@/components/webhooks/endpoints-view";
-import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOperator } from "@/lib/auth/caller";
 import { platformWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { readEndpoints } from "@/lib/webhooks/read-endpoints";

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { WebhookStepUpNotice } from "@/app/(portal)/webhook-step-up-notice";
 import { EndpointView } from "@/components/webhooks/endpoint-view";
-import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOperator } from "@/lib/auth/caller";
 import { platformWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { isDomainError } from "@/lib/errors";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { WebhookStepUpNotice } from "@/app/(portal)/webhook-step-up-notice";
 import { EndpointsView } from "@/components/webhooks/endpoints-view";
-import { WebhookStepUpNotice } from "@/components/webhooks/step-up-notice";
 import { requireOrganisationAccess } from "@/lib/auth/caller";
 import { organisationWebhookContextFor } from "@/lib/auth/webhook-context-for";
 import { endpointsPath } from "@/lib/webhooks/paths";
