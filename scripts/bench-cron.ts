@@ -25,6 +25,10 @@
  * took, sends per second, the provider's count of requests and repeated idempotency keys, and
  * the peak RSS. Analysed unless BENCH_ANALYZE=0.
  *
+ * BENCH_WEBHOOKS=1 (any mode): a platform-wide webhook endpoint subscribed to every event, so each
+ * reminder, auto-issue and expiry also records its webhook event and delivery (not sent: the
+ * benchmark gives the run no webhook limits).
+ *
  * Options (environment): DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_CLIENTS (100000), BENCH_RUNS (3), BENCH_DATABASE (rotor_bench_cron).
  */
@@ -41,6 +45,7 @@ import { autoIssueDueSecrets } from "@/lib/scheduler/auto-issue";
 import { recordExpiries } from "@/lib/scheduler/expiries";
 import { enqueueKeyReminders, enqueueSecretReminders } from "@/lib/scheduler/reminders";
 import { runScheduler } from "@/lib/scheduler/run-scheduler";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 
 const serverUrl = process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
@@ -93,6 +98,13 @@ async function seedOrganisationsAndClients(handle: Awaited<ReturnType<typeof emp
     insert into oauth_client (organisation_id, client_id, name)
     select o.id, 'benchclient' || lpad(i::text, 8, '0'), 'Client ' || i
     from generate_series(1, ${CLIENTS}) i join organisation o on o.slug = 'org-' || (1 + i % ${ORGS})`);
+  // BENCH_WEBHOOKS=1: a platform-wide endpoint hears every event (the heaviest case for the
+  // database's webhook triggers: each reminder and auto-issue records an event and its delivery).
+  if (process.env.BENCH_WEBHOOKS === "1") {
+    await handle.db.execute(sql`
+      insert into webhook_endpoint (url, event_types)
+      values ('https://hooks.bench.example/rotor', array[${sql.raw(WEBHOOK_EVENT_TYPES.map((t) => `'${t}'`).join(","))}]::text[])`);
+  }
 }
 
 async function freshDatabase() {

@@ -85,41 +85,41 @@ CREATE FUNCTION rotor_expiry_day(expires_at timestamptz, zone text) RETURNS date
   SELECT ((expires_at - interval '1 millisecond') AT TIME ZONE zone)::date
 $$;
 --> statement-breakpoint
-CREATE FUNCTION rotor_webhook_client(client uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+-- The payload's parts, built from rows the statement has already joined: SQL functions whose body
+-- is one expression, which the planner inlines, so a thousand events cost no function calls.
+CREATE FUNCTION rotor_webhook_client(c oauth_client, o organisation) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
     'organisation', jsonb_build_object('id', o.id, 'slug', o.slug, 'name', o.name),
     'client', jsonb_build_object('clientId', c.client_id, 'name', c.name))
-  FROM oauth_client c JOIN organisation o ON o.id = c.organisation_id
-  WHERE c.id = client
 $$;
 --> statement-breakpoint
-CREATE FUNCTION rotor_webhook_secret(secret uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+CREATE FUNCTION rotor_webhook_secret(s client_secret, zone text) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
     'id', s.id, 'maskedValue', s.masked_tail, 'label', s.label, 'issuedBy', s.issued_by,
     'createdAt', rotor_iso(s.created_at), 'expiresAt', rotor_iso(s.expires_at),
-    'expiresOn', rotor_expiry_day(s.expires_at, o.time_zone)::text,
+    'expiresOn', rotor_expiry_day(s.expires_at, zone)::text,
     'revokedAt', rotor_iso(s.revoked_at), 'lastUsedAt', rotor_iso(s.last_used_at))
-  FROM client_secret s JOIN oauth_client c ON c.id = s.client_id JOIN organisation o ON o.id = c.organisation_id
-  WHERE s.id = secret
 $$;
 --> statement-breakpoint
-CREATE FUNCTION rotor_webhook_key(key uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+CREATE FUNCTION rotor_webhook_key(k client_public_key, zone text) RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
     'id', k.id, 'kid', k.kid, 'alg', k.alg, 'thumbprint', k.thumbprint, 'label', k.label,
     'createdAt', rotor_iso(k.created_at), 'expiresAt', rotor_iso(k.expires_at),
-    'expiresOn', CASE WHEN k.expires_at IS NULL THEN NULL ELSE rotor_expiry_day(k.expires_at, o.time_zone)::text END,
+    'expiresOn', CASE WHEN k.expires_at IS NULL THEN NULL ELSE rotor_expiry_day(k.expires_at, zone)::text END,
     'revokedAt', rotor_iso(k.revoked_at), 'lastUsedAt', rotor_iso(k.last_used_at))
-  FROM client_public_key k JOIN oauth_client c ON c.id = k.client_id JOIN organisation o ON o.id = c.organisation_id
-  WHERE k.id = key
 $$;
 --> statement-breakpoint
 -- Whether any enabled endpoint would be sent this event: an event nobody subscribes to is not
 -- recorded (and its payload not built), so the scheduler's reminder wave costs one index probe per
 -- reminder where no endpoint listens.
-CREATE FUNCTION rotor_webhook_wanted(org uuid, kind text) RETURNS boolean LANGUAGE sql STABLE AS $$
+CREATE FUNCTION rotor_webhook_wanted(org uuid, kind text) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (
   SELECT EXISTS (
     SELECT 1 FROM webhook_endpoint e
     WHERE e.disabled_at IS NULL AND (e.organisation_id = org OR e.organisation_id IS NULL) AND kind = ANY (e.event_types))
+  );
+END
 $$;
 --> statement-breakpoint
 -- Records one event; the body is Standard Webhooks' shape: type, timestamp, data. A dedupe key
@@ -144,116 +144,136 @@ $$;
 CREATE FUNCTION rotor_webhook_fan_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO webhook_delivery (event_id, endpoint_id, next_attempt_at, created_at)
-  SELECT NEW.id, e.id, NEW.occurred_at, NEW.occurred_at
-  FROM webhook_endpoint e
-  WHERE e.disabled_at IS NULL
-    AND (e.organisation_id = NEW.organisation_id OR e.organisation_id IS NULL)
-    AND NEW.type = ANY (e.event_types);
+  SELECT n.id, e.id, n.occurred_at, n.occurred_at
+  FROM new_events n
+  JOIN webhook_endpoint e
+    ON e.disabled_at IS NULL
+   AND (e.organisation_id = n.organisation_id OR e.organisation_id IS NULL)
+   AND n.type = ANY (e.event_types)
+  WHERE n.type <> 'webhook.test';
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
+-- Statement-level triggers with transition tables (here and below): one set-based statement per
+-- statement that wrote rows, however many it wrote (a scheduler page is a thousand reminders).
 CREATE TRIGGER webhook_event_fan_out AFTER INSERT ON webhook_event
-  FOR EACH ROW WHEN (NEW.type <> 'webhook.test') EXECUTE FUNCTION rotor_webhook_fan_out();
+  REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION rotor_webhook_fan_out();
 --> statement-breakpoint
--- The audit trail's credential events, as webhook events (lib/webhooks/catalogue.ts lists the
--- pairs; lib/webhooks/emission.integration.test.ts proves every pair and payload).
+-- The audit trail's credential events, as webhook events: which audit actions become which event
+-- (docs/webhooks.md, the event catalogue; lib/webhooks/webhooks.integration.test.ts receives each).
+-- A uuid target is cast only where it is one (a CASE, so no plan can cast a person's text id).
 CREATE FUNCTION rotor_webhook_from_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  target uuid;
-  client uuid;
-  revoked text;
-  previous uuid;
 BEGIN
-  IF NEW.target_id IS NULL OR NEW.target_id !~ '^[0-9a-f-]{36}$' THEN
+  -- Nothing to build when no endpoint listens at all (most deployments, most of the time).
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoint WHERE disabled_at IS NULL) THEN
     RETURN NULL;
   END IF;
-  target := NEW.target_id::uuid;
-  -- Nothing to build when no endpoint of the organisation or the platform listens at all.
-  IF NOT EXISTS (SELECT 1 FROM webhook_endpoint e WHERE e.disabled_at IS NULL
-                 AND (e.organisation_id = NEW.organisation_id OR e.organisation_id IS NULL)) THEN
-    RETURN NULL;
-  END IF;
-  IF NEW.target_type = 'client_secret' THEN
-    SELECT s.client_id, s.replaces_secret_id INTO client, previous FROM client_secret s WHERE s.id = target;
-    IF NEW.action IN ('secret.rotated', 'secret.rotated_after_compromise', 'secret.auto_issued') THEN
-      PERFORM rotor_emit_webhook(NEW.organisation_id, 'secret.issued',
-        rotor_webhook_client(client) || jsonb_build_object(
-          'reason', substr(NEW.action, 8),
-          'secret', rotor_webhook_secret(target),
-          'previousSecret', CASE WHEN previous IS NULL THEN NULL ELSE rotor_webhook_secret(previous) END),
-        NULL, NEW.occurred_at);
-      FOR revoked IN SELECT jsonb_array_elements_text(coalesce(NEW.metadata -> 'revokedSecretIds', '[]'::jsonb)) LOOP
-        PERFORM rotor_emit_webhook(NEW.organisation_id, 'secret.revoked',
-          rotor_webhook_client(client) || jsonb_build_object('secret', rotor_webhook_secret(revoked::uuid)),
-          NULL, NEW.occurred_at);
-      END LOOP;
-    ELSIF NEW.action IN ('secret.revoked', 'secret.expired') THEN
-      PERFORM rotor_emit_webhook(NEW.organisation_id, NEW.action,
-        rotor_webhook_client(client) || jsonb_build_object('secret', rotor_webhook_secret(target)),
-        NULL, NEW.occurred_at);
-    END IF;
-  ELSIF NEW.target_type = 'client_public_key' AND NEW.action IN ('key.registered', 'key.revoked', 'key.expired') THEN
-    SELECT k.client_id INTO client FROM client_public_key k WHERE k.id = target;
-    PERFORM rotor_emit_webhook(NEW.organisation_id, NEW.action,
-      rotor_webhook_client(client) || jsonb_build_object('key', rotor_webhook_key(target)),
-      NULL, NEW.occurred_at);
-  ELSIF NEW.target_type = 'oauth_client'
-    AND NEW.action IN ('client.settings_updated', 'client.disabled', 'client.enabled', 'client.jwks_uri_changed') THEN
-    PERFORM rotor_emit_webhook(NEW.organisation_id, 'client.changed',
-      rotor_webhook_client(target) || jsonb_build_object(
-        'change', substr(NEW.action, 8),
-        'before', CASE NEW.action
-          WHEN 'client.settings_updated' THEN NEW.metadata -> 'before'
-          WHEN 'client.jwks_uri_changed' THEN jsonb_build_object('jwksUri', NEW.metadata -> 'from')
-          WHEN 'client.enabled' THEN jsonb_build_object('disabledAt', NEW.metadata -> 'disabledAt')
-          ELSE jsonb_build_object('disabledAt', NULL) END,
-        'after', CASE NEW.action
-          WHEN 'client.settings_updated' THEN NEW.metadata -> 'after'
-          WHEN 'client.jwks_uri_changed' THEN jsonb_build_object('jwksUri', NEW.metadata -> 'to')
-          WHEN 'client.enabled' THEN jsonb_build_object('disabledAt', NULL)
-          ELSE jsonb_build_object('disabledAt', rotor_iso(NEW.occurred_at)) END),
-      NULL, NEW.occurred_at);
-  END IF;
+  WITH a AS (
+    SELECT i.*, CASE WHEN i.target_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN i.target_id::uuid END AS target
+    FROM new_audit i
+    WHERE i.target_type IN ('client_secret', 'client_public_key', 'oauth_client')
+  ), events AS (
+    -- A new secret: a rotation (after a compromise or not) or the scheduler's automatic issue.
+    SELECT a.organisation_id, 'secret.issued' AS kind, a.occurred_at,
+           rotor_webhook_client(c, o) || jsonb_build_object(
+             'reason', substr(a.action, 8),
+             'secret', rotor_webhook_secret(s, o.time_zone),
+             'previousSecret', CASE WHEN p.id IS NULL THEN NULL ELSE rotor_webhook_secret(p, o.time_zone) END) AS data
+    FROM a JOIN client_secret s ON s.id = a.target
+    JOIN oauth_client c ON c.id = s.client_id JOIN organisation o ON o.id = c.organisation_id
+    LEFT JOIN client_secret p ON p.id = s.replaces_secret_id
+    WHERE a.target_type = 'client_secret' AND a.action IN ('secret.rotated', 'secret.rotated_after_compromise', 'secret.auto_issued')
+    UNION ALL
+    -- Each secret a rotation after a compromise revoked.
+    SELECT a.organisation_id, 'secret.revoked', a.occurred_at,
+           rotor_webhook_client(c, o) || jsonb_build_object('secret', rotor_webhook_secret(r, o.time_zone))
+    FROM a
+    CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(a.metadata -> 'revokedSecretIds', '[]'::jsonb)) AS revoked(id)
+    JOIN client_secret r ON r.id::text = revoked.id
+    JOIN oauth_client c ON c.id = r.client_id JOIN organisation o ON o.id = c.organisation_id
+    WHERE a.target_type = 'client_secret' AND a.action IN ('secret.rotated', 'secret.rotated_after_compromise')
+    UNION ALL
+    SELECT a.organisation_id, a.action, a.occurred_at,
+           rotor_webhook_client(c, o) || jsonb_build_object('secret', rotor_webhook_secret(s, o.time_zone))
+    FROM a JOIN client_secret s ON s.id = a.target
+    JOIN oauth_client c ON c.id = s.client_id JOIN organisation o ON o.id = c.organisation_id
+    WHERE a.target_type = 'client_secret' AND a.action IN ('secret.revoked', 'secret.expired')
+    UNION ALL
+    SELECT a.organisation_id, a.action, a.occurred_at,
+           rotor_webhook_client(c, o) || jsonb_build_object('key', rotor_webhook_key(k, o.time_zone))
+    FROM a JOIN client_public_key k ON k.id = a.target
+    JOIN oauth_client c ON c.id = k.client_id JOIN organisation o ON o.id = c.organisation_id
+    WHERE a.target_type = 'client_public_key' AND a.action IN ('key.registered', 'key.revoked', 'key.expired')
+    UNION ALL
+    -- A client changed: before and after hold only what changed.
+    SELECT a.organisation_id, 'client.changed', a.occurred_at,
+           rotor_webhook_client(c, o) || jsonb_build_object(
+             'change', substr(a.action, 8),
+             'before', CASE a.action
+               WHEN 'client.settings_updated' THEN a.metadata -> 'before'
+               WHEN 'client.jwks_uri_changed' THEN jsonb_build_object('jwksUri', a.metadata -> 'from')
+               WHEN 'client.enabled' THEN jsonb_build_object('disabledAt', a.metadata -> 'disabledAt')
+               ELSE jsonb_build_object('disabledAt', NULL) END,
+             'after', CASE a.action
+               WHEN 'client.settings_updated' THEN a.metadata -> 'after'
+               WHEN 'client.jwks_uri_changed' THEN jsonb_build_object('jwksUri', a.metadata -> 'to')
+               WHEN 'client.enabled' THEN jsonb_build_object('disabledAt', NULL)
+               ELSE jsonb_build_object('disabledAt', rotor_iso(a.occurred_at)) END)
+    FROM a JOIN oauth_client c ON c.id = a.target JOIN organisation o ON o.id = c.organisation_id
+    WHERE a.target_type = 'oauth_client'
+      AND a.action IN ('client.settings_updated', 'client.disabled', 'client.enabled', 'client.jwks_uri_changed')
+  )
+  INSERT INTO webhook_event (organisation_id, type, payload, occurred_at)
+  SELECT e.organisation_id, e.kind, jsonb_build_object('type', e.kind, 'timestamp', rotor_iso(e.occurred_at), 'data', e.data), e.occurred_at
+  FROM events e
+  WHERE EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.disabled_at IS NULL
+                AND (w.organisation_id = e.organisation_id OR w.organisation_id IS NULL) AND e.kind = ANY (w.event_types));
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER audit_event_webhooks AFTER INSERT ON audit_event
-  FOR EACH ROW EXECUTE FUNCTION rotor_webhook_from_audit();
+  REFERENCING NEW TABLE AS new_audit FOR EACH STATEMENT EXECUTE FUNCTION rotor_webhook_from_audit();
 --> statement-breakpoint
 -- A recorded reminder (once per credential and offset, lib/scheduler/reminders.ts) is also the
--- expiring event: the same days as the e-mail, and once, by the same unique key.
+-- expiring event: the same days as the e-mail, and once, by the same unique key. daysLeft counts
+-- from the day it was due; successor is the secret that replaces it, if one does.
 CREATE FUNCTION rotor_webhook_from_reminder() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  client uuid;
-  successor uuid;
-  org uuid;
-  expires timestamptz;
-  zone text;
 BEGIN
-  IF NEW.secret_id IS NOT NULL THEN
-    SELECT s.client_id, s.expires_at INTO client, expires FROM client_secret s WHERE s.id = NEW.secret_id;
-    SELECT n.id INTO successor FROM client_secret n WHERE n.replaces_secret_id = NEW.secret_id AND n.revoked_at IS NULL;
-  ELSE
-    SELECT k.client_id, k.expires_at INTO client, expires FROM client_public_key k WHERE k.id = NEW.public_key_id;
-  END IF;
-  SELECT c.organisation_id, o.time_zone INTO org, zone FROM oauth_client c JOIN organisation o ON o.id = c.organisation_id WHERE c.id = client;
-  IF NOT rotor_webhook_wanted(org, CASE WHEN NEW.secret_id IS NOT NULL THEN 'secret.expiring' ELSE 'key.expiring' END) THEN
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoint WHERE disabled_at IS NULL) THEN
     RETURN NULL;
   END IF;
-  PERFORM rotor_emit_webhook(org, CASE WHEN NEW.secret_id IS NOT NULL THEN 'secret.expiring' ELSE 'key.expiring' END,
-    rotor_webhook_client(client) || jsonb_build_object(
-      'reminderDays', NEW.threshold_days,
-      'daysLeft', rotor_expiry_day(expires, zone) - NEW.due_on)
-    || CASE WHEN NEW.secret_id IS NOT NULL
-         THEN jsonb_build_object('secret', rotor_webhook_secret(NEW.secret_id),
-                'successor', CASE WHEN successor IS NULL THEN NULL ELSE rotor_webhook_secret(successor) END)
-         ELSE jsonb_build_object('key', rotor_webhook_key(NEW.public_key_id)) END,
-    NULL, NEW.created_at);
+  WITH due AS (
+    SELECT r.secret_id, r.public_key_id, r.threshold_days, r.due_on, r.created_at, c.organisation_id, s, k, c, o,
+           CASE WHEN r.secret_id IS NOT NULL THEN 'secret.expiring' ELSE 'key.expiring' END AS kind,
+           coalesce(s.expires_at, k.expires_at) AS expires_at
+    FROM new_reminders r
+    LEFT JOIN client_secret s ON s.id = r.secret_id
+    LEFT JOIN client_public_key k ON k.id = r.public_key_id
+    JOIN oauth_client c ON c.id = coalesce(s.client_id, k.client_id)
+    JOIN organisation o ON o.id = c.organisation_id
+  )
+  INSERT INTO webhook_event (organisation_id, type, payload, occurred_at)
+  SELECT d.organisation_id, d.kind,
+         jsonb_build_object('type', d.kind, 'timestamp', rotor_iso(d.created_at), 'data',
+           rotor_webhook_client(d.c, d.o) || jsonb_build_object(
+             'reminderDays', d.threshold_days,
+             'daysLeft', rotor_expiry_day(d.expires_at, (d.o).time_zone) - d.due_on)
+           || CASE WHEN d.secret_id IS NOT NULL
+                THEN jsonb_build_object('secret', rotor_webhook_secret(d.s, (d.o).time_zone),
+                       'successor', CASE WHEN n.id IS NULL THEN NULL ELSE rotor_webhook_secret(n.successor, (d.o).time_zone) END)
+                ELSE jsonb_build_object('key', rotor_webhook_key(d.k, (d.o).time_zone)) END),
+         d.created_at
+  FROM due d
+  LEFT JOIN LATERAL (
+    SELECT x AS successor, x.id FROM client_secret x WHERE x.replaces_secret_id = d.secret_id AND x.revoked_at IS NULL LIMIT 1
+  ) n ON true
+  WHERE EXISTS (SELECT 1 FROM webhook_endpoint w WHERE w.disabled_at IS NULL
+                AND (w.organisation_id = d.organisation_id OR w.organisation_id IS NULL) AND d.kind = ANY (w.event_types));
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER reminder_delivery_webhooks AFTER INSERT ON reminder_delivery
-  FOR EACH ROW EXECUTE FUNCTION rotor_webhook_from_reminder();
+  REFERENCING NEW TABLE AS new_reminders FOR EACH STATEMENT EXECUTE FUNCTION rotor_webhook_from_reminder();

@@ -404,16 +404,16 @@ export async function recordOldSecretsStillInUse(db: Executor, at: string): Prom
     sql`
       select count(rotor_emit_webhook(
         c.organisation_id, 'old_secret.still_in_use',
-        rotor_webhook_client(c.id) || jsonb_build_object(
+        rotor_webhook_client(c, o) || jsonb_build_object(
           'daysLeft', ${daysLeft(sql`s.expires_at`, now, sql`o.time_zone`)},
-          'secret', rotor_webhook_secret(s.id),
-          'successor', rotor_webhook_secret(n.id)),
+          'secret', rotor_webhook_secret(s, o.time_zone),
+          'successor', rotor_webhook_secret(n.successor, o.time_zone)),
         'old_secret.still_in_use:' || s.id, ${now}))::int as n
       from client_secret s
       join oauth_client c on c.id = s.client_id
       join organisation o on o.id = c.organisation_id
       cross join lateral (
-        select n.id from client_secret n
+        select n as successor from client_secret n
         where n.client_id = s.client_id and n.created_at > s.created_at
           and ${secretAccepted({ createdAt: sql`n.created_at`, expiresAt: sql`n.expires_at`, revokedAt: sql`n.revoked_at` }, now)}
         order by n.created_at desc limit 1
