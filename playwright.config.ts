@@ -9,7 +9,8 @@ import { CHROMIUM_ARGS, chromiumExecutable } from "./scripts/browser.mjs";
  *   the real Postgres server when DATABASE_URL is set (CI), else on its own PGlite folder;
  * - embedded: plain `next start` (route handlers for the machine paths), always PGlite, started on
  *   an empty folder, so first-start migration and seeding run.
- * e2e/production-mode.spec.ts starts a third, in production mode, for itself only.
+ * e2e/production-mode.spec.ts starts a third, in production mode, for itself only; e2e/webhooks-delivery.spec.ts
+ * a fourth, on a database of its own.
  * Chromium drives both: the system one where installed, else Playwright's own (scripts/browser.mjs).
  */
 const serverUrl = env().DATABASE_URL;
@@ -65,7 +66,8 @@ export default defineConfig({
   projects: [
     {
       name: "main",
-      testIgnore: /(embedded|management-api|token-endpoint|organisation-management|platform|cross-tenant|production-mode)\.spec\.ts/,
+      testIgnore:
+        /(embedded|management-api|token-endpoint|organisation-management|platform|cross-tenant|production-mode|webhooks-delivery)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${mainPort}` },
     },
     {
@@ -86,6 +88,13 @@ export default defineConfig({
       // A production-mode server of its own, started by the spec (no allowance for test servers on localhost).
       name: "production",
       testMatch: /production-mode\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"] },
+    },
+    {
+      // Webhooks end to end: a server and a database of its own, started by the spec, whose
+      // scheduler clock it moves (`rotor cron run --now`); never the shared servers' database.
+      name: "webhooks",
+      testMatch: /webhooks-delivery\.spec\.ts/,
       use: { ...devices["Desktop Chrome"] },
     },
     {

@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SignJWT } from "jose";
+import { Webhook } from "standardwebhooks";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
 import { auditEvents } from "@/db/schema";
@@ -28,6 +31,22 @@ function rotor(...args: string[]) {
       .filter((l) => l && !l.includes("npm warn"))
       .join("\n"),
   };
+}
+/** The CLI without blocking this process: for a run that calls back into a receiver listening here. */
+function rotorAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ["scripts/rotor.ts", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (status) => resolve({ status, stdout, stderr }));
+  });
 }
 function rotorJson(...args: string[]) {
   const r = rotor("--json", ...args);
@@ -54,6 +73,8 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
   let secretClient = "";
   let keyClient = "";
   const secrets: string[] = [];
+  const signingSecrets: string[] = [];
+  const webhook = { orgEndpoint: "", platformEndpoint: "", url: "" };
   const keys: { privateKey: ReturnType<typeof pair>["privateKey"]; kid: string }[] = [];
 
   it("bootstraps an operator and an organisation, with one JSON document per command", () => {
@@ -317,6 +338,139 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     );
   });
 
+  it("registers and lists webhook endpoints of an organisation and of the platform; the signing secret, printed once, signs the deliveries", async () => {
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+        res.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      // Events in any order, repeated or spaced: stored once each, in the catalogue's order.
+      const added = rotorJson(
+        "webhooks",
+        "add",
+        "--org",
+        "acme-claims-ltd",
+        "--url",
+        url,
+        "--events",
+        "secret.revoked, secret.issued",
+        "--events",
+        "secret.issued",
+        "--description",
+        "Claims team's receiver",
+      );
+      expect(added).toEqual({
+        endpoint: {
+          id: expect.any(String),
+          organisation: "acme-claims-ltd",
+          url,
+          description: "Claims team's receiver",
+          eventTypes: ["secret.issued", "secret.revoked"],
+          createdAt: expect.any(String),
+          disabledAt: null,
+          disabledReason: null,
+        },
+        signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      });
+      signingSecrets.push(added.signingSecret);
+      webhook.orgEndpoint = added.endpoint.id;
+      webhook.url = url;
+      const human = rotor("webhooks", "add", "--url", "https://hooks.platform.example/rotor", "--events", "client.changed");
+      expect(human.stderr).toBe("");
+      const platformId =
+        /^Registered webhook endpoint (\S+) for the platform \(every organisation's events\): https:\/\/hooks\.platform\.example\/rotor\nevents: client\.changed\nSigning secret \(shown only now; the receiver verifies each request with it\):\n(whsec_\S+)\n$/.exec(
+          human.stdout,
+        );
+      expect(platformId, human.stdout).not.toBeNull();
+      signingSecrets.push(platformId![2]!);
+      webhook.platformEndpoint = platformId![1]!;
+
+      // Each owner's own endpoints; the secret only by its last characters.
+      const listed = rotorJson("webhooks", "list", "--org", "acme-claims-ltd");
+      expect(listed).toEqual({
+        endpoints: [
+          {
+            ...added.endpoint,
+            secretTail: added.signingSecret.slice(-4),
+            pending: 0,
+            dead: 0,
+            lastDeliveredAt: null,
+          },
+        ],
+      });
+      expect(rotorJson("webhooks", "list").endpoints.map((e: { id: string; organisation: null }) => [e.id, e.organisation])).toEqual([
+        [platformId![1], null],
+      ]);
+      expect(rotor("webhooks", "list", "--org", "acme-claims-ltd").stdout).toBe(
+        `${added.endpoint.id} ${url} on; secret.issued,secret.revoked; 0 waiting, 0 given up\n`,
+      );
+
+      // A change of the organisation's credentials reaches the endpoint at the scheduler's run, signed with that secret.
+      const client = rotorJson("client", "create", "--org", "acme-claims-ltd", "--name", "Webhook client").client.clientId;
+      const issued = rotorJson("secret", "rotate", "--client", client).secret;
+      const run = await rotorAsync("--json", "cron", "run");
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).webhooks.delivery.sent).toBe(1);
+      expect(received).toHaveLength(1);
+      const event = new Webhook(added.signingSecret).verify(received[0]!.body, received[0]!.headers as Record<string, string>);
+      expect(event).toMatchObject({
+        type: "secret.issued",
+        data: { client: { clientId: client }, reason: "rotated", secret: { id: issued.id, maskedValue: issued.value.slice(-4) } },
+      });
+      expect(received[0]!.body).not.toContain(issued.value);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it("refuses bad webhook input with a one-line error, finds an endpoint only under its owner, and removes both", () => {
+    const { orgEndpoint, platformEndpoint, url } = webhook;
+    expectOneLineError(
+      rotor("webhooks", "add", "--url", "ftp://hooks.example/", "--events", "secret.issued"),
+      /^rotor: error: --url: Give a full URL starting with https:\/\//,
+    );
+    expectOneLineError(
+      rotor("webhooks", "add", "--url", "https://hooks.example/", "--events", "secret.issued,secret.rotated"),
+      /^rotor: error: --events: secret\.rotated is not an event Rotor sends; choose among secret\.issued, secret\.expiring, .*client\.changed$/,
+    );
+    expectOneLineError(
+      rotor("webhooks", "add", "--url", "https://hooks.example/", "--events", ","),
+      /^rotor: error: --events: Choose at least one event to send\.$/,
+    );
+    expectOneLineError(
+      rotor("webhooks", "add", "--url", "https://hooks.example/", "--events", "secret.issued", "--description", "x".repeat(201)),
+      /^rotor: error: --description: Keep the description to 200 characters\.$/,
+    );
+    expectOneLineError(
+      rotor("webhooks", "add", "--org", "no-such-org", "--url", "https://hooks.example/", "--events", "secret.issued"),
+      /^rotor: error: --org: There is no organisation "no-such-org"/,
+    );
+    expectOneLineError(rotor("webhooks", "remove", "not-an-id"), /^rotor: error: <endpoint-id>: That is not a valid endpoint id\.$/);
+    // The platform's endpoint is not the organisation's, nor the organisation's the platform's.
+    expectOneLineError(
+      rotor("webhooks", "remove", platformEndpoint, "--org", "acme-claims-ltd"),
+      /^rotor: error: There is no such webhook endpoint here\. It may have been deleted\.$/,
+    );
+    expectOneLineError(rotor("webhooks", "remove", orgEndpoint), /^rotor: error: There is no such webhook endpoint here\./);
+    expect(rotorJson("webhooks", "list").endpoints).toHaveLength(1);
+
+    expect(rotorJson("webhooks", "remove", orgEndpoint, "--org", "acme-claims-ltd")).toEqual({
+      removed: { id: orgEndpoint, url },
+    });
+    expect(rotor("webhooks", "remove", platformEndpoint).stdout).toBe(
+      `Removed webhook endpoint ${platformEndpoint} (https://hooks.platform.example/rotor): nothing more is sent to it.\n`,
+    );
+    expect(rotor("webhooks", "list", "--org", "acme-claims-ltd").stdout).toBe("Acme Claims Ltd has no webhook endpoints.\n");
+    expect(rotorJson("webhooks", "list")).toEqual({ endpoints: [] });
+  });
+
   it("offers --help on every command", () => {
     for (const cmd of [
       ["org", "create"],
@@ -328,6 +482,9 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
       ["client", "update"],
       ["client", "disable"],
       ["operator", "add"],
+      ["webhooks", "add"],
+      ["webhooks", "list"],
+      ["webhooks", "remove"],
     ]) {
       const r = rotor(...cmd, "--help");
       expect(r.status, cmd.join(" ")).toBe(0);
@@ -341,7 +498,13 @@ describe("the operator CLI on a fresh embedded database", { timeout: 300_000 }, 
     await handle.close();
     expect(events.length).toBeGreaterThan(5);
     expect(events.every((e) => e.actorType === "cli" && e.actorLabel.startsWith("CLI ("))).toBe(true);
-    for (const v of secrets) expect(JSON.stringify(events)).not.toContain(v);
+    for (const v of [...secrets, ...signingSecrets]) expect(JSON.stringify(events)).not.toContain(v);
+    expect(
+      events
+        .filter((e) => e.action.startsWith("webhook."))
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(["webhook.created", "webhook.created", "webhook.deleted", "webhook.deleted"]);
   });
 
   it("hands over to a server whose /oauth/token accepts both secrets and both keys; the CLI refuses to run beside it", async () => {

@@ -15,16 +15,26 @@ import { operatorCommands } from "./cli/operator";
 import { orgCommands } from "./cli/org";
 import { secretCommands } from "./cli/secret";
 import { userCommands } from "./cli/user";
+import { webhookCommands } from "./cli/webhooks";
 
 // The use cases' operational lines (pino JSON) go to stderr; stdout is the command's answer.
 logToStandardError();
 
 const program = new Command("rotor")
-  .description("Rotor's operator command line: bootstrap a deployment, script organisations, clients, secrets and keys.")
+  .description("Rotor's operator command line: bootstrap a deployment, script organisations, clients, secrets, keys and webhooks.")
   .option("--json", "print exactly one JSON document instead of a readable summary")
   .showHelpAfterError("(add --help for usage)");
 
-for (const group of [operatorCommands, orgCommands, userCommands, clientCommands, secretCommands, keyCommands, cronCommands])
+for (const group of [
+  operatorCommands,
+  orgCommands,
+  userCommands,
+  clientCommands,
+  secretCommands,
+  keyCommands,
+  webhookCommands,
+  cronCommands,
+])
   group(program);
 
 await program.parseAsync(process.argv);

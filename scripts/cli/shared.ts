@@ -78,7 +78,8 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, flags: Rec
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const key = String(issue.path[issue.path.length - 1] ?? "");
+  // The field's name, not an item's index in a list (--events: the second name, not "--1").
+  const key = String(issue.path.findLast((p) => typeof p === "string") ?? "");
   const flag = flags[key] ?? (key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : "input");
   throw new CliError(`${flag}: ${issue.message}`);
 }
@@ -110,6 +111,8 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   audience: "--audience",
   audiences: "--audience",
   defaultAudience: "--default-audience",
+  url: "--url",
+  eventTypes: "--events",
 };
 
 /** A command's body: any refusal becomes one line on stderr and exit code 1; the database is closed either way. */
