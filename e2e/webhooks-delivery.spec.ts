@@ -405,8 +405,9 @@ test("a webhook endpoint registered with the CLI hears of every change exactly o
     await query(
       (sql) => sql`
         select rotor_emit_webhook(c.organisation_id, 'client.changed',
-          rotor_webhook_client(c.id) || jsonb_build_object('change', 'backlog ' || n), null, now())
-        from oauth_client c cross join generate_series(1, ${BACKLOG}) n where c.client_id = ${sandbox}`,
+          rotor_webhook_client(c, o) || jsonb_build_object('change', 'backlog ' || n), null, now())
+        from oauth_client c join organisation o on o.id = c.organisation_id cross join generate_series(1, ${BACKLOG}) n
+        where c.client_id = ${sandbox}`,
     );
     const waiting = await query(
       (sql) => sql<{ event_id: string; type: string }[]>`
