@@ -309,6 +309,8 @@ describe("which answers count, and when a delivery is given up", () => {
       ],
       [399, "", "retrying", "The endpoint answered 399, a redirect, which is not followed."],
       [400, "bad", "retrying", "The endpoint answered 400, not a 2xx status. It said: bad"],
+      // At most 200 characters of what it said.
+      [500, `${"x".repeat(200)}yyy`, "retrying", `The endpoint answered 500, not a 2xx status. It said: ${"x".repeat(200)}`],
     ] as const) {
       const { delivery } = await waitingDelivery();
       answers.push({ status, body });

@@ -26,11 +26,6 @@ export function ownerOf(ctx: WebhookContext): WebhookOwnerId {
   return "organisation" in ctx ? ctx.organisation.id : null;
 }
 
-/** The organisation's slug, or null for the platform's endpoints (for links). */
-export function ownerSlug(ctx: WebhookContext): string | null {
-  return "organisation" in ctx ? ctx.organisation.slug : null;
-}
-
 /** Before anything is read. */
 export function authorizeWebhooks(ctx: WebhookContext): void {
   if ("organisation" in ctx) authorize(ctx, "webhooks.manage");
