@@ -3,8 +3,10 @@
  * server (DATABASE_URL, named rotor_e2e*), migrated and seeded, a designated user's API token for
  * Northwind, and on Northwind's sandbox client a JWKS URL stored before any check could see it
  * (E2E_STORED_JWKS_URI: a URL given while the deployment was not yet in production, or whose name
- * changed its answer since). Prints what the spec needs as one JSON line.
+ * changed its answer since), and a webhook endpoint on the same name. Prints what the spec needs as
+ * one JSON line.
  */
+import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
@@ -15,7 +17,9 @@ import { listOrganisationClients } from "@/lib/data/clients";
 import { migrateDatabase } from "@/lib/data/data-migrations";
 import { findOrganisationBySlug } from "@/lib/data/organisations";
 import { findUserByEmail } from "@/lib/data/users";
+import { insertEndpoint } from "@/lib/data/webhooks";
 import { env } from "@/lib/env";
+import { generateSigningSecret, sealSigningSecret } from "@/lib/webhooks/signing";
 
 const e = env();
 const stored = process.env.E2E_STORED_JWKS_URI;
@@ -44,5 +48,20 @@ const { value: token } = await createApiToken(
 const [production, sandbox] = await listOrganisationClients(handle.db, northwind.id);
 if (!production || !sandbox) throw new Error("the demo seed has not two Northwind clients");
 await setClientJwksUri(handle.db, sandbox.id, stored);
+// A webhook endpoint on the same loopback name, stored as if registered before the deployment was
+// in production (or before its name changed its answer): every delivery must refuse it too.
+const hook = await insertEndpoint(
+  handle.db,
+  {
+    id: randomUUID(),
+    organisationId: northwind.id,
+    url: stored.replace("/jwks.json", "/hooks"),
+    description: null,
+    eventTypes: ["secret.issued"],
+    createdByUserId: null,
+    createdAt: now,
+  },
+  sealSigningSecret(generateSigningSecret(), loadKeyRing(e)),
+);
 await handle.close();
-console.info(JSON.stringify({ token, production: production.clientId, sandbox: sandbox.clientId }));
+console.info(JSON.stringify({ token, production: production.clientId, sandbox: sandbox.clientId, webhook: hook.id }));

@@ -28,7 +28,7 @@ let target: Server;
 let connections = 0;
 let storedUri = "";
 let prodDatabase = "";
-let seeded = { token: "", production: "", sandbox: "" };
+let seeded = { token: "", production: "", sandbox: "", webhook: "" };
 
 test.beforeAll(async () => {
   test.skip(databaseUrl === "", "Production mode needs the Postgres server (set DATABASE_URL), as in CI.");
@@ -163,4 +163,50 @@ test("a JWKS URL on a loopback name stored earlier is never connected to: the as
   } finally {
     await sql.end();
   }
+});
+
+test("a webhook endpoint on a private, loopback or metadata address is refused with the reason, and one stored earlier is never connected to", async ({
+  request,
+}) => {
+  const post = async (url: string) => {
+    const res = await request.post(`${base}/api/v1/webhooks`, {
+      headers: { authorization: `Bearer ${seeded.token}`, "idempotency-key": randomUUID() },
+      data: { url, eventTypes: ["secret.issued"] },
+    });
+    return { status: res.status(), type: res.headers()["content-type"], body: await res.json() };
+  };
+  const refusal = (reason: string) => ({
+    status: 422,
+    type: "application/problem+json",
+    body: {
+      type: "about:blank",
+      title: "Unprocessable content",
+      status: 422,
+      detail: `Rotor cannot send to this address: ${reason}`,
+      errors: [{ field: "url", message: `Rotor cannot send to this address: ${reason}` }],
+    },
+  });
+  expect(await post("https://10.0.0.1/hooks")).toEqual(refusal("10.0.0.1 is not a public address."));
+  expect(await post("https://169.254.169.254/latest/meta-data/")).toEqual(refusal("169.254.169.254 is not a public address."));
+  expect(await post("https://[::ffff:127.0.0.1]/hooks")).toEqual(refusal("::ffff:7f00:1 is not a public address."));
+  expect(await post(storedUri.replace("localhost", "127.0.0.1").replace("https:", "http:"))).toEqual(refusal("Use an https:// URL."));
+  const byName = await post(storedUri.replace("/jwks.json", "/hooks"));
+  expect(byName).toMatchObject({ status: 422, body: { errors: [{ field: "url" }] } });
+  expect(byName.body.detail.replace("Rotor cannot send to this address: ", "")).toMatch(PRIVATE);
+  // Only the endpoint stored before: nothing was added.
+  const list = await request.get(`${base}/api/v1/webhooks`, { headers: { authorization: `Bearer ${seeded.token}` } });
+  expect(((await list.json()) as { endpoints: { id: string }[] }).endpoints.map((e) => e.id)).toEqual([seeded.webhook]);
+
+  // The stored one: a test event is refused after the name is resolved, before any connection.
+  const test = await request.post(`${base}/api/v1/webhooks/${seeded.webhook}/test`, {
+    headers: { authorization: `Bearer ${seeded.token}`, "idempotency-key": randomUUID() },
+  });
+  const delivery = (await test.json()) as { status: string; lastStatusCode: number | null; lastError: string };
+  expect({ status: test.status(), delivery: delivery.status, code: delivery.lastStatusCode }).toEqual({
+    status: 200,
+    delivery: "dead",
+    code: null,
+  });
+  expect(delivery.lastError).toMatch(PRIVATE);
+  expect(connections).toBe(0);
 });
