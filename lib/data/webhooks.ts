@@ -373,24 +373,6 @@ export async function insertTestEvent(
   return delivery.id;
 }
 
-/** Deliveries waiting now for these endpoints that were just enqueued by a change (to send at once). */
-export async function dueDeliveryIds(db: Executor, organisationId: string | null, since: Date, limit: number): Promise<string[]> {
-  const found = await db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
-    .where(
-      and(
-        eq(webhookDeliveries.status, "pending"),
-        eq(webhookDeliveries.attempts, 0),
-        sql`${webhookEvents.occurredAt} >= ${since.toISOString()}::timestamptz`,
-        organisationId === null ? sql`true` : eq(webhookEvents.organisationId, organisationId),
-      ),
-    )
-    .limit(limit);
-  return found.map((r) => r.id);
-}
-
 /**
  * `old_secret.still_in_use` (docs/webhooks.md): a secret a newer secret of its client has already
  * succeeded, still used within the last day, whose last day is at most three calendar days away
